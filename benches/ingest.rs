@@ -1,0 +1,157 @@
+//! Ingest throughput benchmark (`cargo bench --bench ingest`; `benches/run.sh` installs `wrk`).
+//!
+//! Replays realistic 5-9 KB error envelopes (real SDK event shapes) with `wrk` over loopback,
+//! first at an in-process no-op handler (the ceiling of HTTP on this machine), then at the
+//! release `sift serve`, where every 200 means decoded, normalized, scrubbed, grouped and
+//! durably committed. Reports requests/s, accepted events/s and p50/p99 latency, and writes
+//! the table to `target/bench-results/ingest.md`.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, reason = "benchmark harness: a failure aborts the run loudly")]
+
+mod common;
+
+use std::io::{BufRead, BufReader};
+use std::net::SocketAddr;
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use axum::Router;
+use axum::routing::post;
+
+const DURATION_SECS: u64 = 15;
+const CONNECTIONS: usize = 64;
+
+struct WrkResult {
+    requests_per_sec: f64,
+    non_2xx: u64,
+    p50_ms: f64,
+    p99_ms: f64,
+}
+
+fn parse_latency(text: &str) -> f64 {
+    let text = text.trim();
+    let (number, unit) = text.split_at(text.find(|c: char| c.is_ascii_alphabetic()).unwrap_or(text.len()));
+    let value: f64 = number.parse().unwrap_or(f64::NAN);
+    match unit {
+        "us" => value / 1000.0,
+        "ms" => value,
+        "s" => value * 1000.0,
+        "m" => value * 60_000.0,
+        _ => f64::NAN,
+    }
+}
+
+fn wrk(addr: SocketAddr, template_dir: &Path, templates: usize, key: &str, path: &str) -> WrkResult {
+    let script = common::repo().join("benches/ingest.lua");
+    let output = Command::new("wrk")
+        .args(["-t1", &format!("-c{CONNECTIONS}"), &format!("-d{DURATION_SECS}s"), "--latency", "-s"])
+        .arg(&script)
+        .arg(format!("http://{addr}"))
+        .arg("--")
+        .arg(template_dir)
+        .arg(templates.to_string())
+        .arg(key)
+        .arg(path)
+        .output()
+        .expect("wrk is installed (benches/run.sh installs it)");
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "wrk failed: {text}\n{}", String::from_utf8_lossy(&output.stderr));
+    let field = |prefix: &str| text.lines().find_map(|l| l.trim().strip_prefix(prefix).map(|v| v.trim().to_string()));
+    WrkResult {
+        requests_per_sec: field("Requests/sec:").and_then(|v| v.parse().ok()).unwrap_or(0.0),
+        non_2xx: field("Non-2xx or 3xx responses:").and_then(|v| v.parse().ok()).unwrap_or(0),
+        p50_ms: field("50%").map(|v| parse_latency(&v)).unwrap_or(f64::NAN),
+        p99_ms: field("99%").map(|v| parse_latency(&v)).unwrap_or(f64::NAN),
+    }
+}
+
+fn start_noop() -> SocketAddr {
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let runtime = tokio::runtime::Runtime::new().expect("runtime");
+        runtime.block_on(async move {
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+            tx.send(listener.local_addr().expect("addr")).expect("send addr");
+            let app = Router::new().route(
+                "/api/{project}/envelope/",
+                post(|body: axum::body::Bytes| async move {
+                    axum::Json(serde_json::json!({ "id": body.len().to_string() }))
+                }),
+            );
+            axum::serve(listener, app).await.expect("serve");
+        });
+    });
+    rx.recv().expect("noop address")
+}
+
+fn main() {
+    let work = tempfile::tempdir().expect("tempdir");
+    let templates = common::templates(64);
+    let sizes: Vec<usize> = templates.iter().map(String::len).collect();
+    let avg = sizes.iter().sum::<usize>() / sizes.len();
+    let template_dir = work.path().join("templates");
+    common::write_templates(&template_dir, &templates);
+    println!(
+        "{} templates from real SDK events, {}-{} bytes (avg {avg})",
+        templates.len(),
+        sizes.iter().min().unwrap_or(&0),
+        sizes.iter().max().unwrap_or(&0)
+    );
+
+    let noop = wrk(start_noop(), &template_dir, templates.len(), "k", "/api/1/envelope/");
+
+    let data = work.path().join("data");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_sift"))
+        .args(["serve", "--listen", "127.0.0.1:0", "--data-dir"])
+        .arg(&data)
+        .env("SIFT_CONFIG_DIR", work.path().join("config"))
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("start sift serve");
+    let mut lines = BufReader::new(child.stdout.take().expect("stdout")).lines();
+    let addr: SocketAddr = loop {
+        let line = lines.next().expect("sift serve output").expect("line");
+        if let Some(rest) = line.strip_prefix("sift server listening on http://") {
+            break rest.trim().parse().expect("addr");
+        }
+    };
+    std::thread::spawn(move || for _ in lines {});
+    let conn = sift::store::open_connection(&data.join("sift.db"), false).expect("db");
+    let key = sift::store::projects::list_projects(&conn).expect("projects")[0].public_key.clone();
+    let started = Instant::now();
+    let sift = wrk(addr, &template_dir, templates.len(), &key, "/api/1/envelope/");
+    let elapsed = started.elapsed().as_secs_f64().min(DURATION_SECS as f64 + 1.0);
+    std::thread::sleep(Duration::from_millis(500));
+    let stored = sift::store::issues::event_count(&conn).expect("count");
+    let issues = sift::store::issues::list_issues(&conn, None).expect("issues").len();
+    let _ = child.kill();
+    let _ = child.wait();
+
+    let accepted_per_sec = stored as f64 / DURATION_SECS as f64;
+    let table = format!(
+        "| target | requests/s | accepted events/s | p50 | p99 | non-2xx |\n|---|---|---|---|---|---|\n\
+         | no-op handler (ceiling) | {:.0} | - | {:.2} ms | {:.2} ms | {} |\n\
+         | sift serve (durable, grouped) | {:.0} | {:.0} | {:.2} ms | {:.2} ms | {} |\n\n\
+         {} events stored in {} issues; envelopes {}-{} bytes (avg {avg}); wrk -t1 -c{CONNECTIONS} -d{DURATION_SECS}s on {} cores; measured over {:.1}s.\n",
+        noop.requests_per_sec,
+        noop.p50_ms,
+        noop.p99_ms,
+        noop.non_2xx,
+        sift.requests_per_sec,
+        accepted_per_sec,
+        sift.p50_ms,
+        sift.p99_ms,
+        sift.non_2xx,
+        stored,
+        issues,
+        sizes.iter().min().unwrap_or(&0),
+        sizes.iter().max().unwrap_or(&0),
+        std::thread::available_parallelism().map_or(0, |n| n.get()),
+        elapsed,
+    );
+    println!("\n{table}");
+    let out = common::repo().join("target/bench-results");
+    std::fs::create_dir_all(&out).expect("results dir");
+    std::fs::write(out.join("ingest.md"), &table).expect("write results");
+}

@@ -1,0 +1,204 @@
+//! The command line: clap definitions and dispatch to the library. This is the only module
+//! that prints to stdout/stderr; it holds no logic of its own beyond wiring.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Context, Result};
+use clap::{Parser, Subcommand};
+
+use crate::config::Config;
+use crate::paths::Paths;
+use crate::server::{AppState, Server};
+use crate::store::{self, Store, projects};
+
+/// sift: triage Sentry-compatible errors from the terminal, with a Sentry-compatible server built in.
+#[derive(Debug, Parser)]
+#[command(name = "sift", version, about, long_about = None, arg_required_else_help = true)]
+pub struct Cli {
+    /// Where sift keeps its database and logs [default: the platform data directory]
+    #[arg(long, global = true, env = "SIFT_DATA_DIR", value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+
+    /// Where sift reads config.toml [default: the platform config directory]
+    #[arg(long, global = true, env = "SIFT_CONFIG_DIR", value_name = "DIR")]
+    pub config_dir: Option<PathBuf>,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the Sentry-compatible server: SDKs send events to its DSNs
+    Serve {
+        /// Address to listen on [default: 127.0.0.1:9000, or [server] listen in config.toml]
+        #[arg(long, value_name = "ADDR")]
+        listen: Option<SocketAddr>,
+    },
+    /// List or create projects (each has its own DSN)
+    #[command(subcommand)]
+    Projects(ProjectsCommand),
+    /// Print the Web API token (for sentry-cli's SENTRY_AUTH_TOKEN or scripts)
+    Token,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ProjectsCommand {
+    /// Print each project's id, slug and DSN
+    List {
+        /// Print JSON: [{"id":"1","slug":"default","dsn":"http://KEY@HOST:PORT/1"}]
+        #[arg(long)]
+        json: bool,
+    },
+    /// Create a project with its own DSN key
+    Create {
+        /// Lowercase letters, digits, '-' and '_'
+        slug: String,
+        /// The project's platform (python, node, javascript, rust, ...)
+        #[arg(long)]
+        platform: Option<String>,
+    },
+    /// Turn server-side scrubbing of credentials and card numbers on or off for a project
+    Scrubbing {
+        slug: String,
+        #[arg(value_parser = ["on", "off"])]
+        state: String,
+    },
+}
+
+/// Runs the command line and returns the process exit code.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<()> {
+    let paths = Paths::resolve(cli.data_dir, cli.config_dir)?;
+    paths.ensure_data_dir()?;
+    let _log_guard = crate::logging::init(&paths.log_dir())?;
+    let config = Config::load(&paths.config_file())?;
+    match cli.command {
+        Command::Serve { listen } => serve(&paths, &config, listen.unwrap_or(config.server.listen)),
+        Command::Projects(ProjectsCommand::List { json }) => list_projects(&paths, json),
+        Command::Projects(ProjectsCommand::Create { slug, platform }) => {
+            create_project(&paths, &slug, platform.as_deref())
+        }
+        Command::Projects(ProjectsCommand::Scrubbing { slug, state }) => set_scrubbing(&paths, &slug, state == "on"),
+        Command::Token => print_token(&paths),
+    }
+}
+
+fn admin(paths: &Paths) -> Result<rusqlite::Connection> {
+    let mut conn =
+        store::open_admin(&paths.database()).with_context(|| format!("opening {}", paths.database().display()))?;
+    projects::bootstrap(&mut conn)?;
+    Ok(conn)
+}
+
+fn serve(paths: &Paths, config: &Config, listen: SocketAddr) -> Result<()> {
+    let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
+    runtime.block_on(async {
+        let created = projects::bootstrap(&mut admin(paths)?)?;
+        let store = Store::open(&paths.database(), config.server.durability)?;
+        let server = Server::bind(listen, AppState::new(store, &config.server))
+            .await
+            .with_context(|| format!("cannot listen on {listen} (is another sift serve running? try --listen 127.0.0.1:0)"))?;
+        let addr = server.local_addr()?;
+        let public_url = config.server.public_url.clone().unwrap_or_else(|| format!("http://{addr}"));
+        let conn = admin(paths)?;
+        projects::set_meta(&conn, projects::META_PUBLIC_URL, &public_url)?;
+        if !addr.ip().is_loopback() {
+            eprintln!("warning: serving plain HTTP on {addr}, beyond loopback: DSN keys and the API token travel unencrypted; put TLS in front");
+        }
+        println!("sift server listening on http://{addr}");
+        println!("data directory: {}", paths.data_dir.display());
+        if created {
+            println!("created organization `local`, project `default`, its DSN key and a Web API token");
+        }
+        println!("DSNs:");
+        for project in projects::list_projects(&conn)? {
+            println!("  {:<20} {}", project.slug, project.dsn(&public_url));
+        }
+        println!("Web API token: run `sift token` (with the same --data-dir)");
+        drop(conn);
+        tracing::info!(%addr, "serving");
+        server.run(shutdown_signal()).await?;
+        tracing::info!("stopped");
+        Ok(())
+    })
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+}
+
+fn list_projects(paths: &Paths, json: bool) -> Result<()> {
+    let conn = admin(paths)?;
+    let base = projects::public_url(&conn)?;
+    let list = projects::list_projects(&conn)?;
+    if json {
+        let rows: Vec<serde_json::Value> = list
+            .iter()
+            .map(|p| serde_json::json!({ "id": p.id.to_string(), "slug": p.slug, "dsn": p.dsn(&base) }))
+            .collect();
+        println!("{}", serde_json::Value::Array(rows));
+    } else {
+        println!("{:<6} {:<20} DSN", "ID", "SLUG");
+        for p in list {
+            println!("{:<6} {:<20} {}", p.id, p.slug, p.dsn(&base));
+        }
+    }
+    Ok(())
+}
+
+fn create_project(paths: &Paths, slug: &str, platform: Option<&str>) -> Result<()> {
+    let mut conn = admin(paths)?;
+    let project = projects::create_project(&mut conn, slug, platform)?;
+    let base = projects::public_url(&conn)?;
+    println!("created project {} (id {})", project.slug, project.id);
+    println!("DSN: {}", project.dsn(&base));
+    Ok(())
+}
+
+fn set_scrubbing(paths: &Paths, slug: &str, enabled: bool) -> Result<()> {
+    let conn = admin(paths)?;
+    let project = projects::list_projects(&conn)?
+        .into_iter()
+        .find(|p| p.slug == slug)
+        .with_context(|| format!("no project with slug {slug:?} (see `sift projects list`)"))?;
+    projects::set_scrubbing(&conn, project.id, enabled)?;
+    println!("scrubbing {} for project {slug}", if enabled { "on" } else { "off" });
+    Ok(())
+}
+
+fn print_token(paths: &Paths) -> Result<()> {
+    let conn = admin(paths)?;
+    let token = projects::api_token(&conn)?.context("no API token in this data directory")?;
+    println!("{token}");
+    Ok(())
+}

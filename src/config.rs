@@ -1,0 +1,144 @@
+//! The user's configuration file (`config.toml` in the config directory), parsed into typed
+//! settings with defaults for every field. Unknown keys are errors that name the key, so typos
+//! do not silently fall back to defaults. Later parts (remote profiles, keys, themes) add their
+//! own sections here. Nothing in this module reads the file at render or request time: it is
+//! loaded once at startup.
+
+use std::net::SocketAddr;
+use std::path::Path;
+
+use anyhow::{Context, Result};
+use serde::Deserialize;
+
+/// The whole configuration file.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    pub server: ServerConfig,
+}
+
+/// `[server]`: the embedded Sentry-compatible server.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ServerConfig {
+    /// Address `sift serve` binds when `--listen` is not given.
+    pub listen: SocketAddr,
+    /// Base URL put into DSNs and permalinks, when it differs from `http://<listen>`
+    /// (for example behind a reverse proxy).
+    pub public_url: Option<String>,
+    /// SQLite `synchronous` mode: `normal` survives a crash of sift; `full` also survives a
+    /// power cut, at the price of one fsync per group commit.
+    pub durability: Durability,
+    pub limits: Limits,
+    pub rate_limit: RateLimit,
+}
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        Self {
+            listen: SocketAddr::from(([127, 0, 0, 1], 9000)),
+            public_url: None,
+            durability: Durability::Normal,
+            limits: Limits::default(),
+            rate_limit: RateLimit::default(),
+        }
+    }
+}
+
+/// How hard a commit is pushed to disk before an event is acknowledged.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Durability {
+    Normal,
+    Full,
+}
+
+/// `[server.limits]`: request size limits, in bytes.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Limits {
+    /// Largest request body as sent on the wire (possibly compressed).
+    pub max_compressed_body: usize,
+    /// Largest envelope after decompression; the decompression-bomb guard stops here.
+    pub max_envelope: usize,
+    /// Largest single event or transaction item.
+    pub max_event: usize,
+    /// Largest single attachment item.
+    pub max_attachment: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            max_compressed_body: 20 * 1024 * 1024,
+            max_envelope: 100 * 1024 * 1024,
+            max_event: 1024 * 1024,
+            max_attachment: 100 * 1024 * 1024,
+        }
+    }
+}
+
+/// `[server.rate_limit]`: events accepted per project key. `0` disables the limit.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RateLimit {
+    /// Envelopes a single DSN key may send per `window_secs`.
+    pub per_key: u32,
+    pub window_secs: u32,
+}
+
+impl Default for RateLimit {
+    fn default() -> Self {
+        Self { per_key: 0, window_secs: 60 }
+    }
+}
+
+impl Config {
+    /// Loads `path`; a missing file means all defaults.
+    pub fn load(path: &Path) -> Result<Self> {
+        match std::fs::read_to_string(path) {
+            Ok(text) => Self::parse(&text).with_context(|| format!("in {}", path.display())),
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => Ok(Self::default()),
+            Err(err) => Err(err).with_context(|| format!("reading {}", path.display())),
+        }
+    }
+
+    /// Parses configuration text; errors quote the offending key and value.
+    pub fn parse(text: &str) -> Result<Self> {
+        toml::from_str(text).map_err(|err| anyhow::anyhow!("invalid configuration: {err}"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn empty_file_is_all_defaults() {
+        let config = Config::parse("").unwrap();
+        assert_eq!(config.server.listen.to_string(), "127.0.0.1:9000");
+        assert_eq!(config.server.durability, Durability::Normal);
+        assert_eq!(config.server.rate_limit.per_key, 0);
+    }
+
+    #[test]
+    fn partial_sections_patch_defaults() {
+        let config = Config::parse("[server.rate_limit]\nper_key = 5\n").unwrap();
+        assert_eq!(config.server.rate_limit.per_key, 5);
+        assert_eq!(config.server.rate_limit.window_secs, 60);
+        assert_eq!(config.server.limits.max_event, 1024 * 1024);
+    }
+
+    #[test]
+    fn unknown_keys_are_named() {
+        let err = Config::parse("[server]\nlisten_addr = \"x\"\n").unwrap_err();
+        assert!(err.to_string().contains("listen_addr"), "{err}");
+    }
+
+    #[test]
+    fn bad_values_are_quoted() {
+        let err = Config::parse("[server]\ndurability = \"sometimes\"\n").unwrap_err();
+        let text = err.to_string();
+        assert!(text.contains("sometimes") && text.contains("normal"), "{text}");
+    }
+}

@@ -1,0 +1,219 @@
+//! Defensive read access to the normalized event JSON.
+//!
+//! Contract: every accessor accepts any `serde_json::Value` (objects, arrays, nulls, wrong types)
+//! and returns `None`/empty instead of panicking. Strings are only returned when the field really
+//! is a JSON string. Exceptions, frames and thread stacks are returned oldest first, exactly as
+//! they appear in the event, with non-object entries skipped.
+
+use serde_json::Value;
+
+/// The field `key` when it is a string.
+pub(super) fn str_of<'a>(v: &'a Value, key: &str) -> Option<&'a str> {
+    v.get(key)?.as_str()
+}
+
+/// The field `key` when it is a string with at least one non-whitespace character.
+pub(super) fn non_empty<'a>(v: &'a Value, key: &str) -> Option<&'a str> {
+    str_of(v, key).filter(|s| !s.trim().is_empty())
+}
+
+/// True only for a JSON `true`.
+pub(super) fn is_true(v: Option<&Value>) -> bool {
+    matches!(v, Some(Value::Bool(true)))
+}
+
+/// `frame.in_app == true` (absent or non-bool counts as not in-app).
+pub(super) fn in_app(frame: &Value) -> bool {
+    is_true(frame.get("in_app"))
+}
+
+/// The event's `platform`, `"other"` when missing.
+pub(super) fn event_platform(event: &Value) -> &str {
+    non_empty(event, "platform").unwrap_or("other")
+}
+
+/// All exception values (oldest first); tolerates a bare list instead of `{"values": [...]}`.
+pub(super) fn exceptions(event: &Value) -> Vec<&Value> {
+    let list = match event.get("exception") {
+        Some(Value::Array(list)) => list,
+        Some(other) => match other.get("values") {
+            Some(Value::Array(list)) => list,
+            _ => return Vec::new(),
+        },
+        None => return Vec::new(),
+    };
+    list.iter().filter(|v| v.is_object()).collect()
+}
+
+/// Exceptions that take part in grouping: exception-group wrappers
+/// (`mechanism.is_exception_group`) are skipped unless nothing else would remain.
+pub(super) fn grouping_exceptions(event: &Value) -> Vec<&Value> {
+    let all = exceptions(event);
+    let kept: Vec<&Value> = all
+        .iter()
+        .copied()
+        .filter(|e| !is_true(e.get("mechanism").and_then(|m| m.get("is_exception_group"))))
+        .collect();
+    if kept.is_empty() { all } else { kept }
+}
+
+/// `holder.stacktrace.frames` (object entries only).
+pub(super) fn frames(holder: &Value) -> Vec<&Value> {
+    holder
+        .get("stacktrace")
+        .and_then(|s| s.get("frames"))
+        .and_then(Value::as_array)
+        .map(|list| list.iter().filter(|f| f.is_object()).collect())
+        .unwrap_or_default()
+}
+
+/// The stack of an event without exceptions: the top-level `stacktrace`, else the crashed
+/// thread's, else the only thread that has frames. Empty when none applies.
+pub(super) fn standalone_frames(event: &Value) -> Vec<&Value> {
+    let top = frames(event);
+    if !top.is_empty() {
+        return top;
+    }
+    let threads: Vec<&Value> = event
+        .get("threads")
+        .and_then(|t| t.get("values").or(Some(t)))
+        .and_then(Value::as_array)
+        .map(|list| list.iter().filter(|t| !frames(t).is_empty()).collect())
+        .unwrap_or_default();
+    if let Some(crashed) = threads.iter().find(|t| is_true(t.get("crashed"))) {
+        return frames(crashed);
+    }
+    match threads.as_slice() {
+        [only] => frames(only),
+        _ => Vec::new(),
+    }
+}
+
+/// The frames that describe where the event happened: the last exception's, else the
+/// standalone stack.
+pub(super) fn primary_frames(event: &Value) -> Vec<&Value> {
+    match exceptions(event).last() {
+        Some(last) => frames(last),
+        None => standalone_frames(event),
+    }
+}
+
+/// The log entry object: `logentry`, else a top-level `message` object (legacy shape).
+fn logentry(event: &Value) -> Option<&Value> {
+    event.get("logentry").filter(|v| v.is_object()).or_else(|| event.get("message").filter(|v| v.is_object()))
+}
+
+/// The message used for grouping: the unformatted template (`logentry.message`) if present,
+/// else `logentry.formatted`, else a top-level string `message`.
+pub(super) fn message_template(event: &Value) -> Option<&str> {
+    let entry = logentry(event);
+    entry
+        .and_then(|l| non_empty(l, "message"))
+        .or_else(|| entry.and_then(|l| non_empty(l, "formatted")))
+        .or_else(|| non_empty(event, "message"))
+}
+
+/// The human-readable message: `logentry.formatted`, else the template, else a top-level string.
+pub(super) fn message_formatted(event: &Value) -> Option<&str> {
+    let entry = logentry(event);
+    entry
+        .and_then(|l| non_empty(l, "formatted"))
+        .or_else(|| entry.and_then(|l| non_empty(l, "message")))
+        .or_else(|| non_empty(event, "message"))
+}
+
+/// Value of tag `name`; tags are `[[k, v], ...]`, tolerating an object or `{key, value}` items.
+pub(super) fn tag_value<'a>(event: &'a Value, name: &str) -> Option<&'a str> {
+    match event.get("tags")? {
+        Value::Array(items) => items.iter().find_map(|item| match item {
+            Value::Array(pair) if pair.first().and_then(Value::as_str) == Some(name) => {
+                pair.get(1).and_then(Value::as_str)
+            }
+            Value::Object(_) if str_of(item, "key") == Some(name) => str_of(item, "value"),
+            _ => None,
+        }),
+        obj @ Value::Object(_) => str_of(obj, name),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn wrong_types_yield_nothing() {
+        for bad in [json!(null), json!(1), json!("x"), json!([1, 2]), json!({"exception": 5})] {
+            assert!(exceptions(&bad).is_empty());
+            assert!(frames(&bad).is_empty());
+            assert!(standalone_frames(&bad).is_empty());
+            assert_eq!(message_template(&bad), None);
+            assert_eq!(tag_value(&bad, "a"), None);
+            assert_eq!(event_platform(&bad), "other");
+        }
+    }
+
+    #[test]
+    fn exceptions_accept_wrapped_and_bare_lists() {
+        let wrapped = json!({"exception": {"values": [{"type": "A"}, 3, {"type": "B"}]}});
+        let bare = json!({"exception": [{"type": "A"}]});
+        assert_eq!(exceptions(&wrapped).len(), 2);
+        assert_eq!(exceptions(&bare).len(), 1);
+    }
+
+    #[test]
+    fn exception_group_wrappers_are_skipped() {
+        let ev = json!({"exception": {"values": [
+            {"type": "ExceptionGroup", "mechanism": {"is_exception_group": true}},
+            {"type": "ValueError"}
+        ]}});
+        let got = grouping_exceptions(&ev);
+        assert_eq!(got.len(), 1);
+        assert_eq!(str_of(got[0], "type"), Some("ValueError"));
+        let only = json!({"exception": {"values": [{"type": "G", "mechanism": {"is_exception_group": true}}]}});
+        assert_eq!(grouping_exceptions(&only).len(), 1);
+    }
+
+    #[test]
+    fn standalone_frames_prefers_top_level_then_crashed_then_single_thread() {
+        let f = |n: &str| json!({"stacktrace": {"frames": [{"function": n}]}});
+        let top = json!({"stacktrace": {"frames": [{"function": "top"}]}, "threads": {"values": [f("t")]}});
+        assert_eq!(str_of(standalone_frames(&top)[0], "function"), Some("top"));
+        let mut crashed = f("crashed");
+        crashed["crashed"] = json!(true);
+        let ev = json!({"threads": {"values": [f("a"), crashed]}});
+        assert_eq!(str_of(standalone_frames(&ev)[0], "function"), Some("crashed"));
+        let single = json!({"threads": {"values": [{"id": 1}, f("only")]}});
+        assert_eq!(str_of(standalone_frames(&single)[0], "function"), Some("only"));
+        let ambiguous = json!({"threads": {"values": [f("a"), f("b")]}});
+        assert!(standalone_frames(&ambiguous).is_empty());
+    }
+
+    #[test]
+    fn message_template_prefers_unformatted() {
+        let ev = json!({"logentry": {"message": "User %s failed", "formatted": "User bob failed"}});
+        assert_eq!(message_template(&ev), Some("User %s failed"));
+        assert_eq!(message_formatted(&ev), Some("User bob failed"));
+        let only_formatted = json!({"logentry": {"formatted": "hi", "message": ""}});
+        assert_eq!(message_template(&only_formatted), Some("hi"));
+        let legacy = json!({"message": "plain"});
+        assert_eq!(message_template(&legacy), Some("plain"));
+    }
+
+    #[test]
+    fn tags_in_every_shape() {
+        let pairs = json!({"tags": [["a", "1"], ["b", "2"], "junk", [3]]});
+        assert_eq!(tag_value(&pairs, "b"), Some("2"));
+        assert_eq!(tag_value(&pairs, "c"), None);
+        assert_eq!(tag_value(&json!({"tags": {"b": "x"}}), "b"), Some("x"));
+        assert_eq!(tag_value(&json!({"tags": [{"key": "b", "value": "y"}]}), "b"), Some("y"));
+    }
+
+    #[test]
+    fn in_app_requires_real_true() {
+        assert!(in_app(&json!({"in_app": true})));
+        assert!(!in_app(&json!({"in_app": "true"})));
+        assert!(!in_app(&json!({})));
+    }
+}

@@ -1,0 +1,134 @@
+//! The ingest pipeline: envelope or store-endpoint payload in, a [`WriteJob`] out. For each
+//! error event: normalize, scrub (when the project has scrubbing on), compute grouping hashes
+//! and the issue summary, derive tags, compress. Transactions, attachments, sessions, client
+//! reports, check-ins, user reports and feedback are kept as items; unknown item types are
+//! skipped, never rejected. Pure CPU work: nothing here performs I/O; the server hands the job
+//! to the store's writer.
+
+pub mod auth;
+pub mod decode;
+pub mod envelope;
+pub mod error;
+pub mod grouping;
+pub mod normalize;
+mod prepare;
+pub mod scrub;
+
+use serde_json::Value;
+
+pub use error::IngestError;
+use normalize::Context;
+
+use crate::config::Limits;
+use crate::store::{NewItem, WriteJob, codec};
+
+/// Item types kept as stored items, with the name they are stored under.
+const KEPT_ITEMS: &[&str] =
+    &["transaction", "attachment", "session", "sessions", "client_report", "check_in", "user_report", "feedback"];
+
+/// Per-request facts the pipeline needs.
+#[derive(Debug, Clone)]
+pub struct Request {
+    pub project_id: i64,
+    pub received: f64,
+    pub client_ip: Option<String>,
+    /// Server-side scrubbing for this project.
+    pub scrub: bool,
+}
+
+/// A prepared request: what to commit, and the event id to answer with.
+#[derive(Debug, Default)]
+pub struct Prepared {
+    pub job: WriteJob,
+    pub event_id: Option<String>,
+}
+
+/// Prepares every item of a parsed envelope.
+pub fn prepare_envelope(env: &envelope::Envelope<'_>, req: &Request, limits: &Limits) -> Result<Prepared, IngestError> {
+    let header_id = env.event_id()?;
+    let sent_at = env.header.get("sent_at").and_then(normalize::time::parse);
+    let mut prepared = Prepared { event_id: header_id.clone(), ..Prepared::default() };
+    let mut attachments_total = 0usize;
+    for (index, item) in env.items.iter().enumerate() {
+        let kind = item.kind();
+        let limit = match kind {
+            "attachment" => limits.max_attachment,
+            _ => limits.max_event,
+        };
+        if item.payload.len() > limit {
+            return Err(IngestError::TooLarge(format!(
+                "envelope item {} ({kind}) is {} bytes, over the limit of {limit} bytes",
+                index + 1,
+                item.payload.len()
+            )));
+        }
+        let ctx = Context {
+            event_id: header_id.clone(),
+            sent_at,
+            received: req.received,
+            client_ip: req.client_ip.clone(),
+            transaction: kind == "transaction",
+        };
+        match kind {
+            "event" => {
+                let event = prepare::error_event(item.payload, &ctx, req)
+                    .map_err(|err| IngestError::bad(format!("envelope item {} (event): {err}", index + 1)))?;
+                prepared.event_id.get_or_insert_with(|| event.event_id.clone());
+                prepared.job.events.push(event);
+            }
+            "transaction" | "feedback" => {
+                let mut event = Value::Object(
+                    normalize::normalize(item.payload, &ctx)
+                        .map_err(|err| IngestError::bad(format!("envelope item {} ({kind}): {err}", index + 1)))?,
+                );
+                if req.scrub {
+                    scrub::scrub_event(&mut event);
+                }
+                let event_id = event.get("event_id").and_then(Value::as_str).map(str::to_owned);
+                prepared.event_id = prepared.event_id.or_else(|| event_id.clone());
+                let json = event.to_string();
+                prepared.job.items.push(item_row(req, kind, event_id, &item.header, json.as_bytes())?);
+            }
+            "attachment" => {
+                attachments_total += item.payload.len();
+                if attachments_total > limits.max_attachment {
+                    return Err(IngestError::TooLarge(format!(
+                        "attachments in this envelope exceed the limit of {} bytes",
+                        limits.max_attachment
+                    )));
+                }
+                prepared.job.items.push(item_row(req, kind, header_id.clone(), &item.header, item.payload)?);
+            }
+            kind if KEPT_ITEMS.contains(&kind) => {
+                prepared.job.items.push(item_row(req, kind, header_id.clone(), &item.header, item.payload)?);
+            }
+            other => tracing::debug!(item_type = other, "skipping envelope item of unknown type"),
+        }
+    }
+    Ok(prepared)
+}
+
+/// Prepares a legacy store-endpoint body: one JSON event.
+pub fn prepare_store(body: &[u8], req: &Request) -> Result<Prepared, IngestError> {
+    let ctx = Context { received: req.received, client_ip: req.client_ip.clone(), ..Context::default() };
+    let event = prepare::error_event(body, &ctx, req)?;
+    Ok(Prepared { event_id: Some(event.event_id.clone()), job: WriteJob { events: vec![event], items: Vec::new() } })
+}
+
+fn item_row(
+    req: &Request,
+    kind: &str,
+    event_id: Option<String>,
+    header: &serde_json::Map<String, Value>,
+    payload: &[u8],
+) -> Result<NewItem, IngestError> {
+    Ok(NewItem {
+        project_id: req.project_id,
+        kind: kind.to_string(),
+        event_id,
+        received: req.received,
+        header: Value::Object(header.clone()).to_string(),
+        size: payload.len(),
+        data: codec::encode(payload).map_err(|err| IngestError::Unavailable(format!("compression failed: {err}")))?,
+    })
+}

@@ -1,0 +1,134 @@
+//! Event normalization, after Relay's store normalization: the event id (the envelope header
+//! wins), timestamps with clock-drift correction, defaults for level, platform and environment,
+//! every accepted interface shape brought to one form ([`shapes`]), and oversized data trimmed
+//! with a record in `_meta` ([`trim`]). The result is the shape grouping, scrubbing and the
+//! store rely on; malformed JSON is the only thing rejected.
+
+pub mod shapes;
+pub mod time;
+pub mod trim;
+
+use serde_json::{Map, Value, json};
+
+use super::envelope::normalize_event_id;
+use super::error::IngestError;
+
+/// What normalization needs besides the payload.
+#[derive(Debug, Clone, Default)]
+pub struct Context {
+    /// The envelope header's event id, which overrides the payload's.
+    pub event_id: Option<String>,
+    /// The envelope's `sent_at`, for clock-drift correction.
+    pub sent_at: Option<f64>,
+    /// Arrival time (unix seconds).
+    pub received: f64,
+    /// The client's address, for `{{auto}}` user IPs.
+    pub client_ip: Option<String>,
+    /// The item is a transaction rather than an error event.
+    pub transaction: bool,
+}
+
+/// Parses and normalizes an event payload.
+pub fn normalize(payload: &[u8], ctx: &Context) -> Result<Map<String, Value>, IngestError> {
+    let what = if ctx.transaction { "transaction" } else { "event" };
+    let mut event = match serde_json::from_slice::<Value>(payload) {
+        Ok(Value::Object(map)) => map,
+        Ok(_) => return Err(IngestError::bad(format!("{what} payload must be a JSON object"))),
+        Err(err) => {
+            return Err(IngestError::bad(format!(
+                "{what} payload is not valid JSON (line {}, column {}): {err}",
+                err.line(),
+                err.column()
+            )));
+        }
+    };
+    let mut errors: Vec<Value> = Vec::new();
+
+    let event_id = match (&ctx.event_id, event.get("event_id")) {
+        (Some(id), _) => id.clone(),
+        (None, Some(Value::String(id))) => normalize_event_id(id).ok_or_else(|| {
+            IngestError::bad(format!("{what} payload: invalid event_id {id:?}: expected 32 hex digits or a UUID"))
+        })?,
+        _ => uuid::Uuid::new_v4().simple().to_string(),
+    };
+    event.insert("event_id".into(), Value::String(event_id));
+
+    let drift = time::drift(ctx.sent_at, ctx.received);
+    if drift != 0.0 {
+        errors.push(json!({ "type": "clock_drift", "sdk_time": ctx.sent_at, "server_time": ctx.received }));
+    }
+    let (timestamp, problem) = time::correct(event.get("timestamp").and_then(time::parse), drift, ctx.received);
+    if let Some(problem) = problem {
+        errors.push(json!({ "type": problem, "name": "timestamp", "value": event.get("timestamp") }));
+    }
+    event.insert("timestamp".into(), json!(timestamp));
+    if let Some(start) = event.get("start_timestamp").and_then(time::parse) {
+        event.insert("start_timestamp".into(), json!(start + drift));
+    }
+    event.insert("received".into(), json!(ctx.received));
+
+    let level = match event.get("level") {
+        Some(Value::String(level)) => shapes::normalize_level(level),
+        _ if ctx.transaction => "info",
+        _ => "error",
+    };
+    event.insert("level".into(), level.into());
+
+    let platform =
+        event.get("platform").and_then(Value::as_str).filter(|p| valid_platform(p)).unwrap_or("other").to_string();
+    event.insert("platform".into(), Value::String(platform));
+
+    for field in ["release", "dist", "environment", "logger", "transaction", "server_name", "culprit"] {
+        match event.get(field) {
+            Some(Value::String(text)) if !text.trim().is_empty() => {
+                let trimmed = text.trim().chars().take(200).collect::<String>();
+                event.insert(field.into(), Value::String(trimmed));
+            }
+            Some(Value::Number(n)) if matches!(field, "release" | "dist") => {
+                let text = n.to_string();
+                event.insert(field.into(), Value::String(text));
+            }
+            _ => {
+                event.remove(field);
+            }
+        }
+    }
+
+    shapes::stacktraces(&mut event);
+    shapes::logentry(&mut event);
+    shapes::breadcrumbs(&mut event, drift);
+    shapes::request(&mut event);
+    shapes::tags(&mut event);
+    shapes::user(&mut event, ctx.client_ip.as_deref());
+    shapes::fingerprint(&mut event);
+    if !event.contains_key("environment") {
+        event.insert("environment".into(), "production".into());
+    }
+    for field in ["contexts", "extra", "sdk", "modules"] {
+        if event.get(field).is_some_and(|v| !v.is_object()) {
+            event.remove(field);
+        }
+    }
+    let event_type = if ctx.transaction {
+        "transaction"
+    } else if event.contains_key("exception") {
+        "error"
+    } else {
+        "default"
+    };
+    event.insert("type".into(), event_type.into());
+    if !errors.is_empty() {
+        event.insert("errors".into(), Value::Array(errors));
+    }
+    trim::trim(&mut event);
+    Ok(event)
+}
+
+fn valid_platform(platform: &str) -> bool {
+    !platform.is_empty()
+        && platform.len() <= 64
+        && platform.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
+}
+
+#[cfg(test)]
+mod tests;

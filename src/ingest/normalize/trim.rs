@@ -1,0 +1,186 @@
+//! Keeps stored events bounded without rejecting them: over-long strings are cut with a
+//! trailing `...`, very long breadcrumb lists keep their newest entries, huge stack traces keep
+//! their outer frames (with `frames_omitted` saying which), and nesting deeper than the limit
+//! is replaced by a marker. Every cut is recorded in `_meta`, mirroring the event's structure
+//! as Sentry does (`{"": {"len": original, "rem": [["!limit", "s"]]}}`).
+
+use serde_json::{Map, Value, json};
+
+/// Longest string kept, in bytes.
+pub const MAX_STRING: usize = 16 * 1024;
+/// Most breadcrumbs kept (the newest).
+pub const MAX_BREADCRUMBS: usize = 200;
+/// Most frames kept per stack trace (half from each end).
+pub const MAX_FRAMES: usize = 500;
+/// Deepest nesting kept.
+pub const MAX_DEPTH: usize = 32;
+/// What replaces data nested deeper than [`MAX_DEPTH`].
+pub const DEPTH_MARKER: &str = "[truncated: nested too deeply]";
+
+/// Trims `event` in place and merges the record of what was cut into its `_meta`.
+pub fn trim(event: &mut Map<String, Value>) {
+    let mut meta = Map::new();
+    if let Some(count) = trim_breadcrumbs(event) {
+        meta.insert("breadcrumbs".into(), json!({ "values": { "": { "len": count } } }));
+    }
+    trim_frames(event);
+    for (key, value) in event.iter_mut() {
+        if key == "_meta" {
+            continue;
+        }
+        if let Some(child) = trim_value(value, 1) {
+            merge(meta.entry(key.clone()).or_insert_with(|| Value::Object(Map::new())), child);
+        }
+    }
+    if !meta.is_empty() {
+        event.insert("_meta".into(), Value::Object(meta));
+    }
+}
+
+fn trim_breadcrumbs(event: &mut Map<String, Value>) -> Option<usize> {
+    let values = event.get_mut("breadcrumbs")?.get_mut("values")?.as_array_mut()?;
+    let len = values.len();
+    (len > MAX_BREADCRUMBS).then(|| {
+        values.drain(..len - MAX_BREADCRUMBS);
+        len
+    })
+}
+
+fn trim_frames(event: &mut Map<String, Value>) {
+    for key in ["exception", "threads"] {
+        if let Some(values) = event.get_mut(key).and_then(|e| e.get_mut("values")).and_then(Value::as_array_mut) {
+            for st in values.iter_mut().filter_map(|value| value.get_mut("stacktrace")) {
+                trim_stack(st);
+            }
+        }
+    }
+}
+
+fn trim_stack(st: &mut Value) {
+    let Some(frames) = st.get_mut("frames").and_then(Value::as_array_mut) else { return };
+    let len = frames.len();
+    if len > MAX_FRAMES {
+        let half = MAX_FRAMES / 2;
+        frames.drain(half..len - half);
+        if let Some(obj) = st.as_object_mut() {
+            obj.insert("frames_omitted".into(), json!([half, len - half]));
+        }
+    }
+}
+
+fn trim_value(value: &mut Value, depth: usize) -> Option<Value> {
+    match value {
+        Value::String(text) if text.len() > MAX_STRING => {
+            let original = text.len();
+            let mut cut = MAX_STRING - 3;
+            while !text.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            text.truncate(cut);
+            text.push_str("...");
+            Some(json!({ "": { "len": original, "rem": [["!limit", "s"]] } }))
+        }
+        Value::Array(_) | Value::Object(_) if depth >= MAX_DEPTH => {
+            *value = Value::String(DEPTH_MARKER.into());
+            Some(json!({ "": { "rem": [["!limitdepth", "x"]] } }))
+        }
+        Value::Array(list) => {
+            let mut meta = Map::new();
+            for (i, item) in list.iter_mut().enumerate() {
+                if let Some(child) = trim_value(item, depth + 1) {
+                    meta.insert(i.to_string(), child);
+                }
+            }
+            (!meta.is_empty()).then_some(Value::Object(meta))
+        }
+        Value::Object(map) => {
+            let mut meta = Map::new();
+            for (key, item) in map.iter_mut() {
+                if let Some(child) = trim_value(item, depth + 1) {
+                    meta.insert(key.clone(), child);
+                }
+            }
+            (!meta.is_empty()).then_some(Value::Object(meta))
+        }
+        _ => None,
+    }
+}
+
+fn merge(target: &mut Value, addition: Value) {
+    match (target, addition) {
+        (Value::Object(target), Value::Object(addition)) => {
+            for (key, value) in addition {
+                match target.get_mut(&key) {
+                    Some(existing) => merge(existing, value),
+                    None => {
+                        target.insert(key, value);
+                    }
+                }
+            }
+        }
+        (target, addition) => *target = addition,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn event(value: Value) -> Map<String, Value> {
+        value.as_object().unwrap().clone()
+    }
+
+    #[test]
+    fn long_strings_are_cut_and_recorded() {
+        let mut e = event(json!({ "extra": { "blob": "é".repeat(20_000) }, "short": "ok" }));
+        trim(&mut e);
+        let blob = e["extra"]["blob"].as_str().unwrap();
+        assert!(blob.len() <= MAX_STRING && blob.ends_with("..."));
+        assert_eq!(e["_meta"]["extra"]["blob"][""]["len"], 40_000);
+        assert_eq!(e["short"], "ok");
+        assert!(e["_meta"].get("short").is_none());
+    }
+
+    #[test]
+    fn breadcrumbs_keep_the_newest() {
+        let crumbs: Vec<Value> = (0..250).map(|i| json!({ "message": i.to_string() })).collect();
+        let mut e = event(json!({ "breadcrumbs": { "values": crumbs } }));
+        trim(&mut e);
+        let values = e["breadcrumbs"]["values"].as_array().unwrap();
+        assert_eq!(values.len(), MAX_BREADCRUMBS);
+        assert_eq!(values[0]["message"], "50");
+        assert_eq!(e["_meta"]["breadcrumbs"]["values"][""]["len"], 250);
+    }
+
+    #[test]
+    fn huge_stacks_keep_both_ends() {
+        let frames: Vec<Value> = (0..1000).map(|i| json!({ "function": format!("f{i}") })).collect();
+        let mut e = event(json!({ "exception": { "values": [{ "type": "E", "stacktrace": { "frames": frames } }] } }));
+        trim(&mut e);
+        let st = &e["exception"]["values"][0]["stacktrace"];
+        let frames = st["frames"].as_array().unwrap();
+        assert_eq!(frames.len(), MAX_FRAMES);
+        assert_eq!(frames[0]["function"], "f0");
+        assert_eq!(frames[MAX_FRAMES - 1]["function"], "f999");
+        assert_eq!(st["frames_omitted"], json!([250, 750]));
+    }
+
+    #[test]
+    fn deep_nesting_is_replaced() {
+        let mut deep = json!("leaf");
+        for _ in 0..100 {
+            deep = json!({ "x": deep });
+        }
+        let mut e = event(json!({ "extra": deep }));
+        trim(&mut e);
+        let mut node = &e["extra"];
+        let mut depth = 1;
+        while let Some(next) = node.get("x") {
+            node = next;
+            depth += 1;
+        }
+        assert_eq!(node, DEPTH_MARKER);
+        assert_eq!(depth, MAX_DEPTH);
+        assert!(e.contains_key("_meta"));
+    }
+}

@@ -1,0 +1,128 @@
+//! Turns one error-event payload into a [`NewEvent`]: normalize, scrub, group, summarize,
+//! derive the tags Sentry shows (environment, level, release, user, runtime, browser, os,
+//! handled, url, ...), and compress the final JSON.
+
+use serde_json::{Map, Value, json};
+
+use super::normalize::{self, Context};
+use super::{IngestError, Request, grouping, scrub};
+use crate::store::{NewEvent, codec};
+
+pub fn error_event(payload: &[u8], ctx: &Context, req: &Request) -> Result<NewEvent, IngestError> {
+    let mut value = Value::Object(normalize::normalize(payload, ctx)?);
+    if req.scrub {
+        scrub::scrub_event(&mut value);
+    }
+    let hashes = grouping::compute_hashes(&value);
+    let summary = grouping::summarize(&value);
+    let Value::Object(mut event) = value else {
+        return Err(IngestError::bad("event payload must be a JSON object"));
+    };
+    let user_key = user_key(&event);
+    let tags = derived_tags(&event, user_key.as_deref());
+    event.insert("tags".into(), Value::Array(tags.iter().map(|(k, v)| json!([k, v])).collect()));
+    event.insert("title".into(), Value::String(summary.title.clone()));
+    if let Some(culprit) = &summary.culprit {
+        event.entry("culprit").or_insert_with(|| Value::String(culprit.clone()));
+    }
+    event.insert("metadata".into(), summary.metadata.clone());
+    event.insert("hashes".into(), json!(hashes));
+
+    let text = |key: &str| event.get(key).and_then(Value::as_str).map(str::to_owned);
+    let json =
+        serde_json::to_vec(&event).map_err(|err| IngestError::bad(format!("event cannot be serialized: {err}")))?;
+    Ok(NewEvent {
+        project_id: req.project_id,
+        event_id: text("event_id").unwrap_or_default(),
+        timestamp: event.get("timestamp").and_then(Value::as_f64).unwrap_or(ctx.received),
+        received: ctx.received,
+        level: text("level").unwrap_or_else(|| "error".into()),
+        environment: text("environment"),
+        release: text("release"),
+        user_key,
+        hashes,
+        title: summary.title,
+        culprit: summary.culprit,
+        location: summary.location,
+        event_type: summary.event_type.to_string(),
+        metadata: summary.metadata.to_string(),
+        platform: text("platform"),
+        logger: text("logger"),
+        tags,
+        is_unhandled: is_unhandled(&event),
+        size: json.len(),
+        data: codec::encode(&json).map_err(|err| IngestError::Unavailable(format!("compression failed: {err}")))?,
+    })
+}
+
+/// The distinct-user key: the first of id, email, username, IP address.
+fn user_key(event: &Map<String, Value>) -> Option<String> {
+    let user = event.get("user")?.as_object()?;
+    [("id", "id"), ("email", "email"), ("username", "username"), ("ip_address", "ip")].iter().find_map(
+        |(field, prefix)| {
+            user.get(*field).and_then(Value::as_str).filter(|v| !v.is_empty()).map(|v| format!("{prefix}:{v}"))
+        },
+    )
+}
+
+fn is_unhandled(event: &Map<String, Value>) -> bool {
+    exception_values(event).any(|e| e.pointer("/mechanism/handled") == Some(&Value::Bool(false)))
+}
+
+fn exception_values(event: &Map<String, Value>) -> impl Iterator<Item = &Value> {
+    event.get("exception").and_then(|e| e.get("values")).and_then(Value::as_array).into_iter().flatten()
+}
+
+/// The event's tags plus the ones Sentry derives, client tags first and derived ones winning.
+fn derived_tags(event: &Map<String, Value>, user_key: Option<&str>) -> Vec<(String, String)> {
+    let mut tags: Vec<(String, String)> = event
+        .get("tags")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|pair| Some((pair.get(0)?.as_str()?.to_string(), pair.get(1)?.as_str()?.to_string())))
+        .collect();
+    let mut set = |key: &str, value: Option<String>| {
+        if let Some(value) = value.filter(|v| !v.is_empty()) {
+            let value: String = value.chars().take(200).collect();
+            match tags.iter_mut().find(|(k, _)| k == key) {
+                Some(existing) => existing.1 = value,
+                None => tags.push((key.to_string(), value)),
+            }
+        }
+    };
+    let text = |key: &str| event.get(key).and_then(Value::as_str).map(str::to_owned);
+    set("environment", text("environment"));
+    set("level", text("level"));
+    set("release", text("release"));
+    set("dist", text("dist"));
+    set("logger", text("logger"));
+    set("server_name", text("server_name"));
+    set("transaction", text("transaction"));
+    set("user", user_key.map(str::to_owned));
+    let contexts = event.get("contexts").and_then(Value::as_object);
+    for (context, tag) in [("runtime", "runtime"), ("browser", "browser"), ("os", "os"), ("device", "device")] {
+        let ctx = contexts.and_then(|c| c.get(context));
+        let name = ctx.and_then(|c| c.get("name")).and_then(Value::as_str);
+        let version = ctx.and_then(|c| c.get("version")).and_then(Value::as_str);
+        if tag != "device" {
+            set(tag, name.map(|n| version.map_or_else(|| n.to_string(), |v| format!("{n} {v}"))));
+        }
+        set(&format!("{tag}.name"), name.map(str::to_owned));
+    }
+    if let Some(last) = exception_values(event).last() {
+        if let Some(handled) = last.pointer("/mechanism/handled").and_then(Value::as_bool) {
+            set("handled", Some(if handled { "yes" } else { "no" }.to_string()))
+        }
+        set("mechanism", last.pointer("/mechanism/type").and_then(Value::as_str).map(str::to_owned));
+    }
+    set(
+        "url",
+        event
+            .get("request")
+            .and_then(|r| r.get("url"))
+            .and_then(Value::as_str)
+            .map(|u| u.split('?').next().unwrap_or(u).to_string()),
+    );
+    tags
+}

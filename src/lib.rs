@@ -1,0 +1,15 @@
+//! sift: a keyboard-driven terminal console for triaging errors in Sentry-compatible trackers,
+//! and the small Sentry-compatible server it runs when no remote tracker is configured.
+//!
+//! Dependency direction (see the README's architecture section):
+//! `server -> ingest -> store`, with `cli` as thin glue on top. Nothing below `cli` prints to the
+//! terminal; logs go to a file through `tracing`.
+
+pub mod cli;
+pub mod config;
+pub mod ingest;
+pub mod lifecycle;
+pub mod logging;
+pub mod paths;
+pub mod server;
+pub mod store;

@@ -1,0 +1,500 @@
+//! Issue lifecycle rules, as pure functions: what a new event does to an issue's status
+//! (regression, ignore conditions running out, escalation) and how priority follows the level
+//! until a person sets it. No I/O and no clock: the caller passes `now` and answers questions
+//! about history through [`History`]. The store's writer applies these rules inside its
+//! transaction, so every decision sees all previously committed events.
+
+use serde::{Deserialize, Serialize};
+
+/// Read-side status of an issue, as the Web API reports it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    Unresolved,
+    Resolved,
+    Ignored,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Unresolved => "unresolved",
+            Self::Resolved => "resolved",
+            Self::Ignored => "ignored",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "unresolved" => Some(Self::Unresolved),
+            "resolved" => Some(Self::Resolved),
+            "ignored" => Some(Self::Ignored),
+            _ => None,
+        }
+    }
+}
+
+/// Sentry's substatus, refining `unresolved` and `ignored`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Substatus {
+    New,
+    Ongoing,
+    Regressed,
+    Escalating,
+    ArchivedForever,
+    ArchivedUntilEscalating,
+    ArchivedUntilConditionMet,
+}
+
+impl Substatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::New => "new",
+            Self::Ongoing => "ongoing",
+            Self::Regressed => "regressed",
+            Self::Escalating => "escalating",
+            Self::ArchivedForever => "archived_forever",
+            Self::ArchivedUntilEscalating => "archived_until_escalating",
+            Self::ArchivedUntilConditionMet => "archived_until_condition_met",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        [
+            Self::New,
+            Self::Ongoing,
+            Self::Regressed,
+            Self::Escalating,
+            Self::ArchivedForever,
+            Self::ArchivedUntilEscalating,
+            Self::ArchivedUntilConditionMet,
+        ]
+        .into_iter()
+        .find(|s| s.as_str() == text)
+    }
+}
+
+/// Issue priority; the numbers are Sentry's internal values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Priority {
+    Low = 25,
+    Medium = 50,
+    High = 75,
+}
+
+impl Priority {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Low => "low",
+            Self::Medium => "medium",
+            Self::High => "high",
+        }
+    }
+
+    pub fn from_value(value: i64) -> Option<Self> {
+        match value {
+            25 => Some(Self::Low),
+            50 => Some(Self::Medium),
+            75 => Some(Self::High),
+            _ => None,
+        }
+    }
+
+    /// The priority a new issue gets from its level: fatal and error are high, warning medium,
+    /// everything quieter low.
+    pub fn from_level(level: &str) -> Self {
+        match level {
+            "fatal" | "error" => Self::High,
+            "warning" => Self::Medium,
+            _ => Self::Low,
+        }
+    }
+}
+
+/// How an issue was resolved, which decides what counts as a regression.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "kind")]
+pub enum Resolution {
+    /// Any later event regresses it.
+    Plain,
+    /// Fixed in `release`: only events from a newer release (or with no release) regress it.
+    InRelease { release: String },
+    /// Fixed in whatever release comes next: events from `current` (the newest release when it
+    /// was resolved) or older do not regress it.
+    InNextRelease { current: Option<String> },
+}
+
+/// The conditions of an ignore ("archive") that end on their own.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Snooze {
+    /// When the ignore was set (unix seconds).
+    pub since: f64,
+    /// Ignore until this time (unix seconds).
+    pub until: Option<f64>,
+    /// Ignore until this many more events arrive (within `window_mins`, when set).
+    pub count: Option<u64>,
+    pub window_mins: Option<u64>,
+    /// Ignore until this many distinct users are affected (within `user_window_mins`).
+    pub user_count: Option<u64>,
+    pub user_window_mins: Option<u64>,
+    /// Ignore until the hourly volume exceeds this forecast.
+    pub escalation_forecast: Option<u64>,
+}
+
+/// The mutable lifecycle part of an issue.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IssueState {
+    pub status: Status,
+    pub substatus: Option<Substatus>,
+    pub resolution: Option<Resolution>,
+    pub snooze: Option<Snooze>,
+    pub priority: Option<Priority>,
+    pub priority_locked: bool,
+}
+
+impl IssueState {
+    /// The state of a brand-new issue whose first event has `level`.
+    pub fn new_issue(level: &str) -> Self {
+        Self {
+            status: Status::Unresolved,
+            substatus: Some(Substatus::New),
+            resolution: None,
+            snooze: None,
+            priority: Some(Priority::from_level(level)),
+            priority_locked: false,
+        }
+    }
+}
+
+/// What the writer knows about an issue's history, asked only when a rule needs it.
+pub trait History {
+    /// Position of `release` in the project's release history (first-seen order); `None` when unknown.
+    fn release_rank(&self, release: &str) -> Option<f64>;
+    /// Events of this issue with a timestamp at or after `since` (the new event included).
+    fn events_since(&self, since: f64) -> u64;
+    /// Distinct users of this issue seen at or after `since` (the new event's user included).
+    fn users_since(&self, since: f64) -> u64;
+    /// Events of this issue in the current hour (the new event included).
+    fn events_this_hour(&self) -> u64;
+}
+
+/// A change worth recording in the issue's activity log.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Transition {
+    Regressed { release: Option<String> },
+    Unignored { substatus: Substatus },
+    Escalated { forecast: u64 },
+}
+
+/// Applies one new event (with `level` and `release`) to `state`.
+pub fn on_event(
+    state: &mut IssueState,
+    level: &str,
+    release: Option<&str>,
+    now: f64,
+    history: &dyn History,
+) -> Option<Transition> {
+    if !state.priority_locked {
+        let derived = Priority::from_level(level);
+        state.priority = Some(state.priority.map_or(derived, |p| p.max(derived)));
+    }
+    match state.status {
+        Status::Unresolved => None,
+        Status::Resolved => {
+            let regressed = match &state.resolution {
+                None | Some(Resolution::Plain) => true,
+                Some(Resolution::InRelease { release: fixed }) => is_newer(release, Some(fixed), history),
+                Some(Resolution::InNextRelease { current }) => is_newer(release, current.as_deref(), history),
+            };
+            regressed.then(|| {
+                state.status = Status::Unresolved;
+                state.substatus = Some(Substatus::Regressed);
+                state.resolution = None;
+                Transition::Regressed { release: release.map(str::to_owned) }
+            })
+        }
+        Status::Ignored => {
+            let snooze = state.snooze.as_ref()?;
+            let outcome = snooze_outcome(snooze, now, history)?;
+            state.status = Status::Unresolved;
+            state.snooze = None;
+            match outcome {
+                SnoozeEnd::Expired => {
+                    state.substatus = Some(Substatus::Ongoing);
+                    Some(Transition::Unignored { substatus: Substatus::Ongoing })
+                }
+                SnoozeEnd::ConditionMet => {
+                    state.substatus = Some(Substatus::Escalating);
+                    Some(Transition::Unignored { substatus: Substatus::Escalating })
+                }
+                SnoozeEnd::Escalated(forecast) => {
+                    state.substatus = Some(Substatus::Escalating);
+                    if !state.priority_locked {
+                        state.priority = Some(Priority::High);
+                    }
+                    Some(Transition::Escalated { forecast })
+                }
+            }
+        }
+    }
+}
+
+enum SnoozeEnd {
+    Expired,
+    ConditionMet,
+    Escalated(u64),
+}
+
+fn snooze_outcome(snooze: &Snooze, now: f64, history: &dyn History) -> Option<SnoozeEnd> {
+    if let Some(until) = snooze.until
+        && now >= until
+    {
+        return Some(SnoozeEnd::Expired);
+    }
+    let window_start = |mins: Option<u64>| match mins {
+        Some(mins) => snooze.since.max(now - mins as f64 * 60.0),
+        None => snooze.since,
+    };
+    if let Some(count) = snooze.count
+        && history.events_since(window_start(snooze.window_mins)) >= count
+    {
+        return Some(SnoozeEnd::ConditionMet);
+    }
+    if let Some(users) = snooze.user_count
+        && history.users_since(window_start(snooze.user_window_mins)) >= users
+    {
+        return Some(SnoozeEnd::ConditionMet);
+    }
+    if let Some(forecast) = snooze.escalation_forecast
+        && history.events_this_hour() > forecast
+    {
+        return Some(SnoozeEnd::Escalated(forecast));
+    }
+    None
+}
+
+/// Whether an event from `release` counts as newer than the resolution point `fixed`.
+/// Unknown ordering resurfaces the issue: hiding a real regression is worse than one extra look.
+fn is_newer(release: Option<&str>, fixed: Option<&str>, history: &dyn History) -> bool {
+    let (Some(release), Some(fixed)) = (release, fixed) else {
+        return true;
+    };
+    if release == fixed {
+        return false;
+    }
+    match (history.release_rank(release), history.release_rank(fixed)) {
+        (Some(event_rank), Some(fixed_rank)) => event_rank > fixed_rank,
+        _ => true,
+    }
+}
+
+/// The hourly volume above which an issue ignored "until escalating" comes back, from the
+/// hourly counts of the week before (oldest first) and the issue's age. Young issues use ten
+/// times their busiest hour; older ones a spike limit derived from the mean and spread, the
+/// way Sentry's weekly forecast does, never below 10.
+pub fn escalation_forecast(hourly: &[u64], age_days: f64) -> u64 {
+    let max = hourly.iter().copied().max().unwrap_or(0);
+    if age_days < 7.0 || hourly.is_empty() {
+        return (max * 10).max(10);
+    }
+    let n = hourly.len() as f64;
+    let mean = hourly.iter().sum::<u64>() as f64 / n;
+    let variance = hourly.iter().map(|&c| (c as f64 - mean).powi(2)).sum::<f64>() / n;
+    let std_dev = variance.sqrt();
+    let spike = if mean > 0.0 { mean + ((mean + 5.0 * std_dev) / mean).clamp(5.0, 8.0) * mean } else { 0.0 };
+    let cv = if mean > 0.0 { std_dev / mean } else { 0.0 };
+    let bursty = max as f64 * (5.0 * (-0.65 * cv).exp()).clamp(2.0, 5.0);
+    (spike.max(bursty).ceil() as u64).max(10)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Default)]
+    struct FakeHistory {
+        ranks: Vec<(&'static str, f64)>,
+        events: u64,
+        users: u64,
+        hour: u64,
+    }
+
+    impl History for FakeHistory {
+        fn release_rank(&self, release: &str) -> Option<f64> {
+            self.ranks.iter().find(|(r, _)| *r == release).map(|(_, rank)| *rank)
+        }
+        fn events_since(&self, _since: f64) -> u64 {
+            self.events
+        }
+        fn users_since(&self, _since: f64) -> u64 {
+            self.users
+        }
+        fn events_this_hour(&self) -> u64 {
+            self.hour
+        }
+    }
+
+    fn resolved(resolution: Resolution) -> IssueState {
+        IssueState {
+            status: Status::Resolved,
+            substatus: None,
+            resolution: Some(resolution),
+            ..IssueState::new_issue("error")
+        }
+    }
+
+    fn ignored(snooze: Snooze) -> IssueState {
+        IssueState {
+            status: Status::Ignored,
+            substatus: Some(Substatus::ArchivedUntilConditionMet),
+            snooze: Some(snooze),
+            ..IssueState::new_issue("error")
+        }
+    }
+
+    #[test]
+    fn new_issue_priority_follows_level() {
+        assert_eq!(IssueState::new_issue("fatal").priority, Some(Priority::High));
+        assert_eq!(IssueState::new_issue("warning").priority, Some(Priority::Medium));
+        assert_eq!(IssueState::new_issue("info").priority, Some(Priority::Low));
+    }
+
+    #[test]
+    fn priority_rises_with_level_until_locked() {
+        let history = FakeHistory::default();
+        let mut state = IssueState::new_issue("info");
+        on_event(&mut state, "error", None, 0.0, &history);
+        assert_eq!(state.priority, Some(Priority::High));
+        on_event(&mut state, "debug", None, 0.0, &history);
+        assert_eq!(state.priority, Some(Priority::High), "never lowered automatically");
+
+        let mut locked =
+            IssueState { priority: Some(Priority::Low), priority_locked: true, ..IssueState::new_issue("info") };
+        on_event(&mut locked, "fatal", None, 0.0, &history);
+        assert_eq!(locked.priority, Some(Priority::Low));
+    }
+
+    #[test]
+    fn plain_resolution_regresses_on_any_event() {
+        let mut state = resolved(Resolution::Plain);
+        let t = on_event(&mut state, "error", Some("1.0"), 0.0, &FakeHistory::default());
+        assert_eq!(t, Some(Transition::Regressed { release: Some("1.0".into()) }));
+        assert_eq!((state.status, state.substatus), (Status::Unresolved, Some(Substatus::Regressed)));
+        assert_eq!(state.resolution, None);
+    }
+
+    #[test]
+    fn resolved_in_release_ignores_same_and_older_releases() {
+        let history = FakeHistory { ranks: vec![("1.0", 1.0), ("1.1", 2.0), ("1.2", 3.0)], ..Default::default() };
+        for old in ["1.0", "1.1"] {
+            let mut state = resolved(Resolution::InRelease { release: "1.1".into() });
+            assert_eq!(on_event(&mut state, "error", Some(old), 0.0, &history), None, "{old}");
+            assert_eq!(state.status, Status::Resolved);
+        }
+        let mut state = resolved(Resolution::InRelease { release: "1.1".into() });
+        assert!(on_event(&mut state, "error", Some("1.2"), 0.0, &history).is_some());
+        assert_eq!(state.substatus, Some(Substatus::Regressed));
+    }
+
+    #[test]
+    fn resolved_in_next_release_waits_for_a_newer_release() {
+        let history = FakeHistory { ranks: vec![("1.0", 1.0), ("2.0", 2.0)], ..Default::default() };
+        let mut state = resolved(Resolution::InNextRelease { current: Some("1.0".into()) });
+        assert_eq!(on_event(&mut state, "error", Some("1.0"), 0.0, &history), None);
+        assert!(on_event(&mut state, "error", Some("2.0"), 0.0, &history).is_some());
+    }
+
+    #[test]
+    fn unknown_release_order_resurfaces() {
+        let history = FakeHistory::default();
+        let mut state = resolved(Resolution::InRelease { release: "1.1".into() });
+        assert!(on_event(&mut state, "error", Some("zzz"), 0.0, &history).is_some());
+        let mut state = resolved(Resolution::InRelease { release: "1.1".into() });
+        assert!(on_event(&mut state, "error", None, 0.0, &history).is_some());
+    }
+
+    #[test]
+    fn archived_forever_stays_archived() {
+        let mut state = IssueState {
+            status: Status::Ignored,
+            substatus: Some(Substatus::ArchivedForever),
+            ..IssueState::new_issue("error")
+        };
+        let history = FakeHistory { events: 1_000_000, users: 1000, hour: 1000, ..Default::default() };
+        assert_eq!(on_event(&mut state, "error", None, 1e9, &history), None);
+        assert_eq!(state.status, Status::Ignored);
+    }
+
+    #[test]
+    fn duration_snooze_expires_to_ongoing() {
+        let mut state = ignored(Snooze { since: 0.0, until: Some(100.0), ..Default::default() });
+        assert_eq!(on_event(&mut state, "error", None, 99.0, &FakeHistory::default()), None);
+        let t = on_event(&mut state, "error", None, 100.0, &FakeHistory::default());
+        assert_eq!(t, Some(Transition::Unignored { substatus: Substatus::Ongoing }));
+        assert_eq!(state.status, Status::Unresolved);
+        assert_eq!(state.snooze, None);
+    }
+
+    #[test]
+    fn count_snooze_comes_back_escalating() {
+        let snooze = Snooze { since: 0.0, count: Some(10), window_mins: Some(60), ..Default::default() };
+        let mut state = ignored(snooze.clone());
+        assert_eq!(on_event(&mut state, "error", None, 10.0, &FakeHistory { events: 9, ..Default::default() }), None);
+        let t = on_event(&mut state, "error", None, 10.0, &FakeHistory { events: 10, ..Default::default() });
+        assert_eq!(t, Some(Transition::Unignored { substatus: Substatus::Escalating }));
+    }
+
+    #[test]
+    fn user_snooze_comes_back_escalating() {
+        let mut state = ignored(Snooze { since: 0.0, user_count: Some(3), ..Default::default() });
+        assert_eq!(on_event(&mut state, "error", None, 10.0, &FakeHistory { users: 2, ..Default::default() }), None);
+        assert!(on_event(&mut state, "error", None, 10.0, &FakeHistory { users: 3, ..Default::default() }).is_some());
+        assert_eq!(state.substatus, Some(Substatus::Escalating));
+    }
+
+    #[test]
+    fn until_escalating_raises_priority() {
+        let mut state = ignored(Snooze { since: 0.0, escalation_forecast: Some(50), ..Default::default() });
+        state.substatus = Some(Substatus::ArchivedUntilEscalating);
+        state.priority = Some(Priority::Low);
+        let quiet = FakeHistory { hour: 50, ..Default::default() };
+        assert_eq!(on_event(&mut state, "info", None, 10.0, &quiet), None);
+        let busy = FakeHistory { hour: 51, ..Default::default() };
+        assert_eq!(on_event(&mut state, "info", None, 10.0, &busy), Some(Transition::Escalated { forecast: 50 }));
+        assert_eq!(state.priority, Some(Priority::High));
+        assert_eq!(state.substatus, Some(Substatus::Escalating));
+    }
+
+    #[test]
+    fn forecast_for_young_and_old_issues() {
+        assert_eq!(escalation_forecast(&[], 1.0), 10);
+        assert_eq!(escalation_forecast(&[0, 3, 7, 2], 2.0), 70);
+        let steady = vec![10; 168];
+        let f = escalation_forecast(&steady, 30.0);
+        assert!((50..=80).contains(&f), "steady traffic forecast {f}");
+        let mut bursty = vec![1; 168];
+        bursty[100] = 200;
+        assert!(escalation_forecast(&bursty, 30.0) >= 400);
+    }
+
+    #[test]
+    fn names_round_trip() {
+        for s in [
+            "new",
+            "ongoing",
+            "regressed",
+            "escalating",
+            "archived_forever",
+            "archived_until_escalating",
+            "archived_until_condition_met",
+        ] {
+            assert_eq!(Substatus::parse(s).unwrap().as_str(), s);
+        }
+        for s in ["unresolved", "resolved", "ignored"] {
+            assert_eq!(Status::parse(s).unwrap().as_str(), s);
+        }
+        assert_eq!(Priority::from_value(50), Some(Priority::Medium));
+    }
+}

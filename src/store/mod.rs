@@ -1,0 +1,133 @@
+//! sift's store: SQLite (bundled) in WAL mode with embedded migrations. One writer thread owns
+//! all writes and commits them in batches (see [`writer`]); reads open their own connections,
+//! which WAL lets run beside the writer. Every query uses bound parameters and lives under this
+//! module; nothing here knows about HTTP.
+
+mod apply;
+pub mod codec;
+mod group_row;
+pub mod issues;
+pub mod projects;
+pub mod schema;
+pub mod short_id;
+pub mod types;
+mod writer;
+
+use std::path::{Path, PathBuf};
+
+use rusqlite::{Connection, OpenFlags};
+
+use crate::config::Durability;
+pub use types::{Committed, EventOutcome, NewEvent, NewItem, WriteJob};
+pub use writer::WriterHandle;
+
+/// Failures of the store, typed where callers branch on them.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("database migration failed: {0}")]
+    Migration(#[from] rusqlite_migration::Error),
+    #[error("stored JSON is invalid: {0}")]
+    Json(#[from] serde_json::Error),
+    #[error("stored blob is unreadable: {0}")]
+    Blob(#[from] std::io::Error),
+    #[error("the database writer has stopped")]
+    WriterGone,
+    #[error("write failed: {0}")]
+    Write(String),
+    #[error("{0}")]
+    Invalid(String),
+    #[error("{0} not found")]
+    NotFound(String),
+}
+
+/// An open store: the writer handle plus what is needed to open readers.
+#[derive(Clone)]
+pub struct Store {
+    path: PathBuf,
+    writer: WriterHandle,
+}
+
+impl Store {
+    /// Opens (creating and migrating as needed) the database at `path` and starts its writer.
+    pub fn open(path: &Path, durability: Durability) -> Result<Self, StoreError> {
+        let mut conn = open_connection(path, false)?;
+        let sync = match durability {
+            Durability::Normal => "NORMAL",
+            Durability::Full => "FULL",
+        };
+        conn.pragma_update(None, "synchronous", sync)?;
+        schema::migrations().to_latest(&mut conn)?;
+        restrict_permissions(path);
+        let writer = WriterHandle::spawn(conn)?;
+        Ok(Self { path: path.to_path_buf(), writer })
+    }
+
+    /// The handle that commits events.
+    pub fn writer(&self) -> &WriterHandle {
+        &self.writer
+    }
+
+    /// A fresh connection for reads (and for the rare administrative write from the CLI).
+    pub fn connection(&self) -> Result<Connection, StoreError> {
+        open_connection(&self.path, false)
+    }
+
+    /// Runs `f` on a read connection off the async threads.
+    pub async fn read<T, F>(&self, f: F) -> Result<T, StoreError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Connection) -> Result<T, StoreError> + Send + 'static,
+    {
+        let path = self.path.clone();
+        tokio::task::spawn_blocking(move || {
+            let conn = open_connection(&path, true)?;
+            f(&conn)
+        })
+        .await
+        .map_err(|_| StoreError::WriterGone)?
+    }
+}
+
+/// Opens a connection with sift's pragmas. The database file is created (and migrated by
+/// [`Store::open`]) on first use.
+pub fn open_connection(path: &Path, read_only: bool) -> Result<Connection, StoreError> {
+    let flags = if read_only {
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX
+    } else {
+        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX
+    };
+    let conn = Connection::open_with_flags(path, flags)?;
+    conn.busy_timeout(std::time::Duration::from_secs(10))?;
+    if !read_only {
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+    }
+    conn.set_prepared_statement_cache_capacity(64);
+    Ok(conn)
+}
+
+/// Opens the database for a command-line tool: migrated, but with no writer thread.
+pub fn open_admin(path: &Path) -> Result<Connection, StoreError> {
+    let mut conn = open_connection(path, false)?;
+    schema::migrations().to_latest(&mut conn)?;
+    restrict_permissions(path);
+    Ok(conn)
+}
+
+/// The database holds event data and secrets (DSN keys, the API token): owner-only.
+fn restrict_permissions(path: &Path) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        if let Err(err) = std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600)) {
+            tracing::warn!(%err, path = %path.display(), "could not restrict database permissions");
+        }
+    }
+}
+
+/// Seconds since the epoch, as the store records times.
+pub fn now() -> f64 {
+    chrono::Utc::now().timestamp_micros() as f64 / 1e6
+}

@@ -1,0 +1,179 @@
+//! The SQLite schema as embedded, ordered migrations. Each entry runs once, in order, tracked by
+//! `PRAGMA user_version`; a released migration is never edited, only followed by a new one.
+//!
+//! Events are kept as zstd-compressed JSON (`events.data`) with the columns the Web API filters
+//! and sorts on beside them. Issues (`groups`, Sentry's name) carry their counters so the issue
+//! list never scans events; hourly buckets feed sparklines.
+
+use rusqlite_migration::{M, Migrations};
+
+const V1: &str = r#"
+CREATE TABLE meta (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE organizations (
+    id           INTEGER PRIMARY KEY,
+    slug         TEXT NOT NULL UNIQUE,
+    name         TEXT NOT NULL,
+    date_created REAL NOT NULL
+);
+
+CREATE TABLE projects (
+    id            INTEGER PRIMARY KEY,
+    org_id        INTEGER NOT NULL REFERENCES organizations(id),
+    slug          TEXT NOT NULL,
+    name          TEXT NOT NULL,
+    platform      TEXT,
+    date_created  REAL NOT NULL,
+    next_short_id INTEGER NOT NULL DEFAULT 1,
+    scrub_data    INTEGER NOT NULL DEFAULT 1,
+    UNIQUE (org_id, slug)
+);
+
+CREATE TABLE project_keys (
+    id           INTEGER PRIMARY KEY,
+    project_id   INTEGER NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+    label        TEXT NOT NULL,
+    public_key   TEXT NOT NULL UNIQUE,
+    secret_key   TEXT NOT NULL,
+    is_active    INTEGER NOT NULL DEFAULT 1,
+    date_created REAL NOT NULL
+);
+
+CREATE TABLE api_tokens (
+    id           INTEGER PRIMARY KEY,
+    token        TEXT NOT NULL UNIQUE,
+    label        TEXT NOT NULL,
+    date_created REAL NOT NULL
+);
+
+CREATE TABLE releases (
+    project_id INTEGER NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+    version    TEXT NOT NULL,
+    first_seen REAL NOT NULL,
+    last_seen  REAL NOT NULL,
+    PRIMARY KEY (project_id, version)
+) WITHOUT ROWID;
+
+CREATE TABLE groups (
+    id               INTEGER PRIMARY KEY,
+    project_id       INTEGER NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+    short_id         INTEGER NOT NULL,
+    title            TEXT NOT NULL,
+    culprit          TEXT,
+    location         TEXT,
+    type             TEXT NOT NULL,
+    metadata         TEXT NOT NULL,
+    level            TEXT NOT NULL,
+    platform         TEXT,
+    logger           TEXT,
+    status           TEXT NOT NULL DEFAULT 'unresolved',
+    substatus        TEXT,
+    resolution       TEXT,
+    snooze           TEXT,
+    priority         INTEGER,
+    priority_locked_at REAL,
+    first_seen       REAL NOT NULL,
+    last_seen        REAL NOT NULL,
+    times_seen       INTEGER NOT NULL DEFAULT 0,
+    user_count       INTEGER NOT NULL DEFAULT 0,
+    first_release    TEXT,
+    last_release     TEXT,
+    is_unhandled     INTEGER NOT NULL DEFAULT 0,
+    status_changed_at REAL,
+    UNIQUE (project_id, short_id)
+);
+CREATE INDEX groups_project_last_seen ON groups (project_id, last_seen DESC);
+CREATE INDEX groups_last_seen ON groups (last_seen DESC);
+CREATE INDEX groups_status_last_seen ON groups (status, last_seen DESC);
+
+CREATE TABLE group_hashes (
+    project_id INTEGER NOT NULL,
+    hash       TEXT NOT NULL,
+    group_id   INTEGER NOT NULL REFERENCES groups(id) ON DELETE CASCADE,
+    PRIMARY KEY (project_id, hash)
+) WITHOUT ROWID;
+CREATE INDEX group_hashes_group ON group_hashes (group_id);
+
+CREATE TABLE events (
+    id          INTEGER PRIMARY KEY,
+    project_id  INTEGER NOT NULL,
+    event_id    TEXT NOT NULL,
+    group_id    INTEGER NOT NULL REFERENCES groups(id) ON DELETE CASCADE,
+    timestamp   REAL NOT NULL,
+    received    REAL NOT NULL,
+    level       TEXT NOT NULL,
+    environment TEXT,
+    release     TEXT,
+    user_key    TEXT,
+    size        INTEGER NOT NULL,
+    data        BLOB NOT NULL,
+    UNIQUE (project_id, event_id)
+);
+CREATE INDEX events_group_time ON events (group_id, timestamp);
+
+CREATE TABLE group_stats (
+    group_id INTEGER NOT NULL REFERENCES groups(id) ON DELETE CASCADE,
+    hour     INTEGER NOT NULL,
+    count    INTEGER NOT NULL,
+    PRIMARY KEY (group_id, hour)
+) WITHOUT ROWID;
+
+CREATE TABLE group_users (
+    group_id   INTEGER NOT NULL REFERENCES groups(id) ON DELETE CASCADE,
+    user_key   TEXT NOT NULL,
+    first_seen REAL NOT NULL,
+    last_seen  REAL NOT NULL,
+    PRIMARY KEY (group_id, user_key)
+) WITHOUT ROWID;
+
+CREATE TABLE group_tags (
+    group_id   INTEGER NOT NULL REFERENCES groups(id) ON DELETE CASCADE,
+    key        TEXT NOT NULL,
+    value      TEXT NOT NULL,
+    times_seen INTEGER NOT NULL,
+    first_seen REAL NOT NULL,
+    last_seen  REAL NOT NULL,
+    PRIMARY KEY (group_id, key, value)
+) WITHOUT ROWID;
+
+CREATE TABLE activities (
+    id           INTEGER PRIMARY KEY,
+    group_id     INTEGER NOT NULL REFERENCES groups(id) ON DELETE CASCADE,
+    type         TEXT NOT NULL,
+    data         TEXT NOT NULL,
+    user_id      TEXT,
+    date_created REAL NOT NULL
+);
+CREATE INDEX activities_group ON activities (group_id, date_created);
+
+-- Envelope items other than error events (transactions, sessions, attachments, feedback,
+-- check-ins, client reports, user reports), kept for later screens.
+CREATE TABLE items (
+    id         INTEGER PRIMARY KEY,
+    project_id INTEGER NOT NULL,
+    kind       TEXT NOT NULL,
+    event_id   TEXT,
+    received   REAL NOT NULL,
+    header     TEXT NOT NULL,
+    size       INTEGER NOT NULL,
+    data       BLOB NOT NULL
+);
+CREATE INDEX items_kind_time ON items (project_id, kind, received);
+CREATE INDEX items_event ON items (event_id);
+"#;
+
+/// All migrations, oldest first.
+pub fn migrations() -> Migrations<'static> {
+    Migrations::new(vec![M::up(V1)])
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn migrations_are_valid() {
+        assert!(super::migrations().validate().is_ok());
+    }
+}

@@ -1,0 +1,120 @@
+//! The single writer: one thread owns the only write connection. Requests queue jobs on a
+//! channel; the thread takes everything waiting (up to a cap) and commits it in ONE transaction
+//! (group commit), then answers every job. A job's answer is sent only after the commit
+//! returned, so an acknowledged event is on disk. If a batch fails, each of its jobs is retried
+//! alone so one bad job cannot fail its neighbours.
+
+use std::sync::mpsc;
+use std::thread;
+
+use rusqlite::Connection;
+use tokio::sync::oneshot;
+
+use super::StoreError;
+use super::apply::Batch;
+use super::types::{Committed, WriteJob};
+
+/// Most jobs folded into one transaction.
+const MAX_BATCH_JOBS: usize = 2048;
+/// Most payload bytes folded into one transaction.
+const MAX_BATCH_BYTES: usize = 32 * 1024 * 1024;
+/// Jobs that may wait for the writer before senders are pushed back.
+const QUEUE_DEPTH: usize = 16 * 1024;
+
+type Reply = oneshot::Sender<Result<Committed, StoreError>>;
+
+/// A cloneable handle for submitting jobs to the writer thread.
+#[derive(Clone)]
+pub struct WriterHandle {
+    tx: mpsc::SyncSender<(WriteJob, Reply)>,
+}
+
+impl WriterHandle {
+    /// Starts the writer thread on `conn`.
+    pub fn spawn(conn: Connection) -> std::io::Result<Self> {
+        let (tx, rx) = mpsc::sync_channel(QUEUE_DEPTH);
+        thread::Builder::new().name("sift-writer".into()).spawn(move || run(conn, rx))?;
+        Ok(Self { tx })
+    }
+
+    /// Queues `job` and waits until it is committed.
+    pub async fn write(&self, job: WriteJob) -> Result<Committed, StoreError> {
+        let (reply, answer) = oneshot::channel();
+        let tx = self.tx.clone();
+        // A full queue blocks the sender; keep that off the async worker threads.
+        tokio::task::spawn_blocking(move || tx.send((job, reply)))
+            .await
+            .map_err(|_| StoreError::WriterGone)?
+            .map_err(|_| StoreError::WriterGone)?;
+        answer.await.map_err(|_| StoreError::WriterGone)?
+    }
+
+    /// Blocking variant for command-line tools and tests outside a runtime.
+    pub fn write_blocking(&self, job: WriteJob) -> Result<Committed, StoreError> {
+        let (reply, answer) = oneshot::channel();
+        self.tx.send((job, reply)).map_err(|_| StoreError::WriterGone)?;
+        answer.blocking_recv().map_err(|_| StoreError::WriterGone)?
+    }
+}
+
+fn job_bytes(job: &WriteJob) -> usize {
+    job.events.iter().map(|e| e.data.len()).sum::<usize>() + job.items.iter().map(|i| i.data.len()).sum::<usize>()
+}
+
+fn run(mut conn: Connection, rx: mpsc::Receiver<(WriteJob, Reply)>) {
+    while let Ok(first) = rx.recv() {
+        let mut bytes = job_bytes(&first.0);
+        let mut batch = vec![first];
+        while batch.len() < MAX_BATCH_JOBS && bytes < MAX_BATCH_BYTES {
+            match rx.try_recv() {
+                Ok(next) => {
+                    bytes += job_bytes(&next.0);
+                    batch.push(next);
+                }
+                Err(_) => break,
+            }
+        }
+        commit_batch(&mut conn, batch);
+    }
+    tracing::info!("writer stopped: every handle dropped");
+}
+
+fn commit_batch(conn: &mut Connection, batch: Vec<(WriteJob, Reply)>) {
+    let (jobs, replies): (Vec<_>, Vec<_>) = batch.into_iter().unzip();
+    match apply_jobs(conn, &jobs) {
+        Ok(results) => {
+            for (reply, result) in replies.into_iter().zip(results) {
+                let _ = reply.send(Ok(result));
+            }
+        }
+        Err(err) if jobs.len() > 1 => {
+            tracing::warn!(%err, jobs = jobs.len(), "batch failed; committing its jobs one by one");
+            for (job, reply) in jobs.into_iter().zip(replies) {
+                let result = apply_jobs(conn, std::slice::from_ref(&job)).map(|mut r| r.remove(0));
+                let _ = reply.send(result);
+            }
+        }
+        Err(err) => {
+            tracing::error!(%err, "write failed");
+            for reply in replies {
+                let _ = reply.send(Err(StoreError::Write(err.to_string())));
+            }
+        }
+    }
+}
+
+fn apply_jobs(conn: &mut Connection, jobs: &[WriteJob]) -> Result<Vec<Committed>, StoreError> {
+    // IMMEDIATE takes the write lock up front, so issue rows read during the batch cannot be
+    // changed underneath it by another connection.
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    let mut results = Vec::with_capacity(jobs.len());
+    {
+        let mut batch = Batch::new(&tx);
+        for job in jobs {
+            results.push(batch.apply_job(job)?);
+        }
+        batch.flush()?;
+    }
+    tx.commit()?;
+    Ok(results)
+}

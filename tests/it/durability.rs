@@ -1,0 +1,159 @@
+//! Crash safety of the compiled server: under concurrent load it is killed with SIGKILL, several
+//! times; after each restart every event that had been answered 200 is in the store and the
+//! database passes `PRAGMA integrity_check`. Also: a decompression bomb sent to the real
+//! process leaves its peak memory bounded.
+
+use std::io::Write;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use serde_json::json;
+use sift::store::{self, issues};
+
+use super::support::{SiftProcess, dsn_of, event_id};
+
+fn key_of(dsn: &str) -> String {
+    dsn.split("://").nth(1).and_then(|rest| rest.split('@').next()).expect("dsn key").to_string()
+}
+
+fn event_body(id: &str, n: usize) -> String {
+    let event = json!({
+        "event_id": id, "platform": "python", "level": "error", "message": format!("load test {}", n % 7),
+        "user": { "id": format!("u{}", n % 13) }, "tags": { "worker": (n % 4).to_string() },
+        "extra": { "padding": "x".repeat(2000) }
+    })
+    .to_string();
+    format!("{{\"event_id\":\"{id}\"}}\n{{\"type\":\"event\",\"length\":{}}}\n{event}\n", event.len())
+}
+
+/// Sends events from `workers` tasks until the server stops answering; returns acknowledged ids.
+async fn load(url: String, key: String, workers: usize) -> Vec<String> {
+    let acked = Arc::new(Mutex::new(Vec::new()));
+    let client = reqwest::Client::builder().timeout(Duration::from_secs(10)).build().expect("client");
+    let mut tasks = Vec::new();
+    for worker in 0..workers {
+        let (client, url, key, acked) = (client.clone(), url.clone(), key.clone(), acked.clone());
+        tasks.push(tokio::spawn(async move {
+            for n in 0.. {
+                let id = event_id();
+                let sent = client
+                    .post(&url)
+                    .header("x-sentry-auth", format!("Sentry sentry_key={key}, sentry_version=7"))
+                    .body(event_body(&id, worker * 100_000 + n))
+                    .send()
+                    .await;
+                match sent {
+                    Ok(response) if response.status().is_success() => acked.lock().expect("lock").push(id),
+                    Ok(response) => panic!("unexpected status {}", response.status()),
+                    Err(_) => break,
+                }
+            }
+        }));
+    }
+    for task in tasks {
+        task.await.expect("worker");
+    }
+
+    acked.lock().expect("lock").clone()
+}
+
+#[test]
+fn acknowledged_events_survive_repeated_sigkill() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    let mut all_acked = Vec::new();
+    for round in 0..3 {
+        let mut server = SiftProcess::start(dir.path());
+        let key = key_of(&dsn_of(dir.path(), "default"));
+        let url = server.url("/api/1/envelope/");
+        let acked = runtime.block_on(async {
+            let load = tokio::spawn(load(url, key, 12));
+            tokio::time::sleep(Duration::from_millis(1500)).await;
+            server.kill();
+            load.await.expect("load")
+        });
+        assert!(acked.len() > 50, "round {round}: only {} events acknowledged", acked.len());
+        all_acked.extend(acked);
+
+        let conn = store::open_connection(&dir.path().join("sift.db"), false).expect("open");
+        let check: String = conn.query_row("PRAGMA integrity_check", [], |r| r.get(0)).expect("integrity_check");
+        assert_eq!(check, "ok", "round {round}");
+        let missing: Vec<&String> =
+            all_acked.iter().filter(|id| !issues::has_event(&conn, id).expect("query")).collect();
+        assert!(
+            missing.is_empty(),
+            "round {round}: {} of {} acknowledged events lost, e.g. {:?}",
+            missing.len(),
+            all_acked.len(),
+            missing.first()
+        );
+        let counted: i64 = conn.query_row("SELECT sum(times_seen) FROM groups", [], |r| r.get(0)).expect("sum");
+        assert_eq!(counted, issues::event_count(&conn).expect("count"), "issue counters match stored events");
+    }
+    // And the server still starts and accepts events after all that.
+    let server = SiftProcess::start(dir.path());
+    let key = key_of(&dsn_of(dir.path(), "default"));
+    let status = runtime.block_on(async {
+        reqwest::Client::new()
+            .post(server.url("/api/1/envelope/"))
+            .header("x-sentry-auth", format!("Sentry sentry_key={key}"))
+            .body(event_body(&event_id(), 1))
+            .send()
+            .await
+            .expect("send")
+            .status()
+    });
+    assert!(status.is_success());
+}
+
+fn peak_rss_kib(pid: u32) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).expect("proc status");
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .expect("VmHWM")
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn decompression_bombs_keep_peak_memory_bounded() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let server = SiftProcess::start(dir.path());
+    let key = key_of(&dsn_of(dir.path(), "default"));
+    // 8 GiB of zeros compresses to a few hundred KiB with zstd.
+    let mut encoder = zstd::stream::write::Encoder::new(Vec::new(), 3).expect("zstd");
+    let chunk = vec![0u8; 8 << 20];
+    for _ in 0..1024 {
+        encoder.write_all(&chunk).expect("compress");
+    }
+    let bomb = encoder.finish().expect("compress");
+    assert!(bomb.len() < 1 << 20, "bomb is {} bytes", bomb.len());
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    let client = reqwest::Client::new();
+    let before = peak_rss_kib(server.child.id());
+    runtime.block_on(async {
+        for _ in 0..4 {
+            let response = client
+                .post(server.url("/api/1/envelope/"))
+                .header("x-sentry-auth", format!("Sentry sentry_key={key}"))
+                .header("content-encoding", "zstd")
+                .body(bomb.clone())
+                .send()
+                .await
+                .expect("send");
+            assert_eq!(response.status().as_u16(), 413);
+        }
+        let good = client
+            .post(server.url("/api/1/envelope/"))
+            .header("x-sentry-auth", format!("Sentry sentry_key={key}"))
+            .body(event_body(&event_id(), 0))
+            .send()
+            .await
+            .expect("send");
+        assert!(good.status().is_success(), "a good event is accepted after the bombs");
+    });
+    let after = peak_rss_kib(server.child.id());
+    // The default decompressed-envelope limit is 100 MiB; allow it plus headroom, never gigabytes.
+    assert!(after < 400 * 1024, "peak RSS grew from {before} KiB to {after} KiB");
+}

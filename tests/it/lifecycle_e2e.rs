@@ -1,0 +1,241 @@
+//! Lifecycle through the ingest path: counters, distinct users, hourly buckets, first and last
+//! release, regressions (plain, in a release, in the next release), ignore conditions and
+//! escalation, priority from level.
+
+use serde_json::{Value, json};
+use sift::lifecycle::{IssueState, Priority, Resolution, Snooze, Status, Substatus};
+use sift::store::{issues, now};
+
+use super::support::TestApp;
+
+fn msg(text: &str, extra: Value) -> Value {
+    let mut event = json!({ "message": text });
+    if let (Some(target), Some(extra)) = (event.as_object_mut(), extra.as_object()) {
+        for (k, v) in extra {
+            target.insert(k.clone(), v.clone());
+        }
+    }
+    event
+}
+
+fn set(app: &TestApp, id: i64, state: IssueState) {
+    issues::save_state(&app.conn(), id, &state, now()).unwrap();
+}
+
+fn only(app: &TestApp) -> issues::IssueRecord {
+    let all = app.issues();
+    assert_eq!(all.len(), 1);
+    all.into_iter().next().unwrap()
+}
+
+#[tokio::test]
+async fn counts_users_buckets_and_releases() {
+    let app = TestApp::new();
+    let users = [
+        json!({"id": "1"}),
+        json!({"email": "a@x.io"}),
+        json!({"username": "bob"}),
+        json!({"ip_address": "10.0.0.9"}),
+        json!({"id": "1"}),
+        json!({}),
+    ];
+    for (i, user) in users.iter().enumerate() {
+        let release = if i < 3 { "1.0" } else { "1.1" };
+        app.send_event(msg(
+            "boom",
+            json!({ "user": user, "release": release, "level": if i == 2 { "fatal" } else { "warning" } }),
+        ))
+        .await;
+    }
+    let issue = only(&app);
+    assert_eq!((issue.times_seen, issue.user_count), (6, 4));
+    assert_eq!((issue.first_release.as_deref(), issue.last_release.as_deref()), (Some("1.0"), Some("1.1")));
+    assert_eq!(issue.priority, Some(Priority::High as i64), "a fatal event raised it");
+    let conn = app.conn();
+    let hourly = issues::issue_hourly(&conn, issue.id).unwrap();
+    assert_eq!(hourly.iter().map(|(_, n)| n).sum::<i64>(), 6);
+    let tags = issues::issue_tags(&conn, issue.id).unwrap();
+    assert!(tags.contains(&("release".into(), "1.1".into(), 3)));
+    assert!(tags.contains(&("user".into(), "id:1".into(), 2)));
+    assert_eq!(issues::activities(&conn, issue.id).unwrap()[0].0, "first_seen");
+}
+
+#[tokio::test]
+async fn priority_starts_from_level() {
+    for (level, priority) in [("error", Priority::High), ("warning", Priority::Medium), ("info", Priority::Low)] {
+        let app = TestApp::new();
+        app.send_event(msg("p", json!({ "level": level }))).await;
+        assert_eq!(only(&app).priority, Some(priority as i64), "{level}");
+        assert_eq!(only(&app).substatus.as_deref(), Some("new"));
+    }
+}
+
+#[tokio::test]
+async fn resolved_issue_regresses_on_a_new_event() {
+    let app = TestApp::new();
+    app.send_event(msg("again", json!({}))).await;
+    let id = only(&app).id;
+    set(
+        &app,
+        id,
+        IssueState {
+            status: Status::Resolved,
+            substatus: None,
+            resolution: Some(Resolution::Plain),
+            ..IssueState::new_issue("error")
+        },
+    );
+    app.send_event(msg("again", json!({ "release": "2.0" }))).await;
+    let issue = only(&app);
+    assert_eq!((issue.status.as_str(), issue.substatus.as_deref()), ("unresolved", Some("regressed")));
+    let activity = issues::activities(&app.conn(), id).unwrap();
+    assert_eq!(activity.last().unwrap(), &("set_regression".to_string(), json!({ "version": "2.0" })));
+}
+
+#[tokio::test]
+async fn resolved_in_release_ignores_older_releases() {
+    let app = TestApp::new();
+    for release in ["1.0", "1.1"] {
+        app.send_event(msg("fixed in 1.1", json!({ "release": release }))).await;
+    }
+    let id = only(&app).id;
+    let resolved = IssueState {
+        status: Status::Resolved,
+        substatus: None,
+        resolution: Some(Resolution::InRelease { release: "1.1".into() }),
+        ..IssueState::new_issue("error")
+    };
+    set(&app, id, resolved);
+    app.send_event(msg("fixed in 1.1", json!({ "release": "1.0" }))).await;
+    app.send_event(msg("fixed in 1.1", json!({ "release": "1.1" }))).await;
+    assert_eq!(only(&app).status, "resolved", "old deploys still running do not regress it");
+    app.send_event(msg("fixed in 1.1", json!({ "release": "1.2" }))).await;
+    assert_eq!(only(&app).substatus.as_deref(), Some("regressed"));
+}
+
+#[tokio::test]
+async fn resolved_in_next_release_waits_for_a_new_release() {
+    let app = TestApp::new();
+    app.send_event(msg("next", json!({ "release": "5.0" }))).await;
+    let id = only(&app).id;
+    set(
+        &app,
+        id,
+        IssueState {
+            status: Status::Resolved,
+            substatus: None,
+            resolution: Some(Resolution::InNextRelease { current: Some("5.0".into()) }),
+            ..IssueState::new_issue("error")
+        },
+    );
+    app.send_event(msg("next", json!({ "release": "5.0" }))).await;
+    assert_eq!(only(&app).status, "resolved");
+    app.send_event(msg("next", json!({ "release": "5.1" }))).await;
+    assert_eq!(only(&app).status, "unresolved");
+}
+
+#[tokio::test]
+async fn ignore_until_n_events_comes_back_escalating() {
+    let app = TestApp::new();
+    app.send_event(msg("noisy", json!({}))).await;
+    let id = only(&app).id;
+    set(
+        &app,
+        id,
+        IssueState {
+            status: Status::Ignored,
+            substatus: Some(Substatus::ArchivedUntilConditionMet),
+            snooze: Some(Snooze { since: now(), count: Some(3), window_mins: Some(60), ..Snooze::default() }),
+            ..IssueState::new_issue("error")
+        },
+    );
+    app.send_event(msg("noisy", json!({}))).await;
+    app.send_event(msg("noisy", json!({}))).await;
+    assert_eq!(only(&app).status, "ignored");
+    app.send_event(msg("noisy", json!({}))).await;
+    let issue = only(&app);
+    assert_eq!((issue.status.as_str(), issue.substatus.as_deref()), ("unresolved", Some("escalating")));
+}
+
+#[tokio::test]
+async fn ignore_until_n_users_and_for_a_duration() {
+    let app = TestApp::new();
+    app.send_event(msg("users", json!({ "user": { "id": "0" } }))).await;
+    let id = only(&app).id;
+    set(
+        &app,
+        id,
+        IssueState {
+            status: Status::Ignored,
+            substatus: Some(Substatus::ArchivedUntilConditionMet),
+            snooze: Some(Snooze { since: now(), user_count: Some(2), ..Snooze::default() }),
+            ..IssueState::new_issue("error")
+        },
+    );
+    app.send_event(msg("users", json!({ "user": { "id": "1" } }))).await;
+    app.send_event(msg("users", json!({ "user": { "id": "1" } }))).await;
+    assert_eq!(only(&app).status, "ignored");
+    app.send_event(msg("users", json!({ "user": { "id": "2" } }))).await;
+    assert_eq!(only(&app).substatus.as_deref(), Some("escalating"));
+
+    set(
+        &app,
+        id,
+        IssueState {
+            status: Status::Ignored,
+            substatus: Some(Substatus::ArchivedUntilConditionMet),
+            snooze: Some(Snooze { since: now() - 120.0, until: Some(now() - 1.0), ..Snooze::default() }),
+            ..IssueState::new_issue("error")
+        },
+    );
+    app.send_event(msg("users", json!({}))).await;
+    assert_eq!(only(&app).substatus.as_deref(), Some("ongoing"));
+}
+
+#[tokio::test]
+async fn archived_until_escalating_returns_on_a_spike() {
+    let app = TestApp::new();
+    app.send_event(msg("spiky", json!({}))).await;
+    let id = only(&app).id;
+    set(
+        &app,
+        id,
+        IssueState {
+            status: Status::Ignored,
+            substatus: Some(Substatus::ArchivedUntilEscalating),
+            snooze: Some(Snooze { since: now(), escalation_forecast: Some(3), ..Snooze::default() }),
+            priority: Some(Priority::Low),
+            ..IssueState::new_issue("error")
+        },
+    );
+    for _ in 0..2 {
+        app.send_event(msg("spiky", json!({}))).await;
+    }
+    assert_eq!(only(&app).status, "ignored", "3 events this hour is within the forecast");
+    app.send_event(msg("spiky", json!({}))).await;
+    let issue = only(&app);
+    assert_eq!((issue.status.as_str(), issue.substatus.as_deref()), ("unresolved", Some("escalating")));
+    assert_eq!(issue.priority, Some(Priority::High as i64));
+    assert_eq!(issues::activities(&app.conn(), id).unwrap().last().unwrap().0, "set_escalating");
+}
+
+#[tokio::test]
+async fn archived_forever_stays_archived() {
+    let app = TestApp::new();
+    app.send_event(msg("forever", json!({}))).await;
+    let id = only(&app).id;
+    set(
+        &app,
+        id,
+        IssueState {
+            status: Status::Ignored,
+            substatus: Some(Substatus::ArchivedForever),
+            ..IssueState::new_issue("error")
+        },
+    );
+    for _ in 0..5 {
+        app.send_event(msg("forever", json!({}))).await;
+    }
+    assert_eq!(only(&app).status, "ignored");
+    assert_eq!(only(&app).times_seen, 6);
+}

@@ -1,0 +1,12 @@
+//! sift's integration tests, one binary with a module per area (it links once).
+
+#![allow(clippy::unwrap_used, clippy::expect_used, reason = "test code: a failed unwrap is a failed test")]
+
+mod bad_input;
+mod durability;
+mod grouping_e2e;
+mod ingest_router;
+mod lifecycle_e2e;
+mod sdk_clients;
+mod sdk_rust;
+mod support;

@@ -15,7 +15,7 @@ use crate::store::{self, Store, projects};
 
 /// sift: triage Sentry-compatible errors from the terminal, with a Sentry-compatible server built in.
 #[derive(Debug, Parser)]
-#[command(name = "sift", version, about, long_about = None, arg_required_else_help = true)]
+#[command(name = "sift", version, about, long_about = None)]
 pub struct Cli {
     /// Where sift keeps its database and logs [default: the platform data directory]
     #[arg(long, global = true, env = "SIFT_DATA_DIR", value_name = "DIR")]
@@ -25,8 +25,9 @@ pub struct Cli {
     #[arg(long, global = true, env = "SIFT_CONFIG_DIR", value_name = "DIR")]
     pub config_dir: Option<PathBuf>,
 
+    /// With no command, sift runs its embedded Sentry-compatible server on 127.0.0.1:9000.
     #[command(subcommand)]
-    pub command: Command,
+    pub command: Option<Command>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -85,7 +86,7 @@ fn run(cli: Cli) -> Result<()> {
     paths.ensure_data_dir()?;
     let _log_guard = crate::logging::init(&paths.log_dir())?;
     let config = Config::load(&paths.config_file())?;
-    match cli.command {
+    match cli.command.unwrap_or(Command::Serve { listen: None }) {
         Command::Serve { listen } => serve(&paths, &config, listen.unwrap_or(config.server.listen)),
         Command::Projects(ProjectsCommand::List { json }) => list_projects(&paths, json),
         Command::Projects(ProjectsCommand::Create { slug, platform }) => {

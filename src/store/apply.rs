@@ -4,7 +4,7 @@
 //! Per-issue counters, hourly buckets and tag counts are folded in memory and written once per
 //! batch, so a burst of events for one issue costs one row update, not one per event.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use rusqlite::{OptionalExtension, Transaction, params};
 
@@ -13,9 +13,31 @@ use super::group_row::GroupRow;
 use super::types::{Committed, EventOutcome, NewEvent, WriteJob};
 use crate::lifecycle::{self, History, IssueState, Transition};
 
+/// Lookups the writer remembers across batches: grouping hash to issue, and releases already
+/// recorded. Cleared whenever a batch fails, so it never outlives a rolled-back write; a stale
+/// entry (an issue deleted by another connection) makes the batch fail on its foreign key, which
+/// clears the cache and retries.
+#[derive(Default)]
+pub struct WriterCache {
+    hashes: HashMap<(i64, String), i64>,
+    releases: HashSet<(i64, String)>,
+}
+
+/// Entries kept before the cache starts over (bounded memory on huge stores).
+const CACHE_LIMIT: usize = 200_000;
+
+impl WriterCache {
+    pub fn clear(&mut self) {
+        self.hashes.clear();
+        self.releases.clear();
+    }
+}
+
 /// One transaction's worth of pending work.
-pub struct Batch<'t> {
+pub struct Batch<'t, 'c> {
     tx: &'t Transaction<'t>,
+    cache: &'c mut WriterCache,
+    release_seen: HashMap<(i64, String), f64>,
     groups: HashMap<i64, GroupRow>,
     stats: HashMap<(i64, i64), i64>,
     tags: HashMap<(i64, String, String), TagDelta>,
@@ -27,9 +49,19 @@ struct TagDelta {
     last_seen: f64,
 }
 
-impl<'t> Batch<'t> {
-    pub fn new(tx: &'t Transaction<'t>) -> Self {
-        Self { tx, groups: HashMap::new(), stats: HashMap::new(), tags: HashMap::new() }
+impl<'t, 'c> Batch<'t, 'c> {
+    pub fn new(tx: &'t Transaction<'t>, cache: &'c mut WriterCache) -> Self {
+        if cache.hashes.len() > CACHE_LIMIT || cache.releases.len() > CACHE_LIMIT {
+            cache.clear();
+        }
+        Self {
+            tx,
+            cache,
+            release_seen: HashMap::new(),
+            groups: HashMap::new(),
+            stats: HashMap::new(),
+            tags: HashMap::new(),
+        }
     }
 
     pub fn apply_job(&mut self, job: &WriteJob) -> Result<Committed, StoreError> {
@@ -89,12 +121,17 @@ impl<'t> Batch<'t> {
             ])?;
 
         if let Some(release) = &event.release {
-            self.tx
-                .prepare_cached(
-                    "INSERT INTO releases (project_id, version, first_seen, last_seen) VALUES (?1, ?2, ?3, ?3)
-                     ON CONFLICT (project_id, version) DO UPDATE SET last_seen = max(last_seen, excluded.last_seen)",
-                )?
-                .execute(params![event.project_id, release, event.received])?;
+            let key = (event.project_id, release.clone());
+            if !self.cache.releases.contains(&key) {
+                self.tx
+                    .prepare_cached(
+                        "INSERT OR IGNORE INTO releases (project_id, version, first_seen, last_seen) VALUES (?1, ?2, ?3, ?3)",
+                    )?
+                    .execute(params![event.project_id, release, event.received])?;
+                self.cache.releases.insert(key.clone());
+            }
+            let seen = self.release_seen.entry(key).or_insert(event.received);
+            *seen = seen.max(event.received);
         }
         let new_user = match &event.user_key {
             Some(user) => self.record_user(group_id, user, event.timestamp)?,
@@ -136,6 +173,10 @@ impl<'t> Batch<'t> {
     fn find_or_create_group(&mut self, event: &NewEvent) -> Result<(i64, bool), StoreError> {
         let mut found = None;
         for hash in &event.hashes {
+            if let Some(&group) = self.cache.hashes.get(&(event.project_id, hash.clone())) {
+                found = Some(group);
+                break;
+            }
             let group: Option<i64> = self
                 .tx
                 .prepare_cached("SELECT group_id FROM group_hashes WHERE project_id = ?1 AND hash = ?2")?
@@ -151,9 +192,19 @@ impl<'t> Batch<'t> {
             None => (self.create_group(event)?, true),
         };
         for hash in &event.hashes {
+            let key = (event.project_id, hash.clone());
+            if self.cache.hashes.get(&key) == Some(&group_id) {
+                continue;
+            }
             self.tx
                 .prepare_cached("INSERT OR IGNORE INTO group_hashes (project_id, hash, group_id) VALUES (?1, ?2, ?3)")?
                 .execute(params![event.project_id, hash, group_id])?;
+            // A hash already owned by another issue keeps its owner; remember the real one.
+            let owner: i64 = self
+                .tx
+                .prepare_cached("SELECT group_id FROM group_hashes WHERE project_id = ?1 AND hash = ?2")?
+                .query_row(params![event.project_id, hash], |row| row.get(0))?;
+            self.cache.hashes.insert(key, owner);
         }
         Ok((group_id, created))
     }
@@ -220,6 +271,13 @@ impl<'t> Batch<'t> {
 
     /// Writes the folded counters; call once before committing.
     pub fn flush(&mut self) -> Result<(), StoreError> {
+        for ((project_id, version), seen) in self.release_seen.drain() {
+            self.tx
+                .prepare_cached(
+                    "UPDATE releases SET last_seen = max(last_seen, ?3) WHERE project_id = ?1 AND version = ?2",
+                )?
+                .execute(params![project_id, version, seen])?;
+        }
         for group in self.groups.values() {
             group.save(self.tx)?;
         }

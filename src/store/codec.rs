@@ -4,14 +4,29 @@
 
 use std::io::Read;
 
-/// zstd level for stored payloads: level 3 is zstd's default trade-off.
-const LEVEL: i32 = 3;
+/// zstd level for stored payloads: level 1 ("fast"), measured as the best throughput per byte saved on events.
+const LEVEL: i32 = 1;
 /// Largest payload ever inflated back (events are trimmed far below this on ingest).
 const MAX_DECODED: u64 = 256 * 1024 * 1024;
 
+thread_local! {
+    /// One compression context per thread: creating a zstd context costs more than
+    /// compressing a typical event.
+    static COMPRESSOR: std::cell::RefCell<Option<zstd::bulk::Compressor<'static>>> = const { std::cell::RefCell::new(None) };
+}
+
 /// Compresses `bytes` for storage.
 pub fn encode(bytes: &[u8]) -> std::io::Result<Vec<u8>> {
-    zstd::bulk::compress(bytes, LEVEL)
+    COMPRESSOR.with(|cell| {
+        let mut slot = cell.borrow_mut();
+        if slot.is_none() {
+            *slot = Some(zstd::bulk::Compressor::new(LEVEL)?);
+        }
+        match slot.as_mut() {
+            Some(compressor) => compressor.compress(bytes),
+            None => zstd::bulk::compress(bytes, LEVEL),
+        }
+    })
 }
 
 /// Inflates a stored blob.

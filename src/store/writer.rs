@@ -11,7 +11,7 @@ use rusqlite::Connection;
 use tokio::sync::oneshot;
 
 use super::StoreError;
-use super::apply::Batch;
+use super::apply::{Batch, WriterCache};
 use super::types::{Committed, WriteJob};
 
 /// Most jobs folded into one transaction.
@@ -40,12 +40,18 @@ impl WriterHandle {
     /// Queues `job` and waits until it is committed.
     pub async fn write(&self, job: WriteJob) -> Result<Committed, StoreError> {
         let (reply, answer) = oneshot::channel();
-        let tx = self.tx.clone();
-        // A full queue blocks the sender; keep that off the async worker threads.
-        tokio::task::spawn_blocking(move || tx.send((job, reply)))
-            .await
-            .map_err(|_| StoreError::WriterGone)?
-            .map_err(|_| StoreError::WriterGone)?;
+        match self.tx.try_send((job, reply)) {
+            Ok(()) => {}
+            Err(mpsc::TrySendError::Full(queued)) => {
+                // Back-pressure: wait for room off the async worker threads.
+                let tx = self.tx.clone();
+                tokio::task::spawn_blocking(move || tx.send(queued))
+                    .await
+                    .map_err(|_| StoreError::WriterGone)?
+                    .map_err(|_| StoreError::WriterGone)?;
+            }
+            Err(mpsc::TrySendError::Disconnected(_)) => return Err(StoreError::WriterGone),
+        }
         answer.await.map_err(|_| StoreError::WriterGone)?
     }
 
@@ -62,6 +68,7 @@ fn job_bytes(job: &WriteJob) -> usize {
 }
 
 fn run(mut conn: Connection, rx: mpsc::Receiver<(WriteJob, Reply)>) {
+    let mut cache = WriterCache::default();
     while let Ok(first) = rx.recv() {
         let mut bytes = job_bytes(&first.0);
         let mut batch = vec![first];
@@ -74,14 +81,18 @@ fn run(mut conn: Connection, rx: mpsc::Receiver<(WriteJob, Reply)>) {
                 Err(_) => break,
             }
         }
-        commit_batch(&mut conn, batch);
+        commit_batch(&mut conn, &mut cache, batch);
     }
     tracing::info!("writer stopped: every handle dropped");
 }
 
-fn commit_batch(conn: &mut Connection, batch: Vec<(WriteJob, Reply)>) {
+fn commit_batch(conn: &mut Connection, cache: &mut WriterCache, batch: Vec<(WriteJob, Reply)>) {
     let (jobs, replies): (Vec<_>, Vec<_>) = batch.into_iter().unzip();
-    match apply_jobs(conn, &jobs) {
+    let result = apply_jobs(conn, cache, &jobs);
+    if result.is_err() {
+        cache.clear();
+    }
+    match result {
         Ok(results) => {
             for (reply, result) in replies.into_iter().zip(results) {
                 let _ = reply.send(Ok(result));
@@ -90,7 +101,10 @@ fn commit_batch(conn: &mut Connection, batch: Vec<(WriteJob, Reply)>) {
         Err(err) if jobs.len() > 1 => {
             tracing::warn!(%err, jobs = jobs.len(), "batch failed; committing its jobs one by one");
             for (job, reply) in jobs.into_iter().zip(replies) {
-                let result = apply_jobs(conn, std::slice::from_ref(&job)).map(|mut r| r.remove(0));
+                let result = apply_jobs(conn, cache, std::slice::from_ref(&job)).map(|mut r| r.remove(0));
+                if result.is_err() {
+                    cache.clear();
+                }
                 let _ = reply.send(result);
             }
         }
@@ -103,13 +117,13 @@ fn commit_batch(conn: &mut Connection, batch: Vec<(WriteJob, Reply)>) {
     }
 }
 
-fn apply_jobs(conn: &mut Connection, jobs: &[WriteJob]) -> Result<Vec<Committed>, StoreError> {
+fn apply_jobs(conn: &mut Connection, cache: &mut WriterCache, jobs: &[WriteJob]) -> Result<Vec<Committed>, StoreError> {
     // IMMEDIATE takes the write lock up front, so issue rows read during the batch cannot be
     // changed underneath it by another connection.
     let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
     let mut results = Vec::with_capacity(jobs.len());
     {
-        let mut batch = Batch::new(&tx);
+        let mut batch = Batch::new(&tx, cache);
         for job in jobs {
             results.push(batch.apply_job(job)?);
         }

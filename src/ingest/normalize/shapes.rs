@@ -21,7 +21,9 @@ pub fn values_container(event: &mut Map<String, Value>, key: &str) {
     };
     let values: Vec<Value> = values.into_iter().filter(Value::is_object).collect();
     if !values.is_empty() {
-        event.insert(key.to_string(), json!({ "values": values }));
+        // Built by hand: `json!` would serialize the whole list again.
+        let container = Map::from_iter([("values".to_string(), Value::Array(values))]);
+        event.insert(key.to_string(), Value::Object(container));
     }
 }
 

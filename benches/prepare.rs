@@ -1,0 +1,50 @@
+//! Per-event CPU cost of ingest preparation (`cargo bench --bench prepare`): envelope parsing,
+//! normalization, scrubbing, grouping, tags, serialization and compression of realistic 5-9 KB
+//! SDK events, single-threaded and without HTTP or SQLite. Uses the same allocator as the binary.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, reason = "benchmark harness: a failure aborts the run loudly")]
+
+mod common;
+
+use std::time::Instant;
+
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+const EVENTS: usize = 40_000;
+
+fn main() {
+    let templates = common::templates(64);
+    let request = sift::ingest::Request { project_id: 1, received: sift::store::now(), client_ip: None, scrub: true };
+    let limits = sift::config::Limits::default();
+    let bodies: Vec<Vec<u8>> = templates
+        .iter()
+        .enumerate()
+        .map(|(i, template)| {
+            let id = format!("{i:032x}");
+            let payload = template.replace("__EVENT_ID__", &id);
+            format!("{{\"event_id\":\"{id}\"}}\n{{\"type\":\"event\",\"length\":{}}}\n{payload}\n", payload.len())
+                .into_bytes()
+        })
+        .collect();
+    let started = Instant::now();
+    for i in 0..EVENTS {
+        let env = sift::ingest::envelope::parse(&bodies[i % bodies.len()]).unwrap();
+        let value: serde_json::Value = serde_json::from_slice(env.items[0].payload).unwrap();
+        std::hint::black_box(value);
+    }
+    let parse = started.elapsed().as_secs_f64() * 1e6 / EVENTS as f64;
+    let started = Instant::now();
+    for i in 0..EVENTS {
+        let env = sift::ingest::envelope::parse(&bodies[i % bodies.len()]).unwrap();
+        std::hint::black_box(sift::ingest::prepare_envelope(&env, &request, &limits).unwrap());
+    }
+    let full = started.elapsed().as_secs_f64() * 1e6 / EVENTS as f64;
+    let table = format!(
+        "| stage | µs per event |\n|---|---|\n| JSON parse only | {parse:.1} |\n| full preparation (parse, normalize, scrub, group, serialize, compress) | {full:.1} |\n"
+    );
+    println!("\n{table}");
+    let out = common::repo().join("target/bench-results");
+    std::fs::create_dir_all(&out).unwrap();
+    std::fs::write(out.join("prepare.md"), &table).unwrap();
+}

@@ -35,13 +35,18 @@ fn main() {
     }
     let parse = started.elapsed().as_secs_f64() * 1e6 / EVENTS as f64;
     let started = Instant::now();
+    let (mut raw, mut stored) = (0usize, 0usize);
     for i in 0..EVENTS {
         let env = sift::ingest::envelope::parse(&bodies[i % bodies.len()]).unwrap();
-        std::hint::black_box(sift::ingest::prepare_envelope(&env, &request, &limits).unwrap());
+        let prepared = sift::ingest::prepare_envelope(&env, &request, &limits).unwrap();
+        raw += env.items[0].payload.len();
+        stored += prepared.job.events.iter().map(|e| e.data.len()).sum::<usize>();
+        std::hint::black_box(prepared);
     }
     let full = started.elapsed().as_secs_f64() * 1e6 / EVENTS as f64;
+    let ratio = stored as f64 * 100.0 / raw as f64;
     let table = format!(
-        "| stage | µs per event |\n|---|---|\n| JSON parse only | {parse:.1} |\n| full preparation (parse, normalize, scrub, group, serialize, compress) | {full:.1} |\n"
+        "| stage | µs per event |\n|---|---|\n| JSON parse only | {parse:.1} |\n| full preparation (parse, normalize, scrub, group, serialize, compress) | {full:.1} |\n\nStored event blobs are {ratio:.1}% of the received JSON.\n"
     );
     println!("\n{table}");
     let out = common::repo().join("target/bench-results");

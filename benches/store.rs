@@ -18,6 +18,9 @@ use sift::ingest::{self, Request};
 use sift::store::issues::{self, ListQuery, Sort};
 use sift::store::{Store, WriteJob, projects};
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const ISSUES: usize = 10_000;
 const JOB_EVENTS: usize = 256;
 
@@ -54,6 +57,8 @@ fn main() {
             for n in (worker..total).step_by(workers) {
                 let issue = n % ISSUES;
                 let mut event = templates[issue % templates.len()].clone();
+                // Every issue index must be its own issue: no custom fingerprints.
+                event.as_object_mut().map(|e| e.remove("fingerprint"));
                 event["event_id"] = json!(format!("{n:032x}"));
                 event["timestamp"] = json!(now - (n as f64 * 1_209_600.0 / total as f64));
                 if let Some(values) = event["exception"]["values"].as_array_mut()

@@ -101,6 +101,9 @@ pub fn open_connection(path: &Path, read_only: bool) -> Result<Connection, Store
     let conn = Connection::open_with_flags(path, flags)?;
     conn.busy_timeout(std::time::Duration::from_secs(10))?;
     if !read_only {
+        // Compressed events are ~2 KB rows: with 4 KB pages only one fits per page. 16 KB pages
+        // pack seven. Only takes effect on a new, empty database (before WAL mode is set).
+        conn.pragma_update(None, "page_size", 16384)?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
     }

@@ -22,6 +22,20 @@ fn set(app: &TestApp, id: i64, state: IssueState) {
     issues::save_state(&app.conn(), id, &state, now()).unwrap();
 }
 
+/// Ignores issue `id` with the given conditions.
+fn ignore(app: &TestApp, id: i64, substatus: Substatus, snooze: Snooze) {
+    set(
+        app,
+        id,
+        IssueState {
+            status: Status::Ignored,
+            substatus: Some(substatus),
+            snooze: Some(snooze),
+            ..IssueState::new_issue("error")
+        },
+    );
+}
+
 fn only(app: &TestApp) -> issues::IssueRecord {
     let all = app.issues();
     assert_eq!(all.len(), 1);
@@ -139,15 +153,11 @@ async fn ignore_until_n_events_comes_back_escalating() {
     let app = TestApp::new();
     app.send_event(msg("noisy", json!({}))).await;
     let id = only(&app).id;
-    set(
+    ignore(
         &app,
         id,
-        IssueState {
-            status: Status::Ignored,
-            substatus: Some(Substatus::ArchivedUntilConditionMet),
-            snooze: Some(Snooze { since: now(), count: Some(3), window_mins: Some(60), ..Snooze::default() }),
-            ..IssueState::new_issue("error")
-        },
+        Substatus::ArchivedUntilConditionMet,
+        Snooze { since: now(), count: Some(3), window_mins: Some(60), ..Snooze::default() },
     );
     app.send_event(msg("noisy", json!({}))).await;
     app.send_event(msg("noisy", json!({}))).await;
@@ -162,15 +172,11 @@ async fn ignore_until_n_users_and_for_a_duration() {
     let app = TestApp::new();
     app.send_event(msg("users", json!({ "user": { "id": "0" } }))).await;
     let id = only(&app).id;
-    set(
+    ignore(
         &app,
         id,
-        IssueState {
-            status: Status::Ignored,
-            substatus: Some(Substatus::ArchivedUntilConditionMet),
-            snooze: Some(Snooze { since: now(), user_count: Some(2), ..Snooze::default() }),
-            ..IssueState::new_issue("error")
-        },
+        Substatus::ArchivedUntilConditionMet,
+        Snooze { since: now(), user_count: Some(2), ..Snooze::default() },
     );
     app.send_event(msg("users", json!({ "user": { "id": "1" } }))).await;
     app.send_event(msg("users", json!({ "user": { "id": "1" } }))).await;
@@ -178,15 +184,11 @@ async fn ignore_until_n_users_and_for_a_duration() {
     app.send_event(msg("users", json!({ "user": { "id": "2" } }))).await;
     assert_eq!(only(&app).substatus.as_deref(), Some("escalating"));
 
-    set(
+    ignore(
         &app,
         id,
-        IssueState {
-            status: Status::Ignored,
-            substatus: Some(Substatus::ArchivedUntilConditionMet),
-            snooze: Some(Snooze { since: now() - 120.0, until: Some(now() - 1.0), ..Snooze::default() }),
-            ..IssueState::new_issue("error")
-        },
+        Substatus::ArchivedUntilConditionMet,
+        Snooze { since: now() - 120.0, until: Some(now() - 1.0), ..Snooze::default() },
     );
     app.send_event(msg("users", json!({}))).await;
     assert_eq!(only(&app).substatus.as_deref(), Some("ongoing"));

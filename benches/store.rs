@@ -57,8 +57,8 @@ fn main() {
             for n in (worker..total).step_by(workers) {
                 let issue = n % ISSUES;
                 let mut event = templates[issue % templates.len()].clone();
-                // Every issue index must be its own issue: no custom fingerprints.
-                event.as_object_mut().map(|e| e.remove("fingerprint"));
+                // Exactly ISSUES issues: the default grouping still runs, plus the issue index.
+                event["fingerprint"] = json!(["{{ default }}", format!("issue-{issue}")]);
                 event["event_id"] = json!(format!("{n:032x}"));
                 event["timestamp"] = json!(now - (n as f64 * 1_209_600.0 / total as f64));
                 if let Some(values) = event["exception"]["values"].as_array_mut()

@@ -53,6 +53,7 @@ fn main() {
         let (tx, templates, raw_bytes) = (tx.clone(), templates.clone(), raw_bytes.clone());
         handles.push(std::thread::spawn(move || {
             let request = Request { project_id: 1, received: now, client_ip: None, scrub: true };
+            let limits = sift::config::Limits::default();
             let mut job = WriteJob::default();
             for n in (worker..total).step_by(workers) {
                 let issue = n % ISSUES;
@@ -69,7 +70,7 @@ fn main() {
                 event["user"] = json!({ "id": format!("u{}", n % 997) });
                 let body = event.to_string();
                 raw_bytes.fetch_add(body.len() as u64, Ordering::Relaxed);
-                let prepared = ingest::prepare_store(body.as_bytes(), &request).expect("prepare");
+                let prepared = ingest::prepare_store(body.as_bytes(), &request, &limits).expect("prepare");
                 job.events.extend(prepared.job.events);
                 if job.events.len() >= JOB_EVENTS {
                     tx.send(std::mem::take(&mut job)).expect("send");

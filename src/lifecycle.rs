@@ -119,11 +119,20 @@ impl Priority {
 pub enum Resolution {
     /// Any later event regresses it.
     Plain,
-    /// Fixed in `release`: only events from a newer release (or with no release) regress it.
-    InRelease { release: String },
+    /// Fixed in `release`: only events from a newer release regress it.
+    InRelease {
+        release: String,
+        /// When it was resolved (unix seconds), to place a release never seen before.
+        #[serde(default)]
+        resolved_at: f64,
+    },
     /// Fixed in whatever release comes next: events from `current` (the newest release when it
     /// was resolved) or older do not regress it.
-    InNextRelease { current: Option<String> },
+    InNextRelease {
+        current: Option<String>,
+        #[serde(default)]
+        resolved_at: f64,
+    },
 }
 
 /// The conditions of an ignore ("archive") that end on their own.
@@ -172,11 +181,11 @@ impl IssueState {
 pub trait History {
     /// Position of `release` in the project's release history (first-seen order); `None` when unknown.
     fn release_rank(&self, release: &str) -> Option<f64>;
-    /// Events of this issue with a timestamp at or after `since` (the new event included).
+    /// Events of this issue that arrived at or after `since` (the new event included).
     fn events_since(&self, since: f64) -> u64;
-    /// Distinct users of this issue seen at or after `since` (the new event's user included).
+    /// Distinct users of this issue whose events arrived at or after `since` (the new event's user included).
     fn users_since(&self, since: f64) -> u64;
-    /// Events of this issue in the current hour (the new event included).
+    /// Events of this issue that arrived in the current hour (the new event included).
     fn events_this_hour(&self) -> u64;
 }
 
@@ -205,8 +214,12 @@ pub fn on_event(
         Status::Resolved => {
             let regressed = match &state.resolution {
                 None | Some(Resolution::Plain) => true,
-                Some(Resolution::InRelease { release: fixed }) => is_newer(release, Some(fixed), history),
-                Some(Resolution::InNextRelease { current }) => is_newer(release, current.as_deref(), history),
+                Some(Resolution::InRelease { release: fixed, resolved_at }) => {
+                    is_newer(release, Some(fixed), *resolved_at, history)
+                }
+                Some(Resolution::InNextRelease { current, resolved_at }) => {
+                    is_newer(release, current.as_deref(), *resolved_at, history)
+                }
             };
             regressed.then(|| {
                 state.status = Status::Unresolved;
@@ -276,18 +289,22 @@ fn snooze_outcome(snooze: &Snooze, now: f64, history: &dyn History) -> Option<Sn
 }
 
 /// Whether an event from `release` counts as newer than the resolution point `fixed`.
-/// Unknown ordering resurfaces the issue: hiding a real regression is worse than one extra look.
-fn is_newer(release: Option<&str>, fixed: Option<&str>, history: &dyn History) -> bool {
-    let (Some(release), Some(fixed)) = (release, fixed) else {
-        return true;
+/// An event without a release cannot show that the fix shipped, so it does not regress a
+/// release-based resolution (as in Sentry). A fixed release never seen (resolved before it
+/// shipped), or no release at all for "next release", is placed at the resolution time: only
+/// releases first seen after it are newer.
+fn is_newer(release: Option<&str>, fixed: Option<&str>, resolved_at: f64, history: &dyn History) -> bool {
+    let Some(release) = release else {
+        return false;
     };
-    if release == fixed {
+    if Some(release) == fixed {
         return false;
     }
-    match (history.release_rank(release), history.release_rank(fixed)) {
-        (Some(event_rank), Some(fixed_rank)) => event_rank > fixed_rank,
-        _ => true,
-    }
+    let Some(event_rank) = history.release_rank(release) else {
+        return true;
+    };
+    let fixed_rank = fixed.and_then(|f| history.release_rank(f)).unwrap_or(resolved_at);
+    event_rank > fixed_rank
 }
 
 /// The hourly volume above which an issue ignored "until escalating" comes back, from the

@@ -78,11 +78,11 @@ fn plain_resolution_regresses_on_any_event() {
 fn resolved_in_release_ignores_same_and_older_releases() {
     let history = FakeHistory { ranks: vec![("1.0", 1.0), ("1.1", 2.0), ("1.2", 3.0)], ..Default::default() };
     for old in ["1.0", "1.1"] {
-        let mut state = resolved(Resolution::InRelease { release: "1.1".into() });
+        let mut state = resolved(Resolution::InRelease { release: "1.1".into(), resolved_at: 2.5 });
         assert_eq!(on_event(&mut state, "error", Some(old), 0.0, &history), None, "{old}");
         assert_eq!(state.status, Status::Resolved);
     }
-    let mut state = resolved(Resolution::InRelease { release: "1.1".into() });
+    let mut state = resolved(Resolution::InRelease { release: "1.1".into(), resolved_at: 2.5 });
     assert!(on_event(&mut state, "error", Some("1.2"), 0.0, &history).is_some());
     assert_eq!(state.substatus, Some(Substatus::Regressed));
 }
@@ -90,18 +90,29 @@ fn resolved_in_release_ignores_same_and_older_releases() {
 #[test]
 fn resolved_in_next_release_waits_for_a_newer_release() {
     let history = FakeHistory { ranks: vec![("1.0", 1.0), ("2.0", 2.0)], ..Default::default() };
-    let mut state = resolved(Resolution::InNextRelease { current: Some("1.0".into()) });
+    let mut state = resolved(Resolution::InNextRelease { current: Some("1.0".into()), resolved_at: 1.5 });
     assert_eq!(on_event(&mut state, "error", Some("1.0"), 0.0, &history), None);
     assert!(on_event(&mut state, "error", Some("2.0"), 0.0, &history).is_some());
 }
 
 #[test]
-fn unknown_release_order_resurfaces() {
-    let history = FakeHistory::default();
-    let mut state = resolved(Resolution::InRelease { release: "1.1".into() });
-    assert!(on_event(&mut state, "error", Some("zzz"), 0.0, &history).is_some());
-    let mut state = resolved(Resolution::InRelease { release: "1.1".into() });
-    assert!(on_event(&mut state, "error", None, 0.0, &history).is_some());
+fn release_resolutions_ignore_events_without_a_release() {
+    let history = FakeHistory { ranks: vec![("1.0", 1.0), ("1.1", 2.0)], ..Default::default() };
+    let mut state = resolved(Resolution::InRelease { release: "1.1".into(), resolved_at: 2.5 });
+    assert_eq!(on_event(&mut state, "error", None, 0.0, &history), None);
+    assert_eq!(state.status, Status::Resolved);
+}
+
+#[test]
+fn an_unshipped_fix_release_is_placed_at_the_resolution_time() {
+    // Resolved in 2.0 at t=10 before 2.0 was ever seen: 1.9 (seen at 5) is older, 2.1 (seen at 20) newer.
+    let history = FakeHistory { ranks: vec![("1.9", 5.0), ("2.1", 20.0)], ..Default::default() };
+    let mut state = resolved(Resolution::InRelease { release: "2.0".into(), resolved_at: 10.0 });
+    assert_eq!(on_event(&mut state, "error", Some("1.9"), 0.0, &history), None);
+    assert!(on_event(&mut state, "error", Some("2.1"), 0.0, &history).is_some());
+    let mut next = resolved(Resolution::InNextRelease { current: None, resolved_at: 10.0 });
+    assert_eq!(on_event(&mut next, "error", Some("1.9"), 0.0, &history), None);
+    assert!(on_event(&mut next, "error", Some("2.1"), 0.0, &history).is_some());
 }
 
 #[test]

@@ -49,7 +49,11 @@ pub fn decode(body: &[u8], encoding: Encoding, limit: usize) -> Result<Vec<u8>, 
             }
         }
         Encoding::Brotli => read_limited(brotli::Decompressor::new(body, 64 * 1024), limit),
-        Encoding::Zstd => match zstd::stream::read::Decoder::new(body) {
+        // A frame that declares its size says up front whether it fits.
+        Encoding::Zstd if declared_zstd_size(body).is_some_and(|size| size > limit as u64) => {
+            Err(DecodeFailure::TooLarge)
+        }
+        Encoding::Zstd => match zstd_decoder(body) {
             Ok(decoder) => read_limited(decoder, limit),
             Err(err) => Err(DecodeFailure::Corrupt(err.to_string())),
         },
@@ -62,18 +66,82 @@ pub fn decode(body: &[u8], encoding: Encoding, limit: usize) -> Result<Vec<u8>, 
     })
 }
 
+/// Largest zstd window accepted (2^25 = 32 MiB), so a frame header cannot make the decoder
+/// allocate zstd's default maximum of 128 MiB up front.
+const ZSTD_WINDOW_LOG_MAX: u32 = 25;
+
+fn zstd_decoder(body: &[u8]) -> std::io::Result<zstd::stream::read::Decoder<'_, std::io::BufReader<&[u8]>>> {
+    let mut decoder = zstd::stream::read::Decoder::new(body)?;
+    decoder.window_log_max(ZSTD_WINDOW_LOG_MAX)?;
+    Ok(decoder)
+}
+
+fn declared_zstd_size(body: &[u8]) -> Option<u64> {
+    zstd::zstd_safe::get_frame_content_size(body).ok().flatten()
+}
+
+/// Decodes at most the first `limit` bytes of `body` (never an error for a longer body), to
+/// read an envelope's header line without inflating the rest.
+pub fn decode_prefix(body: &[u8], encoding: Encoding, limit: usize) -> Result<Vec<u8>, IngestError> {
+    let corrupt = |err: std::io::Error| {
+        IngestError::bad(format!("failed to decompress the {encoding:?} request body: {err}").to_lowercase())
+    };
+    let mut out = Vec::new();
+    let read = match encoding {
+        Encoding::Identity => {
+            out.extend_from_slice(&body[..body.len().min(limit)]);
+            Ok(0)
+        }
+        Encoding::Gzip => flate2::read::MultiGzDecoder::new(body).take(limit as u64).read_to_end(&mut out),
+        Encoding::Deflate => {
+            let zlib = flate2::read::ZlibDecoder::new(body).take(limit as u64).read_to_end(&mut out);
+            if zlib.is_err() {
+                out.clear();
+                flate2::read::DeflateDecoder::new(body).take(limit as u64).read_to_end(&mut out)
+            } else {
+                zlib
+            }
+        }
+        Encoding::Brotli => brotli::Decompressor::new(body, 64 * 1024).take(limit as u64).read_to_end(&mut out),
+        Encoding::Zstd => zstd_decoder(body).and_then(|d| d.take(limit as u64).read_to_end(&mut out)),
+    };
+    // A prefix may end mid-stream; only a failure before any output means the body is corrupt.
+    match read {
+        Err(err) if out.is_empty() => Err(corrupt(err)),
+        _ => Ok(out),
+    }
+}
+
 enum DecodeFailure {
     TooLarge,
     Corrupt(String),
 }
 
-fn read_limited(reader: impl Read, limit: usize) -> Result<Vec<u8>, DecodeFailure> {
-    let mut out = Vec::new();
-    let read = reader.take(limit as u64 + 1).read_to_end(&mut out);
-    match read {
-        Ok(_) if out.len() > limit => Err(DecodeFailure::TooLarge),
-        Ok(_) => Ok(out),
-        Err(err) => Err(DecodeFailure::Corrupt(err.to_string())),
+/// Reads at most `limit + 1` bytes. The buffer doubles as it fills but never beyond
+/// `limit + 1`, so a bomb costs at most about the limit, not twice it.
+fn read_limited(mut reader: impl Read, limit: usize) -> Result<Vec<u8>, DecodeFailure> {
+    let cap = limit.saturating_add(1);
+    let mut out: Vec<u8> = Vec::with_capacity(cap.min(64 * 1024));
+    loop {
+        if out.len() == out.capacity() {
+            if out.len() >= cap {
+                return Err(DecodeFailure::TooLarge);
+            }
+            let grow = out.capacity().max(64 * 1024).min(cap - out.len());
+            out.reserve_exact(grow);
+        }
+        let start = out.len();
+        let room = out.capacity() - start;
+        out.resize(start + room, 0);
+        match reader.read(&mut out[start..]) {
+            Ok(0) => {
+                out.truncate(start);
+                return if out.len() > limit { Err(DecodeFailure::TooLarge) } else { Ok(out) };
+            }
+            Ok(n) => out.truncate(start + n),
+            Err(err) if err.kind() == std::io::ErrorKind::Interrupted => out.truncate(start),
+            Err(err) => return Err(DecodeFailure::Corrupt(err.to_string())),
+        }
     }
 }
 
@@ -147,6 +215,20 @@ mod tests {
         }
         let truncated = &gzip(TEXT)[..10];
         assert_eq!(decode(truncated, Encoding::Gzip, 1024).unwrap_err().status(), 400);
+    }
+
+    #[test]
+    fn prefixes_stop_early_and_never_fail_on_length() {
+        let big = [TEXT, &vec![b'x'; 1 << 20]].concat();
+        for (encoding, body) in [
+            (Encoding::Gzip, gzip(&big)),
+            (Encoding::Zstd, zstd::encode_all(&big[..], 3).unwrap()),
+            (Encoding::Identity, big.clone()),
+        ] {
+            let prefix = decode_prefix(&body, encoding, 64).unwrap();
+            assert_eq!(prefix, &big[..64], "{encoding:?}");
+        }
+        assert_eq!(decode_prefix(b"garbage", Encoding::Gzip, 64).unwrap_err().status(), 400);
     }
 
     #[test]

@@ -51,17 +51,7 @@ pub fn prepare_envelope(env: &envelope::Envelope<'_>, req: &Request, limits: &Li
     let mut attachments_total = 0usize;
     for (index, item) in env.items.iter().enumerate() {
         let kind = item.kind();
-        let limit = match kind {
-            "attachment" => limits.max_attachment,
-            _ => limits.max_event,
-        };
-        if item.payload.len() > limit {
-            return Err(IngestError::TooLarge(format!(
-                "envelope item {} ({kind}) is {} bytes, over the limit of {limit} bytes",
-                index + 1,
-                item.payload.len()
-            )));
-        }
+        let at = |err: IngestError| within_item(index, kind, err);
         let ctx = Context {
             event_id: header_id.clone(),
             sent_at,
@@ -70,26 +60,26 @@ pub fn prepare_envelope(env: &envelope::Envelope<'_>, req: &Request, limits: &Li
             transaction: kind == "transaction",
         };
         match kind {
+            // Events are trimmed, never rejected for one big field; their stored size is
+            // checked after trimming.
             "event" => {
-                let event = prepare::error_event(item.payload, &ctx, req)
-                    .map_err(|err| IngestError::bad(format!("envelope item {} (event): {err}", index + 1)))?;
+                let event = prepare::error_event(item.payload, &ctx, req, limits).map_err(at)?;
                 prepared.event_id.get_or_insert_with(|| event.event_id.clone());
                 prepared.job.events.push(event);
             }
             "transaction" | "feedback" => {
-                let mut event = Value::Object(
-                    normalize::normalize(item.payload, &ctx)
-                        .map_err(|err| IngestError::bad(format!("envelope item {} ({kind}): {err}", index + 1)))?,
-                );
+                let mut event = Value::Object(normalize::normalize(item.payload, &ctx).map_err(at)?);
                 if req.scrub {
                     scrub::scrub_event(&mut event);
                 }
                 let event_id = event.get("event_id").and_then(Value::as_str).map(str::to_owned);
                 prepared.event_id = prepared.event_id.or_else(|| event_id.clone());
                 let json = event.to_string();
+                check_size(json.len(), limits.max_event).map_err(at)?;
                 prepared.job.items.push(item_row(req, kind, event_id, &item.header, json.as_bytes())?);
             }
             "attachment" => {
+                check_size(item.payload.len(), limits.max_attachment).map_err(at)?;
                 attachments_total += item.payload.len();
                 if attachments_total > limits.max_attachment {
                     return Err(IngestError::TooLarge(format!(
@@ -100,6 +90,7 @@ pub fn prepare_envelope(env: &envelope::Envelope<'_>, req: &Request, limits: &Li
                 prepared.job.items.push(item_row(req, kind, header_id.clone(), &item.header, item.payload)?);
             }
             kind if KEPT_ITEMS.contains(&kind) => {
+                check_size(item.payload.len(), limits.max_event).map_err(at)?;
                 prepared.job.items.push(item_row(req, kind, header_id.clone(), &item.header, item.payload)?);
             }
             other => tracing::debug!(item_type = other, "skipping envelope item of unknown type"),
@@ -109,10 +100,29 @@ pub fn prepare_envelope(env: &envelope::Envelope<'_>, req: &Request, limits: &Li
 }
 
 /// Prepares a legacy store-endpoint body: one JSON event.
-pub fn prepare_store(body: &[u8], req: &Request) -> Result<Prepared, IngestError> {
+pub fn prepare_store(body: &[u8], req: &Request, limits: &Limits) -> Result<Prepared, IngestError> {
     let ctx = Context { received: req.received, client_ip: req.client_ip.clone(), ..Context::default() };
-    let event = prepare::error_event(body, &ctx, req)?;
+    let event = prepare::error_event(body, &ctx, req, limits)?;
     Ok(Prepared { event_id: Some(event.event_id.clone()), job: WriteJob { events: vec![event], items: Vec::new() } })
+}
+
+/// Refuses an item whose stored form exceeds `limit` bytes.
+fn check_size(size: usize, limit: usize) -> Result<(), IngestError> {
+    if size > limit {
+        return Err(IngestError::TooLarge(format!("{size} bytes, over the limit of {limit} bytes")));
+    }
+    Ok(())
+}
+
+/// Says which item an error is about, keeping its status.
+fn within_item(index: usize, kind: &str, err: IngestError) -> IngestError {
+    let place = |message: String| format!("envelope item {} ({kind}): {message}", index + 1);
+    match err {
+        IngestError::BadRequest(m) => IngestError::BadRequest(place(m)),
+        IngestError::TooLarge(m) => IngestError::TooLarge(place(m)),
+        IngestError::Unavailable(m) => IngestError::Unavailable(place(m)),
+        other => other,
+    }
 }
 
 fn item_row(

@@ -6,9 +6,10 @@ use serde_json::{Map, Value, json};
 
 use super::normalize::{self, Context};
 use super::{IngestError, Request, grouping, scrub};
+use crate::config::Limits;
 use crate::store::{NewEvent, codec};
 
-pub fn error_event(payload: &[u8], ctx: &Context, req: &Request) -> Result<NewEvent, IngestError> {
+pub fn error_event(payload: &[u8], ctx: &Context, req: &Request, limits: &Limits) -> Result<NewEvent, IngestError> {
     let mut value = Value::Object(normalize::normalize(payload, ctx)?);
     if req.scrub {
         scrub::scrub_event(&mut value);
@@ -31,6 +32,13 @@ pub fn error_event(payload: &[u8], ctx: &Context, req: &Request) -> Result<NewEv
     let text = |key: &str| event.get(key).and_then(Value::as_str).map(str::to_owned);
     let json =
         serde_json::to_vec(&event).map_err(|err| IngestError::bad(format!("event cannot be serialized: {err}")))?;
+    if json.len() > limits.max_event {
+        return Err(IngestError::TooLarge(format!(
+            "the event is {} bytes after trimming, over the limit of {} bytes",
+            json.len(),
+            limits.max_event
+        )));
+    }
     Ok(NewEvent {
         project_id: req.project_id,
         event_id: text("event_id").unwrap_or_default(),

@@ -19,8 +19,10 @@ use crate::ingest::decode::{self, Encoding};
 use crate::ingest::{self, IngestError, Prepared, auth, envelope};
 use crate::store::{WriteJob, now};
 
-/// Bodies larger than this are decoded and prepared on the blocking pool.
+/// Uncompressed bodies larger than this are prepared on the blocking pool.
 const INLINE_WORK_LIMIT: usize = 256 * 1024;
+/// How much of a body is inflated to read the envelope header when it carries the credentials.
+const HEADER_PROBE: usize = 64 * 1024;
 
 /// Content types the envelope endpoint accepts (browsers use the CORS-safe ones).
 const ENVELOPE_TYPES: &[&str] = &[
@@ -42,47 +44,46 @@ pub async fn envelope(
     let (uri, headers, connect) =
         (parts.uri, parts.headers, parts.extensions.get::<ConnectInfo<SocketAddr>>().cloned());
     check_content_type(&headers)?;
+    let request_key = request_key(&headers, &uri)?;
+    // Unknown or over-limit keys are refused before the body is even read.
+    let mut scrub = match &request_key {
+        Some(key) => {
+            let scrub = state.authorize(key, Some(project_id)).await?;
+            state.admit(key)?;
+            Some(scrub)
+        }
+        None => None,
+    };
     let body = read_body(body, state.limits.max_compressed_body).await?;
-    let key = request_key(&headers, &uri)?;
-    if let Some(key) = &key {
-        // Refuse unknown or over-limit keys before spending time on decompression.
-        state.authorize(key, Some(project_id)).await?;
-        state.admit(key)?;
-    }
     let encoding = Encoding::from_header(header_text(&headers, header::CONTENT_ENCODING))?;
+    if scrub.is_none() {
+        // Credentials only in the envelope: inflate just enough to read its header line.
+        let prefix = decode::decode_prefix(&body, encoding, HEADER_PROBE)?;
+        let line = prefix.split(|&b| b == b'\n').next().unwrap_or_default();
+        let dsn_key =
+            envelope::parse(line)?.dsn().and_then(auth::dsn_parts).map(|(key, _)| key).ok_or_else(missing_auth)?;
+        let allowed = state.authorize(&dsn_key, Some(project_id)).await?;
+        state.admit(&dsn_key)?;
+        scrub = Some(allowed);
+    }
+    let request = ingest::Request {
+        project_id,
+        received: now(),
+        client_ip: client_ip(connect.as_ref(), &headers),
+        scrub: scrub.unwrap_or(true),
+    };
     let limits = state.limits.clone();
-    let decode_and_parse = move || -> Result<(Vec<u8>, Option<String>), IngestError> {
+    let work = move || -> Result<Prepared, IngestError> {
         let decoded = decode::decode(&body, encoding, limits.max_envelope)?;
-        let dsn_key = envelope::parse(&decoded)?.dsn().and_then(auth::dsn_parts).map(|(k, _)| k);
-        Ok((decoded, dsn_key))
-    };
-    let (decoded, dsn_key) = run_cpu(decode_and_parse, body_len_hint(&headers)).await?;
-    let scrub = match (&key, &dsn_key) {
-        (Some(key), Some(dsn)) if key != dsn => {
-            return Err(
-                IngestError::Forbidden("the envelope's dsn names a different key than the request".into()).into()
-            );
+        let env = envelope::parse(&decoded)?;
+        if let (Some(key), Some((dsn_key, _))) = (&request_key, env.dsn().and_then(auth::dsn_parts))
+            && *key != dsn_key
+        {
+            return Err(IngestError::Forbidden("the envelope's dsn names a different key than the request".into()));
         }
-        (Some(key), _) => state.authorize(key, Some(project_id)).await?,
-        (None, Some(dsn)) => {
-            let scrub = state.authorize(dsn, Some(project_id)).await?;
-            state.admit(dsn)?;
-            scrub
-        }
-        (None, None) => return Err(missing_auth().into()),
+        ingest::prepare_envelope(&env, &request, &limits)
     };
-    let request =
-        ingest::Request { project_id, received: now(), client_ip: client_ip(connect.as_ref(), &headers), scrub };
-    let limits = state.limits.clone();
-    let len = decoded.len();
-    let prepared = run_cpu(
-        move || {
-            let env = envelope::parse(&decoded)?;
-            ingest::prepare_envelope(&env, &request, &limits)
-        },
-        len,
-    )
-    .await?;
+    let prepared = run_cpu(&state, work, encoding, body_len_hint(&headers)).await?;
     commit(&state, prepared).await
 }
 
@@ -106,7 +107,6 @@ async fn store_event(state: Arc<AppState>, project_id: Option<i64>, request: Req
     let (parts, body) = request.into_parts();
     let (uri, headers, connect) =
         (parts.uri, parts.headers, parts.extensions.get::<ConnectInfo<SocketAddr>>().cloned());
-    let body = read_body(body, state.limits.max_compressed_body).await?;
     let key = request_key(&headers, &uri)?.ok_or_else(missing_auth)?;
     let scrub = state.authorize(&key, project_id).await?;
     state.admit(&key)?;
@@ -114,24 +114,21 @@ async fn store_event(state: Arc<AppState>, project_id: Option<i64>, request: Req
         Some(id) => id,
         None => state.key_project(&key).await?,
     };
+    let body = read_body(body, state.limits.max_compressed_body).await?;
     let encoding = Encoding::from_header(header_text(&headers, header::CONTENT_ENCODING))?;
     let request =
         ingest::Request { project_id, received: now(), client_ip: client_ip(connect.as_ref(), &headers), scrub };
     let limits = state.limits.clone();
-    let len = body.len();
-    let prepared = run_cpu(
-        move || {
-            let mut decoded = decode::decode(&body, encoding, limits.max_event)?;
-            if encoding == Encoding::Identity
-                && decoded.first().is_some_and(|b| !matches!(b, b'{' | b' ' | b'\n' | b'\r' | b'\t'))
-            {
-                decoded = legacy_store_body(&decoded, limits.max_event)?;
-            }
-            ingest::prepare_store(&decoded, &request)
-        },
-        len,
-    )
-    .await?;
+    let work = move || {
+        let mut decoded = decode::decode(&body, encoding, limits.max_envelope)?;
+        if encoding == Encoding::Identity
+            && decoded.first().is_some_and(|b| !matches!(b, b'{' | b' ' | b'\n' | b'\r' | b'\t'))
+        {
+            decoded = legacy_store_body(&decoded, limits.max_envelope)?;
+        }
+        ingest::prepare_store(&decoded, &request, &limits)
+    };
+    let prepared = run_cpu(&state, work, encoding, body_len_hint(&headers)).await?;
     commit(&state, prepared).await
 }
 
@@ -164,19 +161,20 @@ fn is_empty(job: &WriteJob) -> bool {
     job.events.is_empty() && job.items.is_empty()
 }
 
-/// Runs CPU-bound work inline for small bodies and on the blocking pool for large ones.
-async fn run_cpu<T, F>(work: F, size: usize) -> Result<T, IngestError>
+/// Runs CPU-bound work inline for small uncompressed bodies. Anything compressed (whose
+/// decoded size the wire size does not bound) or large goes to the blocking pool, at most
+/// [`super::DECODE_SLOTS`] at a time, which also bounds the memory held by decompression.
+async fn run_cpu<T, F>(state: &AppState, work: F, encoding: Encoding, size: usize) -> Result<T, IngestError>
 where
     T: Send + 'static,
     F: FnOnce() -> Result<T, IngestError> + Send + 'static,
 {
-    if size <= INLINE_WORK_LIMIT {
-        work()
-    } else {
-        tokio::task::spawn_blocking(work)
-            .await
-            .map_err(|_| IngestError::Unavailable("request processing failed".into()))?
+    if encoding == Encoding::Identity && size <= INLINE_WORK_LIMIT {
+        return work();
     }
+    let _slot =
+        state.decode_slots.acquire().await.map_err(|_| IngestError::Unavailable("server is shutting down".into()))?;
+    tokio::task::spawn_blocking(work).await.map_err(|_| IngestError::Unavailable("request processing failed".into()))?
 }
 
 fn body_len_hint(headers: &HeaderMap) -> usize {
@@ -230,11 +228,19 @@ fn missing_auth() -> IngestError {
     )
 }
 
-/// The client address: the first `X-Forwarded-For` hop when present, else the peer.
+/// The client address: the peer, or the first `X-Forwarded-For` hop when the peer is a proxy on
+/// this machine (loopback); a remote client cannot pick its own address that way.
 fn client_ip(connect: Option<&ConnectInfo<SocketAddr>>, headers: &HeaderMap) -> Option<String> {
-    header_text(headers, "x-forwarded-for")
-        .and_then(|v| v.split(',').next())
-        .map(|v| v.trim().to_string())
-        .filter(|v| !v.is_empty())
-        .or_else(|| connect.map(|c| c.0.ip().to_string()))
+    let peer = connect.map(|c| c.0.ip());
+    let forwarded = || {
+        header_text(headers, "x-forwarded-for")
+            .and_then(|v| v.split(',').next())
+            .map(|v| v.trim().to_string())
+            .filter(|v| !v.is_empty())
+    };
+    match peer {
+        Some(ip) if ip.is_loopback() => forwarded().or_else(|| Some(ip.to_string())),
+        Some(ip) => Some(ip.to_string()),
+        None => forwarded(),
+    }
 }

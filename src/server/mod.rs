@@ -30,7 +30,13 @@ pub struct AppState {
     pub limits: Limits,
     keys: KeyCache,
     limiter: KeyLimiter,
+    /// Compressed or large bodies being decoded and prepared at once.
+    decode_slots: tokio::sync::Semaphore,
 }
+
+/// Concurrent decodes of compressed or large bodies: the work is CPU-bound, and each may hold
+/// up to `max_envelope` bytes while it runs.
+pub const DECODE_SLOTS: usize = 4;
 
 impl AppState {
     pub fn new(store: Store, config: &ServerConfig) -> Arc<Self> {
@@ -39,6 +45,7 @@ impl AppState {
             limits: config.limits.clone(),
             keys: KeyCache::default(),
             limiter: KeyLimiter::new(&config.rate_limit),
+            decode_slots: tokio::sync::Semaphore::new(DECODE_SLOTS),
         })
     }
 

@@ -72,7 +72,7 @@ impl<'t, 'c> Batch<'t, 'c> {
         for item in &job.items {
             self.tx
                 .prepare_cached(
-                    "INSERT INTO items (project_id, kind, event_id, received, header, size, data)
+                    "INSERT OR IGNORE INTO items (project_id, kind, event_id, received, header, size, data)
                      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
                 )?
                 .execute(params![
@@ -134,7 +134,7 @@ impl<'t, 'c> Batch<'t, 'c> {
             *seen = seen.max(event.received);
         }
         let new_user = match &event.user_key {
-            Some(user) => self.record_user(group_id, user, event.timestamp)?,
+            Some(user) => self.record_user(group_id, user, event.received)?,
             None => false,
         };
 
@@ -251,20 +251,21 @@ impl<'t, 'c> Batch<'t, 'c> {
         Ok(group_id)
     }
 
-    /// Records that `user` was affected; true when the issue had not seen this user before.
-    fn record_user(&mut self, group_id: i64, user: &str, timestamp: f64) -> Result<bool, StoreError> {
+    /// Records that `user` was affected at arrival time `received`; true when the issue had not
+    /// seen this user before.
+    fn record_user(&mut self, group_id: i64, user: &str, received: f64) -> Result<bool, StoreError> {
         let inserted = self
             .tx
             .prepare_cached(
                 "INSERT OR IGNORE INTO group_users (group_id, user_key, first_seen, last_seen) VALUES (?1, ?2, ?3, ?3)",
             )?
-            .execute(params![group_id, user, timestamp])?;
+            .execute(params![group_id, user, received])?;
         if inserted == 0 {
             self.tx
                 .prepare_cached(
                     "UPDATE group_users SET last_seen = max(last_seen, ?3) WHERE group_id = ?1 AND user_key = ?2",
                 )?
-                .execute(params![group_id, user, timestamp])?;
+                .execute(params![group_id, user, received])?;
         }
         Ok(inserted == 1)
     }
@@ -353,7 +354,7 @@ impl History for WriterHistory<'_> {
     }
 
     fn events_since(&self, since: f64) -> u64 {
-        self.count("SELECT count(*) FROM events WHERE group_id = ?1 AND timestamp >= ?2", since)
+        self.count("SELECT count(*) FROM events WHERE group_id = ?1 AND received >= ?2", since)
     }
 
     fn users_since(&self, since: f64) -> u64 {
@@ -362,6 +363,6 @@ impl History for WriterHistory<'_> {
 
     fn events_this_hour(&self) -> u64 {
         let hour_start = (self.now / 3600.0).floor() * 3600.0;
-        self.count("SELECT count(*) FROM events WHERE group_id = ?1 AND timestamp >= ?2", hour_start)
+        self.count("SELECT count(*) FROM events WHERE group_id = ?1 AND received >= ?2", hour_start)
     }
 }

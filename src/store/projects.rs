@@ -42,7 +42,9 @@ pub struct KeyInfo {
 /// Creates the local organization, the default project, its key and the API token when the
 /// database is empty. Returns true when it did so.
 pub fn bootstrap(conn: &mut Connection) -> Result<bool, StoreError> {
-    let tx = conn.transaction()?;
+    // IMMEDIATE: read-then-write under a running server must take the write lock first, or the
+    // stale read snapshot makes the write fail with SQLITE_BUSY instead of waiting.
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
     let exists: bool = tx.query_row("SELECT EXISTS (SELECT 1 FROM organizations)", [], |row| row.get(0))?;
     if exists {
         return Ok(false);
@@ -81,7 +83,7 @@ pub fn validate_slug(slug: &str) -> Result<(), StoreError> {
 /// Creates a project with its own DSN key.
 pub fn create_project(conn: &mut Connection, slug: &str, platform: Option<&str>) -> Result<ProjectInfo, StoreError> {
     validate_slug(slug)?;
-    let tx = conn.transaction()?;
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
     let taken: bool =
         tx.query_row("SELECT EXISTS (SELECT 1 FROM projects WHERE slug = ?1)", params![slug], |row| row.get(0))?;
     if taken {

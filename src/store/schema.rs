@@ -165,9 +165,16 @@ CREATE INDEX items_kind_time ON items (project_id, kind, received);
 CREATE INDEX items_event ON items (event_id);
 "#;
 
+/// Ignore conditions count events and users by arrival time; envelope items are stored once
+/// even when an SDK retries.
+const V2: &str = r#"
+CREATE INDEX events_group_received ON events (group_id, received);
+CREATE UNIQUE INDEX items_once ON items (project_id, kind, event_id, header) WHERE event_id IS NOT NULL;
+"#;
+
 /// All migrations, oldest first.
 pub fn migrations() -> Migrations<'static> {
-    Migrations::new(vec![M::up(V1)])
+    Migrations::new(vec![M::up(V1), M::up(V2)])
 }
 
 #[cfg(test)]

@@ -178,10 +178,13 @@ async fn every_bad_request_gets_its_status_and_the_server_keeps_serving() {
             .header("x-sentry-auth", &auth)
             .header("content-encoding", "br"),
         case(
-            "event item over the limit",
-            event_item(&format!("{{\"message\":\"{}\"}}", "x".repeat(100 * 1024))),
+            "event over the limit even after trimming",
+            event_item(&format!(
+                "{{\"extra\":{{{}}}}}",
+                (0..6).map(|i| format!("\"f{i}\":\"{}\"", "x".repeat(20 * 1024))).collect::<Vec<_>>().join(",")
+            )),
             413,
-            "over the limit",
+            "after trimming",
         )
         .header("x-sentry-auth", &auth),
         case("store: not json", b"{\"message\": }".to_vec(), 400, "not valid JSON")

@@ -119,7 +119,9 @@ fn peak_rss_kib(pid: u32) -> u64 {
 #[test]
 fn decompression_bombs_keep_peak_memory_bounded() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let server = SiftProcess::start(dir.path());
+    let limit_mib = 16;
+    let server =
+        SiftProcess::start_with_config(dir.path(), &format!("[server.limits]\nmax_envelope = {}\n", limit_mib << 20));
     let key = key_of(&dsn_of(dir.path(), "default"));
     // 8 GiB of zeros compresses to a few hundred KiB with zstd.
     let mut encoder = zstd::stream::write::Encoder::new(Vec::new(), 3).expect("zstd");
@@ -133,7 +135,27 @@ fn decompression_bombs_keep_peak_memory_bounded() {
     let client = reqwest::Client::new();
     let before = peak_rss_kib(server.child.id());
     runtime.block_on(async {
-        for _ in 0..4 {
+        // Concurrent bombs: decoding is capped in parallelism as well as in size.
+        let mut sends = Vec::new();
+        for _ in 0..8 {
+            let (client, url, key, bomb) = (client.clone(), server.url("/api/1/envelope/"), key.clone(), bomb.clone());
+            sends.push(tokio::spawn(async move {
+                client
+                    .post(url)
+                    .header("x-sentry-auth", format!("Sentry sentry_key={key}"))
+                    .header("content-encoding", "zstd")
+                    .body(bomb)
+                    .send()
+                    .await
+                    .expect("send")
+                    .status()
+                    .as_u16()
+            }));
+        }
+        for send in sends {
+            assert_eq!(send.await.expect("task"), 413);
+        }
+        for _ in 0..2 {
             let response = client
                 .post(server.url("/api/1/envelope/"))
                 .header("x-sentry-auth", format!("Sentry sentry_key={key}"))
@@ -154,6 +176,9 @@ fn decompression_bombs_keep_peak_memory_bounded() {
         assert!(good.status().is_success(), "a good event is accepted after the bombs");
     });
     let after = peak_rss_kib(server.child.id());
-    // The default decompressed-envelope limit is 100 MiB; allow it plus headroom, never gigabytes.
-    assert!(after < 400 * 1024, "peak RSS grew from {before} KiB to {after} KiB");
+    // Each decode holds its output (at most the limit) plus the decoder's and allocator's working
+    // memory, measured at about 4x the limit; at most DECODE_SLOTS run at once. The bombs
+    // themselves would inflate to 8 GiB each: memory follows the limit, not the bomb.
+    let bound_kib = before + (sift::server::DECODE_SLOTS as u64 * 5 * limit_mib + 64) * 1024;
+    assert!(after < bound_kib, "peak RSS grew from {before} KiB to {after} KiB (bound {bound_kib} KiB)");
 }

@@ -247,10 +247,14 @@ async fn store_endpoint_accepts_json_and_legacy_base64_zlib() {
 async fn other_item_types_are_stored_and_unknown_ones_skipped() {
     let app = TestApp::new();
     let id = event_id();
+    // An unknown item far over the event limit is skipped, not a reason to refuse the envelope.
+    let huge_profile = "p".repeat(3 * 1024 * 1024);
     let transaction = json!({ "type": "transaction", "transaction": "/checkout", "start_timestamp": 1.0, "spans": [], "contexts": { "trace": { "trace_id": "a".repeat(32), "span_id": "b".repeat(16) } } }).to_string();
     let body = format!(
-        "{{\"event_id\":\"{id}\"}}\n{{\"type\":\"transaction\",\"length\":{}}}\n{transaction}\n{{\"type\":\"attachment\",\"length\":5,\"filename\":\"log.txt\",\"content_type\":\"text/plain\"}}\nhello\n{{\"type\":\"session\"}}\n{{\"sid\":\"s\",\"started\":\"2026-01-01T00:00:00Z\",\"status\":\"ok\",\"attrs\":{{\"release\":\"r\"}}}}\n{{\"type\":\"sessions\"}}\n{{\"aggregates\":[]}}\n{{\"type\":\"client_report\"}}\n{{\"discarded_events\":[]}}\n{{\"type\":\"check_in\"}}\n{{\"check_in_id\":\"c\",\"monitor_slug\":\"m\",\"status\":\"ok\"}}\n{{\"type\":\"user_report\"}}\n{{\"event_id\":\"{id}\",\"name\":\"n\",\"email\":\"e\",\"comments\":\"c\"}}\n{{\"type\":\"feedback\"}}\n{{\"contexts\":{{\"feedback\":{{\"message\":\"great\"}}}}}}\n{{\"type\":\"replay_recording\",\"length\":3}}\nabc\n{{\"type\":\"brand_new_type\"}}\n{{}}\n",
-        transaction.len()
+        "{{\"event_id\":\"{id}\"}}\n{{\"type\":\"transaction\",\"length\":{}}}\n{transaction}\n{{\"type\":\"attachment\",\"length\":5,\"filename\":\"log.txt\",\"content_type\":\"text/plain\"}}\nhello\n{{\"type\":\"session\"}}\n{{\"sid\":\"s\",\"started\":\"2026-01-01T00:00:00Z\",\"status\":\"ok\",\"attrs\":{{\"release\":\"r\"}}}}\n{{\"type\":\"sessions\"}}\n{{\"aggregates\":[]}}\n{{\"type\":\"client_report\"}}\n{{\"discarded_events\":[]}}\n{{\"type\":\"check_in\"}}\n{{\"check_in_id\":\"c\",\"monitor_slug\":\"m\",\"status\":\"ok\"}}\n{{\"type\":\"user_report\"}}\n{{\"event_id\":\"{id}\",\"name\":\"n\",\"email\":\"e\",\"comments\":\"c\"}}\n{{\"type\":\"feedback\"}}\n{{\"contexts\":{{\"feedback\":{{\"message\":\"great\"}}}}}}\n{{\"type\":\"replay_recording\",\"length\":3}}\nabc\n{{\"type\":\"brand_new_type\"}}\n{{}}\n{{\"type\":\"profile\",\"length\":{}}}\n{}\n",
+        transaction.len(),
+        huge_profile.len(),
+        huge_profile
     );
     let reply = app.post_envelope(body.into_bytes()).await;
     assert_eq!(reply.status, StatusCode::OK, "{:?}", reply.body);
@@ -303,4 +307,41 @@ async fn scrubbing_is_on_by_default_and_can_be_turned_off() {
     assert_eq!(reply.status, StatusCode::OK);
     let stored = issues::get_event(&app.conn(), id, &second).unwrap().unwrap().data;
     assert_eq!(stored["extra"]["password"], "hunter2");
+}
+
+#[tokio::test]
+async fn one_huge_field_is_trimmed_not_rejected() {
+    let app = TestApp::new();
+    let id = event_id();
+    app.send_event(json!({ "event_id": id, "message": "big", "extra": { "dump": "d".repeat(1_500_000) } })).await;
+    let stored = issues::get_event(&app.conn(), 1, &id).unwrap().unwrap().data;
+    assert!(stored["extra"]["dump"].as_str().unwrap().ends_with("..."));
+    assert_eq!(stored["_meta"]["extra"]["dump"][""]["len"], 1_500_000);
+}
+
+#[tokio::test]
+async fn user_identities_survive_scrubbing_so_users_stay_distinct() {
+    let app = TestApp::new();
+    for user in ["auth0|5f8a01", "auth0|77b2c3", "author@example.com"] {
+        app.send_event(json!({ "message": "login failed", "user": { "id": user, "password": "hunter2" } })).await;
+    }
+    let issue = &app.issues()[0];
+    assert_eq!(issue.user_count, 3);
+    let events = issues::issue_events(&app.conn(), issue.id).unwrap();
+    assert_eq!(events[0].data["user"]["id"], "auth0|5f8a01");
+    assert_eq!(events[0].data["user"]["password"], "[Filtered]");
+}
+
+#[tokio::test]
+async fn retried_envelopes_store_their_items_once() {
+    let app = TestApp::new();
+    let id = event_id();
+    let body = format!(
+        "{{\"event_id\":\"{id}\"}}\n{{\"type\":\"event\"}}\n{{\"message\":\"with log\"}}\n{{\"type\":\"attachment\",\"length\":5,\"filename\":\"log.txt\"}}\nhello\n"
+    );
+    for _ in 0..2 {
+        assert_eq!(app.post_envelope(body.clone().into_bytes()).await.status, StatusCode::OK);
+    }
+    assert_eq!(issues::items(&app.conn(), 1, "attachment").unwrap().len(), 1);
+    assert_eq!(app.issues()[0].times_seen, 1);
 }

@@ -116,7 +116,7 @@ async fn resolved_in_release_ignores_older_releases() {
     let resolved = IssueState {
         status: Status::Resolved,
         substatus: None,
-        resolution: Some(Resolution::InRelease { release: "1.1".into() }),
+        resolution: Some(Resolution::InRelease { release: "1.1".into(), resolved_at: now() }),
         ..IssueState::new_issue("error")
     };
     set(&app, id, resolved);
@@ -138,7 +138,7 @@ async fn resolved_in_next_release_waits_for_a_new_release() {
         IssueState {
             status: Status::Resolved,
             substatus: None,
-            resolution: Some(Resolution::InNextRelease { current: Some("5.0".into()) }),
+            resolution: Some(Resolution::InNextRelease { current: Some("5.0".into()), resolved_at: now() }),
             ..IssueState::new_issue("error")
         },
     );

@@ -166,6 +166,13 @@ pub fn sift_bin() -> &'static str {
 
 impl SiftProcess {
     pub fn start(data_dir: &Path) -> Self {
+        Self::start_with_config(data_dir, "")
+    }
+
+    /// Starts the server with `config` as its config.toml.
+    pub fn start_with_config(data_dir: &Path, config: &str) -> Self {
+        std::fs::create_dir_all(data_dir.join("config")).expect("config dir");
+        std::fs::write(data_dir.join("config/config.toml"), config).expect("config.toml");
         let mut child = Command::new(sift_bin())
             .args(["serve", "--listen", "127.0.0.1:0", "--data-dir"])
             .arg(data_dir)

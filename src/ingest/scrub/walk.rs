@@ -113,7 +113,8 @@ pub(super) fn scrub_root(event: &mut Value) -> usize {
         let n = &mut n;
         match key.as_str() {
             "request" => http::scrub_request(value, 1, n),
-            "user" | "extra" | "server_name" => scrub_bag(value, 1, n),
+            "user" => scrub_user(value, n),
+            "extra" | "server_name" => scrub_bag(value, 1, n),
             "contexts" => scrub_contexts(value, n),
             "breadcrumbs" => scrub_breadcrumbs(value, n),
             "exception" => for_each_item(value, |item| scrub_exception(item, n)),
@@ -128,6 +129,27 @@ pub(super) fn scrub_root(event: &mut Value) -> usize {
         }
     }
     n
+}
+
+/// User interface: the identity fields (`id`, `email`, `username`, `ip_address`, `name`) get
+/// the pattern rules only. They identify a person rather than hold a secret, and the keyword
+/// rule would turn ids like `auth0|5f8a…` or an address like `author@example.com` into
+/// `[Filtered]`, collapsing distinct users into one. Everything else (`data`, `geo`, custom
+/// keys) is a data bag.
+fn scrub_user(value: &mut Value, n: &mut usize) {
+    let Value::Object(user) = value else {
+        scrub_bag(value, 1, n);
+        return;
+    };
+    for (key, field) in user.iter_mut() {
+        match key.as_str() {
+            "id" | "email" | "username" | "ip_address" | "name" => {
+                super::bag::scrub_text(field, super::values::Tier::PatternsOnly, n)
+            }
+            other if keys::is_sensitive_key(other) => filter_value(field, n),
+            _ => scrub_bag(field, 2, n),
+        }
+    }
 }
 
 /// Calls `f` on each object element of `{"values": [...]}` or of a bare list. Depths passed

@@ -107,7 +107,11 @@ fn admin(paths: &Paths) -> Result<rusqlite::Connection> {
 fn serve(paths: &Paths, config: &Config, listen: SocketAddr) -> Result<()> {
     let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
     runtime.block_on(async {
-        let created = projects::bootstrap(&mut admin(paths)?)?;
+        let created = {
+            let mut conn = store::open_admin(&paths.database())
+                .with_context(|| format!("opening {}", paths.database().display()))?;
+            projects::bootstrap(&mut conn)?
+        };
         let store = Store::open(&paths.database(), config.server.durability)?;
         let server = Server::bind(listen, AppState::new(store, &config.server))
             .await

@@ -64,6 +64,13 @@ fn acknowledged_events_survive_repeated_sigkill() {
     let mut all_acked = Vec::new();
     for round in 0..3 {
         let mut server = SiftProcess::start(dir.path());
+        let created = server.banner.iter().any(|l| l.contains("created organization `local`, project `default`"));
+        assert_eq!(created, round == 0, "the first start, and only it, creates the defaults: {:?}", server.banner);
+        assert!(
+            server.banner.iter().any(|l| l.trim_start().starts_with("default") && l.contains("@127.0.0.1:")),
+            "{:?}",
+            server.banner
+        );
         let key = key_of(&dsn_of(dir.path(), "default"));
         let url = server.url("/api/1/envelope/");
         let acked = runtime.block_on(async {

@@ -158,6 +158,8 @@ pub struct SiftProcess {
     pub child: Child,
     pub addr: SocketAddr,
     pub data_dir: PathBuf,
+    /// What `sift serve` printed after its listening line.
+    pub banner: Vec<String>,
 }
 
 pub fn sift_bin() -> &'static str {
@@ -183,15 +185,26 @@ impl SiftProcess {
             .expect("spawn sift serve");
         let stdout = child.stdout.take().expect("stdout");
         let mut lines = BufReader::new(stdout).lines();
+        let mut banner = Vec::new();
         let addr = loop {
             let line = lines.next().expect("sift serve exited before listening").expect("read stdout");
             if let Some(rest) = line.strip_prefix("sift server listening on http://") {
                 break rest.trim().parse().expect("address");
             }
+            banner.push(line);
         };
+        // The rest of the banner: data directory, first-start note, DSNs.
+        for line in lines.by_ref() {
+            let line = line.expect("read stdout");
+            let done = line.starts_with("Web API token");
+            banner.push(line);
+            if done {
+                break;
+            }
+        }
         // Keep draining stdout so the child never blocks on a full pipe.
         std::thread::spawn(move || for _ in lines {});
-        Self { child, addr, data_dir: data_dir.to_path_buf() }
+        Self { child, addr, data_dir: data_dir.to_path_buf(), banner }
     }
 
     pub fn url(&self, path: &str) -> String {

@@ -73,6 +73,7 @@ pub async fn envelope(
         scrub: scrub.unwrap_or(true),
     };
     let limits = state.limits.clone();
+    let size = body.len();
     let work = move || -> Result<Prepared, IngestError> {
         let decoded = decode::decode(&body, encoding, limits.max_envelope)?;
         let env = envelope::parse(&decoded)?;
@@ -83,7 +84,7 @@ pub async fn envelope(
         }
         ingest::prepare_envelope(&env, &request, &limits)
     };
-    let prepared = run_cpu(&state, work, encoding, body_len_hint(&headers)).await?;
+    let prepared = run_cpu(&state, work, encoding, size).await?;
     commit(&state, prepared).await
 }
 
@@ -119,6 +120,7 @@ async fn store_event(state: Arc<AppState>, project_id: Option<i64>, request: Req
     let request =
         ingest::Request { project_id, received: now(), client_ip: client_ip(connect.as_ref(), &headers), scrub };
     let limits = state.limits.clone();
+    let size = body.len();
     let work = move || {
         let mut decoded = decode::decode(&body, encoding, limits.max_envelope)?;
         if encoding == Encoding::Identity
@@ -128,7 +130,7 @@ async fn store_event(state: Arc<AppState>, project_id: Option<i64>, request: Req
         }
         ingest::prepare_store(&decoded, &request, &limits)
     };
-    let prepared = run_cpu(&state, work, encoding, body_len_hint(&headers)).await?;
+    let prepared = run_cpu(&state, work, encoding, size).await?;
     commit(&state, prepared).await
 }
 
@@ -175,10 +177,6 @@ where
     let _slot =
         state.decode_slots.acquire().await.map_err(|_| IngestError::Unavailable("server is shutting down".into()))?;
     tokio::task::spawn_blocking(work).await.map_err(|_| IngestError::Unavailable("request processing failed".into()))?
-}
-
-fn body_len_hint(headers: &HeaderMap) -> usize {
-    header_text(headers, header::CONTENT_LENGTH).and_then(|v| v.parse().ok()).unwrap_or(usize::MAX)
 }
 
 fn parse_project(segment: &str) -> Result<i64, IngestError> {

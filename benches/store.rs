@@ -15,7 +15,8 @@ use std::time::Instant;
 use serde_json::{Value, json};
 use sift::config::Durability;
 use sift::ingest::{self, Request};
-use sift::store::issues::{self, ListQuery, Sort};
+use sift::store::issue_list::{self, Filter, ListQuery, Sort};
+use sift::store::issues::{self, Viewer};
 use sift::store::{Store, WriteJob, projects};
 
 #[global_allocator]
@@ -102,13 +103,15 @@ fn main() {
         ("freq, unresolved", Sort::Events, Some("unresolved")),
         ("new, all statuses", Sort::FirstSeen, None),
     ] {
-        let query = ListQuery { status: status.map(str::to_owned), sort, limit: 25, ..ListQuery::default() };
+        let filters = status.map(|s: &str| vec![Filter::Status(vec![s.to_owned()])]).unwrap_or_default();
+        let query = ListQuery { filters, sort, limit: 25, ..ListQuery::default() };
+        let viewer = Viewer { user_id: issues::LOCAL_USER, now };
         let mut times = Vec::new();
         for _ in 0..200 {
             let t = Instant::now();
-            let page = issues::list_page(&conn, &query).expect("page");
+            let page = issue_list::list_page(&conn, &query, viewer).expect("page").issues;
             let ids: Vec<i64> = page.iter().map(|i| i.id).collect();
-            let series = issues::stats_series(&conn, &ids, end_hour, 24, 1).expect("stats");
+            let series = issue_list::stats_series(&conn, &ids, end_hour, 24, 1).expect("stats");
             assert_eq!(series.len(), page.len());
             times.push(t.elapsed().as_secs_f64() * 1000.0);
         }

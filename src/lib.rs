@@ -11,5 +11,6 @@ pub mod ingest;
 pub mod lifecycle;
 pub mod logging;
 pub mod paths;
+pub mod search;
 pub mod server;
 pub mod store;

@@ -7,6 +7,7 @@ use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
 use crate::ingest::IngestError;
+use crate::store::StoreError;
 
 /// An HTTP error with a JSON body.
 #[derive(Debug)]
@@ -23,6 +24,21 @@ impl ApiError {
 
     pub fn not_found() -> Self {
         Self::new(StatusCode::NOT_FOUND, "The requested resource does not exist")
+    }
+
+    pub fn bad_request(detail: impl Into<String>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, detail)
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(err: StoreError) -> Self {
+        match err {
+            StoreError::NotFound(_) => Self::not_found(),
+            StoreError::Invalid(detail) => Self::bad_request(detail),
+            StoreError::WriterGone => Self::new(StatusCode::SERVICE_UNAVAILABLE, "The server is shutting down"),
+            other => Self::new(StatusCode::INTERNAL_SERVER_ERROR, format!("Internal error: {other}")),
+        }
     }
 }
 
@@ -50,6 +66,9 @@ impl IntoResponse for ApiError {
             self.detail.chars().map(|c| if c.is_ascii_graphic() || c == ' ' { c } else { '?' }).collect();
         if let Ok(value) = HeaderValue::from_str(&one_line) {
             headers.insert("x-sentry-error", value);
+        }
+        if self.status == StatusCode::UNAUTHORIZED {
+            headers.insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer realm=\"api\""));
         }
         if let Some(seconds) = self.retry_after {
             headers.insert(header::RETRY_AFTER, HeaderValue::from(seconds));

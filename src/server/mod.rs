@@ -1,8 +1,9 @@
 //! sift's HTTP server. [`router`] builds the axum router from shared state, so tests drive it
 //! in-process with `oneshot`; [`Server`] binds a listener and serves it with graceful shutdown.
-//! This part holds the ingest endpoints; JSON errors everywhere, including unknown paths and
-//! wrong methods.
+//! It serves the ingest endpoints SDKs post to and the Web API (`/api/0/…`) the console and
+//! sentry-cli read; JSON errors everywhere, including unknown paths and wrong methods.
 
+mod api;
 mod error;
 mod ingest_routes;
 mod keys;
@@ -29,6 +30,7 @@ pub struct AppState {
     pub store: Store,
     pub limits: Limits,
     keys: KeyCache,
+    api_tokens: api::TokenCache,
     limiter: KeyLimiter,
     /// Compressed or large bodies being decoded and prepared at once.
     decode_slots: tokio::sync::Semaphore,
@@ -44,6 +46,7 @@ impl AppState {
             store,
             limits: config.limits.clone(),
             keys: KeyCache::default(),
+            api_tokens: api::TokenCache::default(),
             limiter: KeyLimiter::new(&config.rate_limit),
             decode_slots: tokio::sync::Semaphore::new(DECODE_SLOTS),
         })
@@ -126,6 +129,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .layer(cors);
     Router::new()
         .merge(ingest)
+        .merge(api::routes(state.clone()))
         .fallback(|| async { ApiError::not_found() })
         .method_not_allowed_fallback(|| async {
             ApiError::new(StatusCode::METHOD_NOT_ALLOWED, "Method not allowed on this endpoint")

@@ -21,6 +21,7 @@ use crate::lifecycle::{self, History, IssueState, Transition};
 pub struct WriterCache {
     hashes: HashMap<(i64, String), i64>,
     releases: HashSet<(i64, String)>,
+    environments: HashSet<(i64, String)>,
 }
 
 /// Entries kept before the cache starts over (bounded memory on huge stores).
@@ -30,6 +31,7 @@ impl WriterCache {
     pub fn clear(&mut self) {
         self.hashes.clear();
         self.releases.clear();
+        self.environments.clear();
     }
 }
 
@@ -132,6 +134,17 @@ impl<'t, 'c> Batch<'t, 'c> {
             }
             let seen = self.release_seen.entry(key).or_insert(event.received);
             *seen = seen.max(event.received);
+        }
+        if let Some(environment) = &event.environment {
+            let key = (event.project_id, environment.clone());
+            if !self.cache.environments.contains(&key) {
+                self.tx
+                    .prepare_cached(
+                        "INSERT OR IGNORE INTO environments (project_id, name, first_seen) VALUES (?1, ?2, ?3)",
+                    )?
+                    .execute(params![event.project_id, environment, event.received])?;
+                self.cache.environments.insert(key);
+            }
         }
         let new_user = match &event.user_key {
             Some(user) => self.record_user(group_id, user, event.received)?,

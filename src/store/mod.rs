@@ -4,12 +4,18 @@
 //! module; nothing here knows about HTTP.
 
 mod apply;
+pub mod catalog;
 pub mod codec;
+pub mod events;
 mod group_row;
+pub mod issue_list;
 pub mod issues;
+pub mod notes;
 pub mod projects;
 pub mod schema;
 pub mod short_id;
+pub mod tags;
+pub mod triage;
 pub mod types;
 mod writer;
 

@@ -172,9 +172,55 @@ CREATE INDEX events_group_received ON events (group_id, received);
 CREATE UNIQUE INDEX items_once ON items (project_id, kind, event_id, header) WHERE event_id IS NOT NULL;
 "#;
 
+/// Triage through the Web API: people (one local user to start), assignment, bookmarks, "seen"
+/// marks, the For Review inbox, and the environments each project has sent.
+const V3: &str = r#"
+CREATE TABLE users (
+    id           INTEGER PRIMARY KEY,
+    username     TEXT NOT NULL UNIQUE,
+    email        TEXT,
+    name         TEXT NOT NULL,
+    date_created REAL NOT NULL
+);
+INSERT INTO users (id, username, email, name, date_created)
+    VALUES (1, 'local', NULL, 'Local user', CAST(strftime('%s', 'now') AS REAL));
+
+ALTER TABLE groups ADD COLUMN assignee TEXT;
+ALTER TABLE groups ADD COLUMN reviewed_at REAL;
+
+CREATE TABLE group_bookmarks (
+    group_id     INTEGER NOT NULL REFERENCES groups(id) ON DELETE CASCADE,
+    user_id      INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    date_created REAL NOT NULL,
+    PRIMARY KEY (group_id, user_id)
+) WITHOUT ROWID;
+
+CREATE TABLE group_seen (
+    group_id  INTEGER NOT NULL REFERENCES groups(id) ON DELETE CASCADE,
+    user_id   INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    last_seen REAL NOT NULL,
+    PRIMARY KEY (group_id, user_id)
+) WITHOUT ROWID;
+
+CREATE TABLE environments (
+    project_id INTEGER NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+    name       TEXT NOT NULL,
+    first_seen REAL NOT NULL,
+    PRIMARY KEY (project_id, name)
+) WITHOUT ROWID;
+INSERT OR IGNORE INTO environments (project_id, name, first_seen)
+    SELECT g.project_id, t.value, min(t.first_seen)
+    FROM group_tags t JOIN groups g ON g.id = t.group_id
+    WHERE t.key = 'environment'
+    GROUP BY g.project_id, t.value;
+
+CREATE INDEX groups_first_seen ON groups (first_seen DESC);
+CREATE INDEX activities_type ON activities (group_id, type);
+"#;
+
 /// All migrations, oldest first.
 pub fn migrations() -> Migrations<'static> {
-    Migrations::new(vec![M::up(V1), M::up(V2)])
+    Migrations::new(vec![M::up(V1), M::up(V2), M::up(V3)])
 }
 
 #[cfg(test)]

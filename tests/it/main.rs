@@ -10,3 +10,4 @@ mod lifecycle_e2e;
 mod sdk_clients;
 mod sdk_rust;
 mod support;
+mod web_api;

@@ -106,6 +106,22 @@ impl TestApp {
         reply.body["id"].as_str().expect("id").to_string()
     }
 
+    /// The Web API token.
+    pub fn token(&self) -> String {
+        projects::api_token(&self.conn()).expect("token").expect("a token")
+    }
+
+    /// A Web API request with the server's Bearer token and a JSON body (when given).
+    pub async fn api(&self, method: &str, uri: &str, body: Option<Value>) -> Reply {
+        let auth = format!("Bearer {}", self.token());
+        let mut headers = vec![("authorization", auth.as_str()), ("host", "127.0.0.1:9000")];
+        if body.is_some() {
+            headers.push(("content-type", "application/json"));
+        }
+        let bytes = body.map(|b| b.to_string().into_bytes()).unwrap_or_default();
+        self.request(method, uri, &headers, bytes).await
+    }
+
     pub fn issues(&self) -> Vec<issues::IssueRecord> {
         issues::list_issues(&self.conn(), None).expect("issues")
     }

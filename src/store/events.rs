@@ -1,0 +1,139 @@
+//! Reads of one issue's events for the Web API: latest, oldest, recommended or a given event,
+//! each with its older and newer neighbours, and the newest-first event list. An optional
+//! environment filter applies to all of them. Events are ordered by event time, then by
+//! arrival (row id), so stepping is stable even when timestamps tie.
+
+use rusqlite::{Connection, OptionalExtension, params_from_iter, types::Value as Sql};
+
+use super::StoreError;
+use super::issues::{EVENT_SELECT, StoredEvent, event_from_row, inflate};
+
+/// Which event of an issue to show.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Pick {
+    Latest,
+    Oldest,
+    /// The richest recent event: of the newest [`RECOMMEND_WINDOW`], the one with the most data
+    /// (breadcrumbs, request, contexts make events larger), newest on ties.
+    Recommended,
+    /// A 32-hex event id.
+    Id(String),
+}
+
+/// How many of the newest events the recommended pick considers.
+pub const RECOMMEND_WINDOW: i64 = 100;
+
+/// An event with the ids of its neighbours within the same filter.
+#[derive(Debug, Clone)]
+pub struct EventAt {
+    pub event: StoredEvent,
+    /// The next older event.
+    pub previous: Option<String>,
+    /// The next newer event.
+    pub next: Option<String>,
+}
+
+/// `AND environment IN (...)` with its arguments, or nothing for no filter.
+fn environment_clause(environments: &[String], args: &mut Vec<Sql>) -> String {
+    if environments.is_empty() {
+        return String::new();
+    }
+    args.extend(environments.iter().map(|e| Sql::Text(e.clone())));
+    format!(" AND environment IN ({})", vec!["?"; environments.len()].join(", "))
+}
+
+/// Finds the picked event of `group_id` and its neighbours.
+pub fn pick_event(
+    conn: &Connection,
+    group_id: i64,
+    pick: &Pick,
+    environments: &[String],
+) -> Result<Option<EventAt>, StoreError> {
+    let mut args = vec![Sql::Integer(group_id)];
+    let filter = environment_clause(environments, &mut args);
+    let order = match pick {
+        Pick::Latest => "ORDER BY timestamp DESC, id DESC LIMIT 1".to_string(),
+        Pick::Oldest => "ORDER BY timestamp, id LIMIT 1".to_string(),
+        Pick::Recommended => {
+            format!("ORDER BY timestamp DESC, id DESC LIMIT {RECOMMEND_WINDOW}")
+        }
+        Pick::Id(id) => {
+            args.push(Sql::Text(id.clone()));
+            "AND event_id = ? LIMIT 1".to_string()
+        }
+    };
+    let sql = format!("{EVENT_SELECT} WHERE group_id = ?{filter} {order}");
+    let row = if *pick == Pick::Recommended {
+        // Largest of the window; the window is newest first, so the first maximum is the newest.
+        let mut stmt =
+            conn.prepare_cached(&format!("SELECT * FROM ({sql}) ORDER BY size DESC, timestamp DESC, id DESC LIMIT 1"))?;
+        stmt.query_row(params_from_iter(args.iter()), event_from_row).optional()?
+    } else {
+        conn.prepare_cached(&sql)?.query_row(params_from_iter(args.iter()), event_from_row).optional()?
+    };
+    let Some(row) = row else {
+        return Ok(None);
+    };
+    let event = inflate(row)?;
+    let previous = neighbour(conn, &event, environments, false)?;
+    let next = neighbour(conn, &event, environments, true)?;
+    Ok(Some(EventAt { event, previous, next }))
+}
+
+fn neighbour(
+    conn: &Connection,
+    event: &StoredEvent,
+    environments: &[String],
+    newer: bool,
+) -> Result<Option<String>, StoreError> {
+    let mut args = vec![Sql::Integer(event.group_id), Sql::Real(event.timestamp), Sql::Integer(event.row_id)];
+    let filter = environment_clause(environments, &mut args);
+    let (cmp, order) = if newer { (">", "ASC") } else { ("<", "DESC") };
+    let sql = format!(
+        "SELECT event_id FROM events WHERE group_id = ?1 AND (timestamp, id) {cmp} (?2, ?3){filter}
+         ORDER BY timestamp {order}, id {order} LIMIT 1"
+    );
+    // The environment placeholders are plain `?`: they number on from ?3.
+    Ok(conn.prepare_cached(&sql)?.query_row(params_from_iter(args.iter()), |row| row.get(0)).optional()?)
+}
+
+/// One page of an issue's events, newest first, and whether more follow.
+pub fn list_events(
+    conn: &Connection,
+    group_id: i64,
+    environments: &[String],
+    limit: usize,
+    offset: usize,
+) -> Result<(Vec<StoredEvent>, bool), StoreError> {
+    let mut args = vec![Sql::Integer(group_id)];
+    let filter = environment_clause(environments, &mut args);
+    args.push(Sql::Integer(limit as i64 + 1));
+    args.push(Sql::Integer(offset as i64));
+    let sql = format!("{EVENT_SELECT} WHERE group_id = ?{filter} ORDER BY timestamp DESC, id DESC LIMIT ? OFFSET ?");
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map(params_from_iter(args.iter()), event_from_row)?;
+    let mut events = rows.map(|row| inflate(row?)).collect::<Result<Vec<_>, _>>()?;
+    let more = events.len() > limit;
+    events.truncate(limit);
+    Ok((events, more))
+}
+
+/// Events of an issue within the environment filter.
+pub fn count_events(conn: &Connection, group_id: i64, environments: &[String]) -> Result<i64, StoreError> {
+    let mut args = vec![Sql::Integer(group_id)];
+    let filter = environment_clause(environments, &mut args);
+    let sql = format!("SELECT count(*) FROM events WHERE group_id = ?{filter}");
+    Ok(conn.prepare_cached(&sql)?.query_row(params_from_iter(args.iter()), |row| row.get(0))?)
+}
+
+/// An event anywhere in the organization's projects, by its id.
+pub fn find_event(conn: &Connection, org_id: i64, event_id: &str) -> Result<Option<StoredEvent>, StoreError> {
+    let sql = format!(
+        "{EVENT_SELECT} WHERE event_id = ?1 AND project_id IN (SELECT id FROM projects WHERE org_id = ?2) LIMIT 1"
+    );
+    conn.prepare_cached(&sql)?
+        .query_row(rusqlite::params![event_id, org_id], event_from_row)
+        .optional()?
+        .map(inflate)
+        .transpose()
+}

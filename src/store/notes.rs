@@ -1,0 +1,152 @@
+//! Comments ("notes") and the activity log of an issue. Notes are activity entries of type
+//! `note` whose data holds the text, as in Sentry; reads return both, newest first, with the
+//! acting user. Writes run in the writer's transaction.
+
+use rusqlite::{Connection, OptionalExtension, Transaction, params};
+use serde_json::{Value, json};
+
+use super::StoreError;
+use super::triage::activity;
+
+/// Longest comment accepted, in characters.
+pub const MAX_NOTE_CHARS: usize = 10_000;
+
+/// A person known to the server.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct User {
+    pub id: i64,
+    pub username: String,
+    pub email: Option<String>,
+    pub name: String,
+}
+
+/// One activity entry (a note is one kind).
+#[derive(Debug, Clone)]
+pub struct Activity {
+    pub id: i64,
+    pub group_id: i64,
+    pub kind: String,
+    pub data: Value,
+    pub user: Option<User>,
+    pub date_created: f64,
+}
+
+const ACTIVITY_SELECT: &str =
+    "SELECT a.id, a.group_id, a.type, a.data, a.date_created, u.id, u.username, u.email, u.name
+     FROM activities a LEFT JOIN users u ON u.id = CAST(a.user_id AS INTEGER)";
+
+fn activity_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Activity> {
+    let data: String = row.get(3)?;
+    let user = match row.get::<_, Option<i64>>(5)? {
+        Some(id) => Some(User { id, username: row.get(6)?, email: row.get(7)?, name: row.get(8)? }),
+        None => None,
+    };
+    Ok(Activity {
+        id: row.get(0)?,
+        group_id: row.get(1)?,
+        kind: row.get(2)?,
+        data: serde_json::from_str(&data).unwrap_or(Value::Null),
+        user,
+        date_created: row.get(4)?,
+    })
+}
+
+/// The issue's activity, newest first; only notes when `notes_only`.
+pub fn list(
+    conn: &Connection,
+    group_id: i64,
+    notes_only: bool,
+    limit: usize,
+    offset: usize,
+) -> Result<(Vec<Activity>, bool), StoreError> {
+    let sql = format!(
+        "{ACTIVITY_SELECT} WHERE a.group_id = ?1 AND (NOT ?2 OR a.type = 'note')
+         ORDER BY a.date_created DESC, a.id DESC LIMIT ?3 OFFSET ?4"
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map(params![group_id, notes_only, limit as i64 + 1, offset as i64], activity_from_row)?;
+    let mut activities = rows.collect::<rusqlite::Result<Vec<_>>>()?;
+    let more = activities.len() > limit;
+    activities.truncate(limit);
+    Ok((activities, more))
+}
+
+/// One activity entry of an issue by id.
+pub fn get(conn: &Connection, group_id: i64, id: i64) -> Result<Option<Activity>, StoreError> {
+    let sql = format!("{ACTIVITY_SELECT} WHERE a.id = ?1 AND a.group_id = ?2");
+    Ok(conn.prepare_cached(&sql)?.query_row(params![id, group_id], activity_from_row).optional()?)
+}
+
+fn check_text(text: &str) -> Result<(), StoreError> {
+    if text.trim().is_empty() {
+        return Err(StoreError::Invalid("text: This field may not be blank.".into()));
+    }
+    if text.chars().count() > MAX_NOTE_CHARS {
+        return Err(StoreError::Invalid(format!("text: at most {MAX_NOTE_CHARS} characters")));
+    }
+    Ok(())
+}
+
+/// Adds a comment; the same text from the same user within an hour is refused, as in Sentry.
+pub fn add(tx: &Transaction<'_>, group_id: i64, user_id: i64, text: &str, now: f64) -> Result<i64, StoreError> {
+    check_text(text)?;
+    let duplicate: bool = tx.query_row(
+        "SELECT EXISTS (SELECT 1 FROM activities WHERE group_id = ?1 AND type = 'note' AND user_id = ?2
+            AND json_extract(data, '$.text') = ?3 AND date_created > ?4)",
+        params![group_id, user_id.to_string(), text, now - 3600.0],
+        |row| row.get(0),
+    )?;
+    if duplicate {
+        return Err(StoreError::Invalid("You have already posted that comment.".into()));
+    }
+    activity(tx, group_id, "note", &json!({ "text": text }), user_id, now)
+}
+
+/// Replaces a comment's text.
+pub fn edit(tx: &Transaction<'_>, group_id: i64, note_id: i64, text: &str) -> Result<(), StoreError> {
+    check_text(text)?;
+    let changed = tx.execute(
+        "UPDATE activities SET data = ?3 WHERE id = ?1 AND group_id = ?2 AND type = 'note'",
+        params![note_id, group_id, json!({ "text": text }).to_string()],
+    )?;
+    if changed == 0 {
+        return Err(StoreError::NotFound(format!("comment {note_id}")));
+    }
+    Ok(())
+}
+
+/// Deletes a comment.
+pub fn delete(tx: &Transaction<'_>, group_id: i64, note_id: i64) -> Result<(), StoreError> {
+    let changed = tx.execute(
+        "DELETE FROM activities WHERE id = ?1 AND group_id = ?2 AND type = 'note'",
+        params![note_id, group_id],
+    )?;
+    if changed == 0 {
+        return Err(StoreError::NotFound(format!("comment {note_id}")));
+    }
+    Ok(())
+}
+
+/// A user by id.
+pub fn user(conn: &Connection, id: i64) -> Result<Option<User>, StoreError> {
+    Ok(conn
+        .query_row("SELECT id, username, email, name FROM users WHERE id = ?1", params![id], |row| {
+            Ok(User { id: row.get(0)?, username: row.get(1)?, email: row.get(2)?, name: row.get(3)? })
+        })
+        .optional()?)
+}
+
+/// Finds the user an `assignedTo` value names: `user:ID`, a bare id, a username or an email.
+pub fn find_user(conn: &Connection, text: &str) -> Result<Option<User>, StoreError> {
+    let by_id = text.strip_prefix("user:").unwrap_or(text).parse::<i64>().ok();
+    if let Some(id) = by_id {
+        return user(conn, id);
+    }
+    Ok(conn
+        .query_row(
+            "SELECT id, username, email, name FROM users WHERE username = ?1 OR lower(email) = lower(?1)",
+            params![text],
+            |row| Ok(User { id: row.get(0)?, username: row.get(1)?, email: row.get(2)?, name: row.get(3)? }),
+        )
+        .optional()?)
+}

@@ -15,6 +15,10 @@ use serde::Deserialize;
 #[serde(default, deny_unknown_fields)]
 pub struct Config {
     pub server: ServerConfig,
+    /// The remote profile used when neither `--profile` nor `SENTRY_*` settings choose one.
+    pub default_profile: Option<String>,
+    /// `[profiles.NAME]`: remote Sentry-compatible servers the console can open.
+    pub profiles: crate::profiles::Profiles,
 }
 
 /// `[server]`: the embedded Sentry-compatible server.
@@ -103,9 +107,23 @@ impl Config {
         }
     }
 
-    /// Parses configuration text; errors quote the offending key and value.
+    /// Parses configuration text; errors name the offending key and value with their line,
+    /// but never echo the line itself (it may hold a token).
     pub fn parse(text: &str) -> Result<Self> {
-        toml::from_str(text).map_err(|err| anyhow::anyhow!("invalid configuration: {err}"))
+        let config: Self = toml::from_str(text).map_err(|err| {
+            anyhow::anyhow!("invalid configuration: {}", crate::profiles::describe_toml_error(&err, text))
+        })?;
+        config
+            .profiles
+            .check_default(config.default_profile.as_deref())
+            .map_err(|err| anyhow::anyhow!("invalid configuration: {err}"))?;
+        Ok(config)
+    }
+
+    /// The remote profiles, ready for [`crate::profiles::resolve`].
+    pub fn remotes(&self) -> Result<crate::profiles::ProfilesConfig> {
+        crate::profiles::ProfilesConfig::new(self.default_profile.clone(), self.profiles.clone())
+            .map_err(|err| anyhow::anyhow!("invalid configuration: {err}"))
     }
 }
 
@@ -133,6 +151,25 @@ mod tests {
     fn unknown_keys_are_named() {
         let err = Config::parse("[server]\nlisten_addr = \"x\"\n").unwrap_err();
         assert!(err.to_string().contains("listen_addr"), "{err}");
+    }
+
+    #[test]
+    fn profiles_sit_beside_the_server_section() {
+        let text = "default_profile = \"work\"\n[profiles.work]\nurl = \"https://sentry.example.com\"\norg = \"acme\"\ntoken_command = \"pass show sentry\"\n";
+        let config = Config::parse(text).unwrap();
+        assert_eq!(config.remotes().unwrap().profiles.names(), ["work"]);
+        let err = Config::parse("default_profile = \"home\"\n").unwrap_err().to_string();
+        assert!(err.contains("home"), "{err}");
+        let err = Config::parse("default_profiles = 1\n").unwrap_err().to_string();
+        assert!(err.contains("`server`, `default_profile`, `profiles`"), "{err}");
+    }
+
+    #[test]
+    fn a_typo_next_to_a_token_does_not_print_the_token() {
+        let text =
+            "[profiles.work]\nurl = \"https://x.example\"\norg = \"a\"\ntoken = \"sntryu_secret_value\"\ncolour = 1\n";
+        let err = Config::parse(text).unwrap_err().to_string();
+        assert!(err.contains("colour") && !err.contains("sntryu_secret_value"), "{err}");
     }
 
     #[test]

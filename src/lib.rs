@@ -11,6 +11,7 @@ pub mod ingest;
 pub mod lifecycle;
 pub mod logging;
 pub mod paths;
+pub mod profiles;
 pub mod search;
 pub mod server;
 pub mod store;

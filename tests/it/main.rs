@@ -7,6 +7,7 @@ mod durability;
 mod grouping_e2e;
 mod ingest_router;
 mod lifecycle_e2e;
+mod profiles;
 mod sdk_clients;
 mod sdk_rust;
 mod support;

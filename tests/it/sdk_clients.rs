@@ -161,3 +161,86 @@ fn real_sdk_clients_send_grouped_issues() {
         }
     }
 }
+
+/// Runs the installed sentry-cli against `server` with sift's token, from an empty folder and
+/// home (so no `.sentryclirc` is read), and returns its stdout.
+fn sentry_cli(server: &SiftProcess, token: &str, args: &[&str]) -> String {
+    let cli = repo().join("target/sdk-clients/node/node_modules/.bin/sentry-cli");
+    let empty = tempfile::tempdir().expect("tempdir");
+    let output = Command::new(&cli)
+        .args(args)
+        .current_dir(empty.path())
+        .env("HOME", empty.path())
+        .env("SENTRY_URL", server.url("/"))
+        .env("SENTRY_AUTH_TOKEN", token)
+        .env("SENTRY_ORG", "local")
+        .env("SENTRY_PROJECT", "default")
+        .env("SENTRY_DISABLE_UPDATE_CHECK", "true")
+        .env("SENTRY_DSN", dsn_of(&server.data_dir, "default"))
+        .output()
+        .expect("run sentry-cli");
+    let stdout = String::from_utf8_lossy(&output.stdout).to_string();
+    assert!(
+        output.status.success(),
+        "sentry-cli {args:?} failed:\n{stdout}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    stdout
+}
+
+/// Status and substatus of an issue, read through the Web API.
+fn api_status(server: &SiftProcess, token: &str, id: &str) -> (String, Option<String>) {
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    let issue: Value = runtime.block_on(async {
+        reqwest::Client::new()
+            .get(server.url(&format!("/api/0/organizations/local/issues/{id}/")))
+            .bearer_auth(token)
+            .send()
+            .await
+            .expect("request")
+            .json()
+            .await
+            .expect("json")
+    });
+    (issue["status"].as_str().expect("status").to_string(), issue["substatus"].as_str().map(str::to_owned))
+}
+
+#[test]
+#[ignore = "needs sentry-cli from tests/sdk/install.sh; .ci/run runs it"]
+fn sentry_cli_triages_through_the_web_api() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let server = SiftProcess::start(dir.path());
+    let token = server.cli(&["token"]).trim().to_string();
+    sentry_cli(&server, &token, &["send-event", "--no-environ", "-m", "Cache warmup failed"]);
+    sentry_cli(
+        &server,
+        &token,
+        &["send-event", "--no-environ", "-m", "Queue backlog over limit", "--level", "warning"],
+    );
+
+    let listed = sentry_cli(&server, &token, &["issues", "list"]);
+    let conn = store::open_connection(&dir.path().join("sift.db"), true).expect("db");
+    let stored = issues::list_issues(&conn, Some(1)).expect("issues");
+    assert_eq!(stored.len(), 2, "{listed}");
+    for issue in &stored {
+        assert!(listed.contains(&issue.short_id) && listed.contains(&issue.title), "{listed}");
+    }
+    let id = stored[0].id.to_string();
+
+    sentry_cli(&server, &token, &["issues", "resolve", "-i", &id]);
+    assert_eq!(api_status(&server, &token, &id), ("resolved".into(), None));
+    sentry_cli(&server, &token, &["issues", "mute", "-i", &id]);
+    assert_eq!(api_status(&server, &token, &id), ("ignored".into(), Some("archived_forever".into())));
+    sentry_cli(&server, &token, &["issues", "unresolve", "-i", &id]);
+    assert_eq!(api_status(&server, &token, &id).0, "unresolved");
+    // The other issue was never touched.
+    let other = stored[1].id.to_string();
+    assert_eq!(api_status(&server, &token, &other).0, "unresolved");
+
+    // `--all` with a status filter goes through the bulk endpoint's query path.
+    sentry_cli(&server, &token, &["issues", "resolve", "--all"]);
+    assert_eq!(api_status(&server, &token, &id).0, "resolved");
+    assert_eq!(api_status(&server, &token, &other).0, "resolved");
+    let after = sentry_cli(&server, &token, &["issues", "list", "--query", "is:resolved"]);
+    assert!(after.contains(&stored[0].short_id) && after.contains(&stored[1].short_id), "{after}");
+}

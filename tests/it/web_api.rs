@@ -470,3 +470,31 @@ async fn bad_input_gets_clear_refusals() {
     // Still serving, nothing lost.
     assert_eq!(app.api("GET", issue, None).await.body["count"], "1");
 }
+
+#[tokio::test]
+async fn every_list_sends_a_link_header() {
+    let app = TestApp::new();
+    distinct_issues(&app, 1).await;
+    app.api("POST", "/api/0/organizations/local/issues/1/comments/", Some(json!({ "text": "hi" }))).await;
+    for list in [
+        "/api/0/organizations/",
+        "/api/0/organizations/local/projects/",
+        "/api/0/projects/",
+        "/api/0/projects/local/default/keys/",
+        "/api/0/organizations/local/environments/",
+        "/api/0/organizations/local/issues/",
+        "/api/0/projects/local/default/issues/",
+        "/api/0/organizations/local/issues/1/events/",
+        "/api/0/organizations/local/issues/1/tags/",
+        "/api/0/organizations/local/issues/1/tags/level/values/",
+        "/api/0/organizations/local/issues/1/comments/",
+        "/api/0/organizations/local/issues/1/activities/",
+    ] {
+        let reply = app.api("GET", list, None).await;
+        assert_eq!(reply.status, StatusCode::OK, "{list}");
+        assert!(reply.body.is_array(), "{list}");
+        let link = link(&reply);
+        assert!(link.contains("rel=\"previous\"; results=\"false\"; cursor=\"0:0:1\""), "{list}: {link}");
+        assert!(link.contains("; rel=\"next\"; results=\""), "{list}: {link}");
+    }
+}

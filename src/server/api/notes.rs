@@ -63,8 +63,13 @@ fn key_json(summary: &TagKeySummary) -> Value {
     })
 }
 
-/// `GET …/tags/`: every key with its top values.
-pub async fn tag_keys(State(state): State<Arc<AppState>>, path: PathArgs) -> Result<Response, ApiError> {
+/// `GET …/tags/`: every key with its top values (one page: an issue has few keys).
+pub async fn tag_keys(
+    State(state): State<Arc<AppState>>,
+    path: PathArgs,
+    uri: Uri,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
     let viewer = Viewer::local();
     let value = state
         .store
@@ -73,7 +78,9 @@ pub async fn tag_keys(State(state): State<Arc<AppState>>, path: PathArgs) -> Res
             Ok(store_tags::tag_keys(conn, issue.id, None)?.iter().map(key_json).collect::<Vec<_>>())
         })
         .await?;
-    Ok(json_response(Value::Array(value), vec![]))
+    let page = super::params::PageRequest { limit: value.len().max(1), offset: 0 };
+    let extra = link_header(&uri, &headers, page, false).map(|l| vec![("link", l)]).unwrap_or_default();
+    Ok(json_response(Value::Array(value), extra))
 }
 
 /// `GET …/tags/{key}/`.

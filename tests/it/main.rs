@@ -2,11 +2,14 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, reason = "test code: a failed unwrap is a failed test")]
 
+mod api_client;
 mod bad_input;
 mod durability;
 mod grouping_e2e;
 mod ingest_router;
 mod lifecycle_e2e;
+mod prism;
+mod prism_harness;
 mod profiles;
 mod sdk_clients;
 mod sdk_rust;

@@ -1,0 +1,11 @@
+//! The API calls the console makes, grouped by resource; each file adds methods to `Client`.
+//!
+//! Contract: every method maps to one documented endpoint (org-scoped paths under
+//! `/api/0/organizations/{org}/` unless noted), sends only what the caller set, and returns typed
+//! models or a typed `Error`. Lists return `Page<T>` with cursors parsed from `Link`.
+
+mod comments;
+mod events;
+mod issues;
+mod orgs;
+mod tags;

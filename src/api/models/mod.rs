@@ -1,0 +1,40 @@
+//! Typed models of the Sentry Web API responses the console reads.
+//!
+//! Contract: every model tolerates unknown members and members that are missing, `null` or of
+//! an unexpected type (GlitchTip and older Sentry omit some; Prism's dynamic mode randomizes
+//! them); enums keep unknown values as `Other(String)`. Decoding a well-formed JSON object into
+//! any model here does not fail because of one odd member.
+
+pub(crate) mod de;
+
+mod activity;
+mod bulk;
+mod entries;
+mod enums;
+mod event;
+mod issue;
+mod org;
+mod release;
+mod shortid;
+mod stats;
+mod tag;
+
+pub use activity::{Activity, ActivityUser, Note};
+pub use bulk::BulkUpdateResult;
+pub use entries::{
+    Breadcrumb, BreadcrumbsEntry, ContextLine, Entry, ExceptionEntry, ExceptionValue, Frame, Mechanism, MessageEntry,
+    RequestEntry, Stacktrace, Thread, ThreadsEntry,
+};
+pub use enums::{AssigneeKind, IssueStatus, Level, Priority, Substatus, UpdateStatus};
+pub use event::{Event, EventError, EventSummary, EventTag, EventUser, Sdk};
+pub use issue::{Annotation, Assignee, Issue, IssueCounts, IssueMetadata, IssueProject, StatusDetails};
+pub use org::{
+    Dsn, Environment, KeyRateLimit, NamedStatus, Organization, OrganizationLinks, Project, ProjectKey, TeamRef,
+};
+pub use release::Release;
+pub use shortid::ShortIdLookup;
+pub use stats::{IssueStats, StatPoint};
+pub use tag::{TagKey, TagValue};
+
+#[cfg(test)]
+mod tests;

@@ -157,7 +157,13 @@ fn run_call(conn: &mut Connection, cache: &mut WriterCache, call: Call) {
             return;
         }
     };
-    let (commit, finish) = call(&tx);
+    // A panicking call must not take the only writer down with it: roll back, and let its
+    // caller see the writer's reply dropped.
+    let Ok((commit, finish)) = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| call(&tx))) else {
+        tracing::error!("a triage write panicked; rolled back");
+        let _ = tx.rollback();
+        return;
+    };
     let outcome = if commit { tx.commit().map_err(StoreError::from) } else { tx.rollback().map_err(StoreError::from) };
     if let Err(err) = &outcome {
         tracing::error!(%err, "triage write could not finish its transaction");

@@ -41,7 +41,18 @@ pub fn schema_path() -> PathBuf {
         return PathBuf::from(p);
     }
     let dir = crate_dir();
-    dir.ancestors()
+    // A clone made elsewhere (CI clones the repository to a scratch folder) still finds the
+    // schema beside the repository it was cloned from.
+    let origin = Command::new("git")
+        .args(["config", "--get", "remote.origin.url"])
+        .current_dir(&dir)
+        .output()
+        .ok()
+        .map(|o| PathBuf::from(String::from_utf8_lossy(&o.stdout).trim()))
+        .filter(|p| p.is_absolute());
+    let roots = std::iter::once(dir.as_path()).chain(origin.as_deref());
+    roots
+        .flat_map(Path::ancestors)
         .map(|a| a.join("shared/sentry-api/openapi-mock.json"))
         .find(|p| p.exists())
         .unwrap_or_else(|| panic!("openapi-mock.json not found above {}; set SIFT_OPENAPI_MOCK", dir.display()))

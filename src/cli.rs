@@ -9,9 +9,9 @@ use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
 
 use crate::config::Config;
+use crate::local_server;
 use crate::paths::Paths;
-use crate::server::{AppState, Server};
-use crate::store::{self, Store, projects};
+use crate::store::{self, projects};
 
 /// sift: triage Sentry-compatible errors from the terminal, with a Sentry-compatible server built in.
 #[derive(Debug, Parser)]
@@ -25,7 +25,12 @@ pub struct Cli {
     #[arg(long, global = true, env = "SIFT_CONFIG_DIR", value_name = "DIR")]
     pub config_dir: Option<PathBuf>,
 
-    /// With no command, sift runs its embedded Sentry-compatible server on 127.0.0.1:9000.
+    /// Open the console on this remote profile from config.toml
+    #[arg(long, global = true, env = "SIFT_PROFILE", value_name = "NAME")]
+    pub profile: Option<String>,
+
+    /// With no command, sift opens the console: on the remote profile (or SENTRY_* settings) when
+    /// one is configured, else on its embedded server (started here, or the running `sift serve`).
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -86,7 +91,10 @@ fn run(cli: Cli) -> Result<()> {
     paths.ensure_data_dir()?;
     let _log_guard = crate::logging::init(&paths.log_dir())?;
     let config = Config::load(&paths.config_file())?;
-    match cli.command.unwrap_or(Command::Serve { listen: None }) {
+    let Some(command) = cli.command else {
+        return crate::tui::open(&paths, &config, cli.profile.as_deref());
+    };
+    match command {
         Command::Serve { listen } => serve(&paths, &config, listen.unwrap_or(config.server.listen)),
         Command::Projects(ProjectsCommand::List { json }) => list_projects(&paths, json),
         Command::Projects(ProjectsCommand::Create { slug, platform }) => {
@@ -107,25 +115,15 @@ fn admin(paths: &Paths) -> Result<rusqlite::Connection> {
 fn serve(paths: &Paths, config: &Config, listen: SocketAddr) -> Result<()> {
     let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
     runtime.block_on(async {
-        let created = {
-            let mut conn = store::open_admin(&paths.database())
-                .with_context(|| format!("opening {}", paths.database().display()))?;
-            projects::bootstrap(&mut conn)?
-        };
-        let store = Store::open(&paths.database(), config.server.durability)?;
-        let server = Server::bind(listen, AppState::new(store, &config.server))
-            .await
-            .with_context(|| format!("cannot listen on {listen} (is another sift serve running? try --listen 127.0.0.1:0)"))?;
-        let addr = server.local_addr()?;
-        let public_url = config.server.public_url.clone().unwrap_or_else(|| format!("http://{addr}"));
+        let prepared = local_server::prepare(paths, config, listen, false).await?;
+        let (addr, public_url) = (prepared.addr, prepared.public_url.clone());
         let conn = admin(paths)?;
-        projects::set_meta(&conn, projects::META_PUBLIC_URL, &public_url)?;
         if !addr.ip().is_loopback() {
             eprintln!("warning: serving plain HTTP on {addr}, beyond loopback: DSN keys and the API token travel unencrypted; put TLS in front");
         }
         println!("sift server listening on http://{addr}");
         println!("data directory: {}", paths.data_dir.display());
-        if created {
+        if prepared.created {
             println!("created organization `local`, project `default`, its DSN key and a Web API token");
         }
         println!("DSNs:");
@@ -134,8 +132,9 @@ fn serve(paths: &Paths, config: &Config, listen: SocketAddr) -> Result<()> {
         }
         println!("Web API token: run `sift token` (with the same --data-dir)");
         drop(conn);
+        let _marker = local_server::write_marker(paths, &format!("http://{addr}"))?;
         tracing::info!(%addr, "serving");
-        server.run(shutdown_signal()).await?;
+        prepared.server.run(shutdown_signal()).await?;
         tracing::info!("stopped");
         Ok(())
     })

@@ -15,6 +15,7 @@ use serde::Deserialize;
 #[serde(default, deny_unknown_fields)]
 pub struct Config {
     pub server: ServerConfig,
+    pub console: ConsoleConfig,
     /// The remote profile used when neither `--profile` nor `SENTRY_*` settings choose one.
     pub default_profile: Option<String>,
     /// `[profiles.NAME]`: remote Sentry-compatible servers the console can open.
@@ -46,6 +47,28 @@ impl Default for ServerConfig {
             limits: Limits::default(),
             rate_limit: RateLimit::default(),
         }
+    }
+}
+
+/// `[console]`: the terminal console.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ConsoleConfig {
+    /// Seconds between polls [default: 15 embedded, 30 remote].
+    pub poll_secs: Option<u64>,
+    /// A built-in theme (dark, light, high-contrast, ansi16) or one in CONFIG_DIR/themes/.
+    pub theme: String,
+    /// Ring the terminal bell when polling finds new or regressed issues.
+    pub bell: bool,
+    /// Send a desktop notification (OSC 9) when polling finds new or regressed issues.
+    pub notify: bool,
+    /// Click to select and wheel to scroll (takes over the terminal's own text selection).
+    pub mouse: bool,
+}
+
+impl Default for ConsoleConfig {
+    fn default() -> Self {
+        Self { poll_secs: None, theme: "dark".into(), bell: false, notify: false, mouse: false }
     }
 }
 
@@ -161,7 +184,7 @@ mod tests {
         let err = Config::parse("default_profile = \"home\"\n").unwrap_err().to_string();
         assert!(err.contains("home"), "{err}");
         let err = Config::parse("default_profiles = 1\n").unwrap_err().to_string();
-        assert!(err.contains("`server`, `default_profile`, `profiles`"), "{err}");
+        assert!(err.contains("`server`, `console`, `default_profile`, `profiles`"), "{err}");
     }
 
     #[test]

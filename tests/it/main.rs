@@ -14,4 +14,5 @@ mod profiles;
 mod sdk_clients;
 mod sdk_rust;
 mod support;
+mod theme;
 mod web_api;

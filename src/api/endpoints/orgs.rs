@@ -1,7 +1,8 @@
 //! Organizations, projects, project keys and environments.
 //!
 //! Contract: `GET /api/0/organizations/`, `GET /api/0/organizations/{org}/projects/`,
-//! `GET /api/0/projects/{org}/{project}/keys/`, `GET /api/0/organizations/{org}/environments/`.
+//! `GET /api/0/projects/{org}/{project}/keys/`, `GET /api/0/organizations/{org}/environments/`,
+//! and `GET /api/0/` for who the token belongs to.
 //! Paginated lists take an optional cursor and return `Page<T>`.
 
 use crate::api::client::Client;
@@ -28,6 +29,25 @@ impl Client {
     pub async fn list_project_keys(&self, project: &str, cursor: Option<&str>) -> Result<Page<ProjectKey>, Error> {
         let url = self.api_url(&["projects", self.org.as_str(), project, "keys"], &cursor_query(cursor));
         self.get_page(url).await
+    }
+
+    /// Who the token belongs to (`GET /api/0/`): the user's (id, name), or `None` for tokens
+    /// without a user (org tokens) and servers that do not say.
+    pub async fn whoami(&self) -> Result<Option<(String, String)>, Error> {
+        let root: serde_json::Value = self.get_json(self.api_url(&[], &[])).await?;
+        let user = root.get("user").filter(|u| u.is_object());
+        Ok(user.and_then(|u| {
+            let id = match u.get("id")? {
+                serde_json::Value::String(s) => s.clone(),
+                other => other.to_string(),
+            };
+            let name = ["name", "username", "email"]
+                .iter()
+                .find_map(|k| u.get(*k).and_then(serde_json::Value::as_str).filter(|s| !s.is_empty()))
+                .unwrap_or(id.as_str())
+                .to_string();
+            Some((id, name))
+        }))
     }
 
     /// Visible environments of the organization.

@@ -1,0 +1,141 @@
+//! What a person can ask the console to do. Keys map to these names (see `assets/keymap.toml`),
+//! the command palette lists them, and each variant's one-line description is its help text.
+//! An action is an intent only: the reducer decides what it means in the current state.
+
+use std::fmt;
+use std::str::FromStr;
+
+macro_rules! actions {
+    ($( $(#[doc = $doc:literal])* $variant:ident => $name:literal, )+) => {
+        /// A named intent.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum Action {
+            $( $(#[doc = $doc])* $variant, )+
+        }
+
+        impl Action {
+            /// Every action, in help order.
+            pub const ALL: &'static [Action] = &[$(Action::$variant),+];
+
+            /// The snake_case name used in key files and the command palette.
+            pub fn name(self) -> &'static str {
+                match self { $(Action::$variant => $name),+ }
+            }
+
+            /// One line of help.
+            pub fn description(self) -> &'static str {
+                match self { $(Action::$variant => concat!($($doc),+).trim_ascii()),+ }
+            }
+        }
+    };
+}
+
+actions! {
+    /// Quit sift
+    Quit => "quit",
+    /// Show the keys for this screen
+    Help => "help",
+    /// Run any action by name
+    CommandPalette => "command_palette",
+    /// Suspend sift to the shell (fg to return)
+    Suspend => "suspend",
+    /// Reload now
+    Refresh => "refresh",
+    /// Pause or resume polling
+    TogglePoll => "toggle_poll",
+    /// Move down
+    MoveDown => "move_down",
+    /// Move up
+    MoveUp => "move_up",
+    /// Move down a page
+    PageDown => "page_down",
+    /// Move up a page
+    PageUp => "page_up",
+    /// Go to the first issue
+    Top => "top",
+    /// Go to the last issue
+    Bottom => "bottom",
+    /// Open the selected issue
+    Open => "open",
+    /// Go back, close, or clear the selection
+    Back => "back",
+    /// Search with Sentry's query syntax
+    Search => "search",
+    /// Next status tab
+    NextTab => "next_tab",
+    /// Previous status tab
+    PrevTab => "prev_tab",
+    /// Cycle the sort order
+    CycleSort => "cycle_sort",
+    /// Switch the sparkline between 24 hours and 14 days
+    ToggleStatsPeriod => "toggle_stats_period",
+    /// Filter by environment
+    PickEnvironment => "pick_environment",
+    /// Filter by project
+    PickProject => "pick_project",
+    /// Select or unselect the issue under the cursor
+    ToggleSelect => "toggle_select",
+    /// Extend the selection from the last selected issue to the cursor
+    SelectRange => "select_range",
+    /// Select every loaded issue
+    SelectAll => "select_all",
+    /// Resolve
+    Resolve => "resolve",
+    /// Resolve in the next release
+    ResolveNextRelease => "resolve_next_release",
+    /// Unresolve
+    Unresolve => "unresolve",
+    /// Ignore or archive (menu)
+    IgnoreMenu => "ignore_menu",
+    /// Set the priority (menu)
+    PriorityMenu => "priority_menu",
+    /// Assign to someone (picker)
+    Assign => "assign",
+    /// Assign to me
+    AssignMe => "assign_me",
+    /// Unassign
+    Unassign => "unassign",
+    /// Bookmark or unbookmark
+    Bookmark => "bookmark",
+    /// Mark reviewed (out of For Review)
+    MarkReviewed => "mark_reviewed",
+    /// Undo the last action
+    Undo => "undo",
+    /// Copy the short id, permalink or a Markdown summary (menu)
+    CopyMenu => "copy_menu",
+    /// Copy the short id
+    CopyShortId => "copy_short_id",
+    /// Open the issue in a browser (or show its URL)
+    OpenInBrowser => "open_in_browser",
+}
+
+impl fmt::Display for Action {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl FromStr for Action {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Action::ALL.iter().copied().find(|a| a.name() == s).ok_or_else(|| {
+            let names: Vec<&str> = Action::ALL.iter().map(|a| a.name()).collect();
+            format!("unknown action {s:?}; valid: {}", names.join(", "))
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_round_trip_and_every_action_has_help() {
+        for action in Action::ALL {
+            assert_eq!(action.name().parse::<Action>().unwrap(), *action);
+            assert!(!action.description().is_empty(), "{action}");
+        }
+        assert!("nope".parse::<Action>().unwrap_err().contains("valid: quit"));
+    }
+}

@@ -1,0 +1,89 @@
+//! Test fixtures for the console: issues as a Sentry server returns them, a fixed clock, and
+//! states in each of the list's conditions.
+
+use chrono::{DateTime, Utc};
+use serde_json::json;
+
+use super::keymap::Keymap;
+use super::state::{Alerts, ListData, Load, Row, Source, State};
+use super::update::Ctx;
+use crate::api::{Issue, Page};
+
+/// 2026-11-22 12:00:00 UTC.
+pub fn now() -> DateTime<Utc> {
+    DateTime::from_timestamp(1_795_348_800, 0).unwrap_or_default()
+}
+
+pub fn ctx(keymap: &Keymap) -> Ctx<'_> {
+    Ctx { now: now(), keymap }
+}
+
+/// An issue as the Web API sends it.
+pub fn issue(id: u32, title: &str, substatus: &str, count: u64) -> Issue {
+    let hour = now().timestamp() / 3600 * 3600;
+    let stats: Vec<serde_json::Value> = (0..24).map(|i| json!([hour - (23 - i) * 3600, (i * id as i64) % 7])).collect();
+    let status = if substatus.starts_with("archived") { "ignored" } else { "unresolved" };
+    let priority = ["high", "medium", "low"][id as usize % 3];
+    serde_json::from_value(json!({
+        "id": id.to_string(),
+        "shortId": format!("BACKEND-{id}"),
+        "title": title,
+        "culprit": format!("app.handlers in handle_{id}"),
+        "permalink": format!("http://127.0.0.1:9000/organizations/local/issues/{id}/"),
+        "level": if id.is_multiple_of(3) { "warning" } else { "error" },
+        "status": status,
+        "statusDetails": {},
+        "substatus": substatus,
+        "priority": priority,
+        "project": { "id": "1", "slug": "backend", "name": "Backend" },
+        "metadata": { "type": "ValueError", "value": "bad input" },
+        "count": count.to_string(),
+        "userCount": count / 3,
+        "firstSeen": (now() - chrono::Duration::days(i64::from(id))).to_rfc3339(),
+        "lastSeen": (now() - chrono::Duration::minutes(i64::from(id) * 7)).to_rfc3339(),
+        "isBookmarked": false,
+        "hasSeen": false,
+        "assignedTo": null,
+        "stats": { "24h": stats },
+    }))
+    .unwrap_or_default()
+}
+
+/// A handful of varied issues.
+pub fn issues() -> Vec<Issue> {
+    vec![
+        issue(1, "ValueError: bad input for field 'email'", "new", 1_204),
+        issue(2, "TimeoutError: upstream payments service did not answer in 30s", "regressed", 87),
+        issue(3, "DeprecationWarning: datetime.utcnow() is deprecated", "ongoing", 15_320),
+        issue(4, "KeyError: 'tenant_id'", "escalating", 4),
+        issue(5, "ConnectionResetError: [Errno 104] Connection reset by peer", "ongoing", 2),
+    ]
+}
+
+pub fn page(items: Vec<Issue>, next: Option<&str>) -> Page<Issue> {
+    let hits = Some(items.len() as u64 + if next.is_some() { 100 } else { 0 });
+    Page { items, next_cursor: next.map(str::to_owned), prev_cursor: None, hits, max_hits: None }
+}
+
+pub fn embedded_source() -> Source {
+    Source {
+        label: "embedded".into(),
+        url: "http://127.0.0.1:9000".into(),
+        org: "local".into(),
+        dsn: Some("http://3f2c7b0e9a1d4c5e8f6a7b8c9d0e1f2a@127.0.0.1:9000/1".into()),
+    }
+}
+
+/// A state showing `issues`, polled at `now`.
+pub fn state_with(issues: Vec<Issue>) -> State {
+    let mut state = State::new(embedded_source(), std::time::Duration::from_secs(15), Alerts::default());
+    let rows = issues.into_iter().map(|issue| Row { issue, pending: None, changed: false }).collect();
+    state.list.data = Load::Ready(ListData { rows, hits: Some(1_234), next_cursor: None });
+    state.poll.last_ok = Some(now());
+    state.poll.next_due = now() + chrono::Duration::seconds(15);
+    state.me = Some(("1".into(), "Local user".into()));
+    state.people = vec![("1".into(), "Local user".into()), ("7".into(), "Ana García".into())];
+    state.environments = vec!["production".into(), "staging".into()];
+    state.projects = vec![(1, "backend".into()), (2, "web".into())];
+    state
+}

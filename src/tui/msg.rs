@@ -1,0 +1,67 @@
+//! What flows into the reducer ([`Msg`]: input, time, answers tagged with their request) and
+//! what flows out ([`Effect`]: work for the runner or the terminal). Messages are past tense or
+//! raw input; effects are verbs.
+
+use crossterm::event::{KeyEvent, MouseEvent};
+
+use super::state::ReqId;
+use crate::api::{Error, Issue, IssueListParams, IssueUpdate, Page};
+
+/// Something that happened.
+#[derive(Debug)]
+pub enum Msg {
+    Key(KeyEvent),
+    Mouse(MouseEvent),
+    /// The terminal is now this many columns and rows.
+    Resized(u16, u16),
+    /// Time passed (drives polling and toasts).
+    Tick,
+    IssuesLoaded {
+        req: ReqId,
+        result: Result<Page<Issue>, Error>,
+    },
+    IssuesUpdated {
+        req: ReqId,
+        result: Result<(), Error>,
+    },
+    CatalogLoaded {
+        result: Result<Catalog, Error>,
+    },
+}
+
+/// What the pickers offer, and who the token belongs to.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Catalog {
+    pub environments: Vec<String>,
+    /// (id, slug).
+    pub projects: Vec<(i64, String)>,
+    /// (id, name) of the token's user.
+    pub me: Option<(String, String)>,
+}
+
+/// Work the reducer asks for.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Effect {
+    /// Load a page of issues; `append` for the next page of the current list.
+    FetchIssues {
+        req: ReqId,
+        params: IssueListParams,
+        append: bool,
+    },
+    /// Apply `update` to these issues (one issue: single PUT; more: bulk PUT).
+    UpdateIssues {
+        req: ReqId,
+        ids: Vec<String>,
+        update: IssueUpdate,
+    },
+    FetchCatalog,
+    /// Put text on the clipboard (OSC 52, so it works over SSH and in tmux).
+    Copy(String),
+    /// Open a URL in a browser, if there is one.
+    OpenUrl(String),
+    Bell,
+    /// A desktop notification (OSC 9).
+    Notify(String),
+    Suspend,
+    Quit,
+}

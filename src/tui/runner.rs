@@ -1,0 +1,57 @@
+//! Runs the reducer's API effects: each becomes a tokio task calling the client, and its answer
+//! comes back as a message carrying the request id it was started with. The runner never
+//! touches the state or the terminal.
+
+use tokio::sync::mpsc::UnboundedSender;
+
+use super::msg::{Catalog, Effect, Msg};
+use crate::api::{Client, Error};
+
+/// Starts the work of `effect`; returns it back when it is not API work.
+pub fn spawn(client: &Client, effect: Effect, tx: &UnboundedSender<Msg>) -> Option<Effect> {
+    let client = client.clone();
+    let tx = tx.clone();
+    match effect {
+        Effect::FetchIssues { req, params, .. } => {
+            tokio::spawn(async move {
+                let result = client.list_issues(&params).await;
+                let _ = tx.send(Msg::IssuesLoaded { req, result });
+            });
+            None
+        }
+        Effect::UpdateIssues { req, ids, update } => {
+            tokio::spawn(async move {
+                let result = match ids.as_slice() {
+                    [one] => client.update_issue(one, &update).await.map(|_| ()),
+                    many => {
+                        let refs: Vec<&str> = many.iter().map(String::as_str).collect();
+                        client.bulk_update_issues(&refs, &update).await.map(|_| ())
+                    }
+                };
+                let _ = tx.send(Msg::IssuesUpdated { req, result });
+            });
+            None
+        }
+        Effect::FetchCatalog => {
+            tokio::spawn(async move {
+                let _ = tx.send(Msg::CatalogLoaded { result: catalog(&client).await });
+            });
+            None
+        }
+        other => Some(other),
+    }
+}
+
+async fn catalog(client: &Client) -> Result<Catalog, Error> {
+    let environments = client.list_environments().await?.into_iter().map(|e| e.name).collect();
+    let projects = client
+        .list_projects(None)
+        .await?
+        .items
+        .into_iter()
+        .filter_map(|p| Some((p.id.parse::<i64>().ok()?, p.slug)))
+        .collect();
+    // Org tokens have no user; that only disables "assign to me".
+    let me = client.whoami().await.unwrap_or(None);
+    Ok(Catalog { environments, projects, me })
+}

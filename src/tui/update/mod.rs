@@ -1,0 +1,135 @@
+//! The reducer: `update(&mut State, Msg, &Ctx) -> Vec<Effect>`. Pure: no await, no I/O, no
+//! clock (the time comes in [`Ctx`]). Keys go to the open overlay first, then through the
+//! keymap to an [`Action`]; answers are applied only when their request is the one awaited.
+
+mod list;
+mod overlays;
+mod triage;
+
+use chrono::{DateTime, Utc};
+
+use super::action::Action;
+use super::keymap::{Context, Keymap};
+use super::msg::{Effect, Msg};
+use super::state::State;
+
+pub use list::{first_load, list_params};
+pub use overlays::palette_actions;
+
+/// What the reducer may read besides the state.
+pub struct Ctx<'a> {
+    pub now: DateTime<Utc>,
+    pub keymap: &'a Keymap,
+}
+
+/// Applies one message.
+pub fn update(state: &mut State, msg: Msg, ctx: &Ctx<'_>) -> Vec<Effect> {
+    match msg {
+        Msg::Key(key) => {
+            if state.overlay.is_some() {
+                return overlays::key(state, key, ctx);
+            }
+            match ctx.keymap.lookup(Context::List, &key) {
+                Some(action) => act(state, action, ctx),
+                None => Vec::new(),
+            }
+        }
+        Msg::Mouse(mouse) => list::mouse(state, mouse),
+        Msg::Resized(_, rows) => {
+            // Tabs, filter line, header, footer and status line take six rows.
+            state.page_rows = usize::from(rows).saturating_sub(6).max(1);
+            list::scroll_into_view(state);
+            Vec::new()
+        }
+        Msg::Tick => tick(state, ctx.now),
+        Msg::IssuesLoaded { req, result } => list::loaded(state, req, result, ctx.now),
+        Msg::IssuesUpdated { req, result } => triage::updated(state, req, result, ctx.now),
+        Msg::CatalogLoaded { result } => {
+            match result {
+                Ok(catalog) => {
+                    state.environments = catalog.environments;
+                    state.projects = catalog.projects;
+                    if let Some(me) = catalog.me {
+                        if !state.people.iter().any(|(id, _)| *id == me.0) {
+                            state.people.insert(0, me.clone());
+                        }
+                        state.me = Some(me);
+                    }
+                }
+                Err(error) => tracing::debug!(%error, "catalogue unavailable; pickers stay empty"),
+            }
+            Vec::new()
+        }
+    }
+}
+
+/// Runs an action in the current state.
+pub fn act(state: &mut State, action: Action, ctx: &Ctx<'_>) -> Vec<Effect> {
+    let now = ctx.now;
+    match action {
+        Action::Quit => {
+            state.quit = true;
+            vec![Effect::Quit]
+        }
+        Action::Suspend => vec![Effect::Suspend],
+        Action::Help => {
+            state.overlay = Some(super::overlay::Overlay::Help);
+            Vec::new()
+        }
+        Action::CommandPalette => {
+            state.overlay = Some(super::overlay::Overlay::Palette(Default::default()));
+            Vec::new()
+        }
+        Action::Refresh => list::refresh(state, now, false),
+        Action::TogglePoll => {
+            state.poll.paused = !state.poll.paused;
+            let text = if state.poll.paused { "polling paused" } else { "polling resumed" };
+            state.toast(super::state::ToastLevel::Info, text, now);
+            if state.poll.paused { Vec::new() } else { list::refresh(state, now, true) }
+        }
+        Action::MoveDown
+        | Action::MoveUp
+        | Action::PageDown
+        | Action::PageUp
+        | Action::Top
+        | Action::Bottom
+        | Action::Open
+        | Action::Back
+        | Action::NextTab
+        | Action::PrevTab
+        | Action::CycleSort
+        | Action::ToggleStatsPeriod
+        | Action::ToggleSelect
+        | Action::SelectRange
+        | Action::SelectAll => list::act(state, action, now),
+        Action::Search
+        | Action::PickEnvironment
+        | Action::PickProject
+        | Action::IgnoreMenu
+        | Action::PriorityMenu
+        | Action::Assign
+        | Action::CopyMenu => overlays::open(state, action, now),
+        Action::Resolve
+        | Action::ResolveNextRelease
+        | Action::Unresolve
+        | Action::AssignMe
+        | Action::Unassign
+        | Action::Bookmark
+        | Action::MarkReviewed
+        | Action::Undo
+        | Action::CopyShortId
+        | Action::OpenInBrowser => triage::act(state, action, now),
+    }
+}
+
+/// Time passed: expire toasts, poll when due.
+fn tick(state: &mut State, now: DateTime<Utc>) -> Vec<Effect> {
+    state.toasts.retain(|t| t.until > now);
+    if state.poll.paused || state.list.fetch.is_some() || now < state.poll.next_due {
+        return Vec::new();
+    }
+    list::refresh(state, now, true)
+}
+
+#[cfg(test)]
+mod tests;

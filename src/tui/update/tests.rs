@@ -1,0 +1,342 @@
+//! Reducer tests: keys and answers in, state and effects out, with a fixed clock.
+
+use std::time::Duration;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use super::{act, first_load, update};
+use crate::api::{AssignTarget, Error, IssueStatus, IssueUpdate, Priority, Substatus, Support};
+use crate::tui::action::Action;
+use crate::tui::fixtures::{ctx, issues, now, page, state_with};
+use crate::tui::keymap::Keymap;
+use crate::tui::msg::{Catalog, Effect, Msg};
+use crate::tui::overlay::Overlay;
+use crate::tui::state::{Load, State, Tab, ToastLevel};
+
+/// Feeds keys written like `jjr`, `<esc>`, `<enter>`, `<c-a>`, `<tab>`.
+fn keys(state: &mut State, keymap: &Keymap, spec: &str) -> Vec<Effect> {
+    let mut effects = Vec::new();
+    let mut rest = spec;
+    while let Some(c) = rest.chars().next() {
+        let (event, len) = if c == '<' {
+            let end = rest.find('>').expect("closing >");
+            let name = &rest[1..end];
+            let event = match name {
+                "esc" => KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE),
+                "enter" => KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE),
+                "tab" => KeyEvent::new(KeyCode::Tab, KeyModifiers::NONE),
+                "up" => KeyEvent::new(KeyCode::Up, KeyModifiers::NONE),
+                "bs" => KeyEvent::new(KeyCode::Backspace, KeyModifiers::NONE),
+                ctrl if ctrl.starts_with("c-") => {
+                    KeyEvent::new(KeyCode::Char(ctrl.chars().nth(2).unwrap()), KeyModifiers::CONTROL)
+                }
+                other => panic!("unknown key <{other}>"),
+            };
+            (event, end + 1)
+        } else {
+            let modifiers = if c.is_ascii_uppercase() { KeyModifiers::SHIFT } else { KeyModifiers::NONE };
+            (KeyEvent::new(KeyCode::Char(c), modifiers), c.len_utf8())
+        };
+        effects.extend(update(state, Msg::Key(event), &ctx(keymap)));
+        rest = &rest[len..];
+    }
+    effects
+}
+
+fn updates(effects: &[Effect]) -> Vec<(Vec<String>, IssueUpdate)> {
+    effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::UpdateIssues { ids, update, .. } => Some((ids.clone(), update.clone())),
+            _ => None,
+        })
+        .collect()
+}
+
+fn req_of(effects: &[Effect]) -> u64 {
+    effects
+        .iter()
+        .find_map(|e| match e {
+            Effect::UpdateIssues { req, .. } | Effect::FetchIssues { req, .. } => Some(*req),
+            _ => None,
+        })
+        .expect("a request")
+}
+
+fn status(state: &State, index: usize) -> Option<IssueStatus> {
+    state.list.rows()[index].issue.status.clone()
+}
+
+#[test]
+fn first_load_asks_for_issues_and_the_catalogue() {
+    let keymap = Keymap::defaults();
+    let mut state = State::default();
+    let effects = first_load(&mut state, now());
+    assert!(matches!(state.list.data, Load::Loading { .. }));
+    assert!(
+        matches!(&effects[0], Effect::FetchIssues { params, append: false, .. } if params.query.as_deref() == Some("is:unresolved"))
+    );
+    assert!(effects.contains(&Effect::FetchCatalog));
+    let req = req_of(&effects);
+    update(&mut state, Msg::IssuesLoaded { req, result: Ok(page(issues(), Some("0:100:0"))) }, &ctx(&keymap));
+    assert_eq!(state.list.rows().len(), 5);
+    assert_eq!(state.caps.priority, Support::Supported);
+}
+
+#[test]
+fn stale_answers_are_dropped() {
+    let keymap = Keymap::defaults();
+    let mut state = State::default();
+    let old = req_of(&first_load(&mut state, now()));
+    let new = req_of(&act(&mut state, Action::NextTab, &ctx(&keymap)));
+    update(&mut state, Msg::IssuesLoaded { req: old, result: Ok(page(issues(), None)) }, &ctx(&keymap));
+    assert!(matches!(state.list.data, Load::Loading { .. }), "the old tab's answer must not show");
+    update(&mut state, Msg::IssuesLoaded { req: new, result: Ok(page(issues()[..2].to_vec(), None)) }, &ctx(&keymap));
+    assert_eq!(state.list.rows().len(), 2);
+}
+
+#[test]
+fn moving_and_loading_more_near_the_end() {
+    let keymap = Keymap::defaults();
+    let mut state = state_with(issues());
+    state.list.data.ready_mut().unwrap().next_cursor = Some("0:100:0".into());
+    let effects = keys(&mut state, &keymap, "j");
+    assert_eq!(state.list.cursor, 1);
+    assert!(
+        matches!(&effects[..], [Effect::FetchIssues { append: true, params, .. }] if params.cursor.as_deref() == Some("0:100:0"))
+    );
+    keys(&mut state, &keymap, "G");
+    assert_eq!(state.list.cursor, 4);
+    keys(&mut state, &keymap, "gk");
+    assert_eq!(state.list.cursor, 0);
+}
+
+#[test]
+fn resolve_is_optimistic_and_rolls_back_on_failure() {
+    let keymap = Keymap::defaults();
+    let mut state = state_with(issues());
+    let effects = keys(&mut state, &keymap, "r");
+    assert_eq!(updates(&effects), vec![(vec!["1".to_string()], IssueUpdate::resolve())]);
+    assert_eq!(status(&state, 0), Some(IssueStatus::Resolved));
+    assert!(state.list.rows()[0].pending.is_some());
+    let req = req_of(&effects);
+    let failure = Error::Server { status: 500, detail: "database is locked".into() };
+    update(&mut state, Msg::IssuesUpdated { req, result: Err(failure) }, &ctx(&keymap));
+    assert_eq!(status(&state, 0), Some(IssueStatus::Unresolved));
+    assert!(state.list.rows()[0].pending.is_none());
+    assert_eq!(state.toasts[0].level, ToastLevel::Error);
+    assert!(state.toasts[0].text.starts_with("resolve failed"), "{}", state.toasts[0].text);
+    assert!(state.undo.is_none());
+}
+
+#[test]
+fn success_clears_pending_and_undo_reverses() {
+    let keymap = Keymap::defaults();
+    let mut state = state_with(issues());
+    let effects = keys(&mut state, &keymap, "jR");
+    update(&mut state, Msg::IssuesUpdated { req: req_of(&effects), result: Ok(()) }, &ctx(&keymap));
+    assert!(state.list.rows()[1].pending.is_none());
+    assert_eq!(state.list.rows()[1].issue.status_details.in_next_release, Some(true));
+    let effects = keys(&mut state, &keymap, "u");
+    // Issue 2 was regressed (unresolved): undo unresolves it.
+    assert_eq!(updates(&effects), vec![(vec!["2".to_string()], IssueUpdate::unresolve())]);
+    assert_eq!(status(&state, 1), Some(IssueStatus::Unresolved));
+    let nothing = keys(&mut state, &keymap, "u");
+    assert!(nothing.is_empty());
+}
+
+#[test]
+fn selections_make_bulk_changes_and_big_ones_ask_first() {
+    let keymap = Keymap::defaults();
+    let mut state = state_with(issues());
+    let effects = keys(&mut state, &keymap, "xjjVb");
+    let (ids, update) = &updates(&effects)[0];
+    assert_eq!(ids, &["1", "2", "3"]);
+    assert_eq!(update, &IssueUpdate::bookmark(true));
+    assert!(state.list.marked.is_empty(), "the selection is consumed");
+
+    let many: Vec<_> = (1..=12).map(|i| crate::tui::fixtures::issue(i, "x", "new", 1)).collect();
+    let mut state = state_with(many);
+    let asked = keys(&mut state, &keymap, "<c-a>r");
+    assert!(asked.is_empty());
+    assert!(matches!(&state.overlay, Some(Overlay::Confirm(c)) if c.message == "Resolve 12 issues?"));
+    let confirmed = keys(&mut state, &keymap, "y");
+    assert_eq!(updates(&confirmed)[0].0.len(), 12);
+    let mut state = state_with((1..=12).map(|i| crate::tui::fixtures::issue(i, "x", "new", 1)).collect());
+    let declined = keys(&mut state, &keymap, "<c-a>rn");
+    assert!(declined.is_empty() && state.overlay.is_none());
+    assert_eq!(status(&state, 0), Some(IssueStatus::Unresolved));
+}
+
+#[test]
+fn ignore_menu_choices() {
+    let keymap = Keymap::defaults();
+    let cases: [(&str, IssueUpdate); 5] = [
+        ("ie", IssueUpdate::archive_until_escalating()),
+        ("if", IssueUpdate::archive_forever()),
+        ("i2", IssueUpdate::ignore_for(60)),
+        ("in100 per 60<enter>", IssueUpdate::ignore_until_count(100, Some(60))),
+        ("iu5<enter>", IssueUpdate::ignore_until_user_count(5, None)),
+    ];
+    for (spec, expected) in cases {
+        let mut state = state_with(issues());
+        let effects = keys(&mut state, &keymap, spec);
+        assert_eq!(updates(&effects), vec![(vec!["1".to_string()], expected)], "{spec}");
+        assert_eq!(status(&state, 0), Some(IssueStatus::Ignored), "{spec}");
+    }
+    let mut state = state_with(issues());
+    keys(&mut state, &keymap, "inlots<enter>");
+    assert!(
+        matches!(&state.overlay, Some(Overlay::Prompt(p)) if p.error.as_deref().is_some_and(|e| e.contains("not a count")))
+    );
+}
+
+#[test]
+fn priority_assign_bookmark_review_copy_and_open() {
+    let keymap = Keymap::defaults();
+    let mut state = state_with(issues());
+    let effects = keys(&mut state, &keymap, "pl");
+    assert_eq!(updates(&effects)[0].1, IssueUpdate::set_priority(Priority::Low));
+    assert_eq!(state.list.rows()[0].issue.priority, Some(Priority::Low));
+    let effects = keys(&mut state, &keymap, "am");
+    assert_eq!(updates(&effects)[0].1, IssueUpdate::assign(AssignTarget::User("1".into())));
+    let effects = keys(&mut state, &keymap, "a1");
+    assert_eq!(updates(&effects)[0].1, IssueUpdate::assign(AssignTarget::User("7".into())));
+    let effects = keys(&mut state, &keymap, "aojane@example.com<enter>");
+    assert_eq!(updates(&effects)[0].1, IssueUpdate::assign(AssignTarget::Name("jane@example.com".into())));
+    let effects = keys(&mut state, &keymap, "ax");
+    assert_eq!(updates(&effects)[0].1, IssueUpdate::unassign());
+    let effects = keys(&mut state, &keymap, "A");
+    assert_eq!(updates(&effects)[0].1, IssueUpdate::assign(AssignTarget::User("1".into())));
+    let effects = keys(&mut state, &keymap, "v");
+    assert_eq!(updates(&effects)[0].1, IssueUpdate::mark_reviewed());
+    assert_eq!(keys(&mut state, &keymap, "Y"), vec![Effect::Copy("BACKEND-1".into())]);
+    assert!(matches!(&keys(&mut state, &keymap, "ym")[..], [Effect::Copy(md)] if md.starts_with("**[BACKEND-1](http")));
+    assert_eq!(
+        keys(&mut state, &keymap, "o"),
+        vec![Effect::OpenUrl("http://127.0.0.1:9000/organizations/local/issues/1/".into())]
+    );
+}
+
+#[test]
+fn no_priority_actions_on_servers_without_priority() {
+    let keymap = Keymap::defaults();
+    let mut state = state_with(issues());
+    state.caps.priority = Support::Unsupported;
+    assert!(keys(&mut state, &keymap, "p").is_empty());
+    assert!(state.overlay.is_none());
+    assert!(state.toasts[0].text.contains("no issue priority"));
+    keys(&mut state, &keymap, "ssss");
+    assert_eq!(state.list.sort, crate::tui::state::SortKey::LastSeen, "the sort cycle skips priority");
+}
+
+#[test]
+fn search_tabs_sort_and_filters_reload() {
+    let keymap = Keymap::defaults();
+    let mut state = state_with(issues());
+    keys(&mut state, &keymap, "/is:<enter>");
+    assert!(
+        matches!(&state.overlay, Some(Overlay::Prompt(p)) if p.error.as_deref().is_some_and(|e| e.starts_with("Error parsing search query")))
+    );
+    let effects = keys(&mut state, &keymap, "<c-u>level:error<enter>");
+    assert!(
+        matches!(&effects[..], [Effect::FetchIssues { params, .. }] if params.query.as_deref() == Some("is:unresolved level:error"))
+    );
+    assert_eq!(state.search_history, vec!["level:error".to_string()]);
+    keys(&mut state, &keymap, "/<c-u><up><enter>");
+    assert_eq!(state.list.query, "level:error");
+    let effects = keys(&mut state, &keymap, "<tab>");
+    assert_eq!(state.list.tab, Tab::ForReview);
+    assert!(
+        matches!(&effects[..], [Effect::FetchIssues { params, .. }] if params.query.as_deref() == Some("is:for_review level:error"))
+    );
+    let effects = keys(&mut state, &keymap, "s");
+    assert!(
+        matches!(&effects[..], [Effect::FetchIssues { params, .. }] if params.sort == Some(crate::api::IssueSort::New))
+    );
+    let effects = keys(&mut state, &keymap, "e2");
+    assert!(matches!(&effects[..], [Effect::FetchIssues { params, .. }] if params.environments == ["staging"]));
+    let effects = keys(&mut state, &keymap, "P2");
+    assert!(matches!(&effects[..], [Effect::FetchIssues { params, .. }] if params.projects == [2]));
+}
+
+#[test]
+fn polling_refreshes_marks_changes_and_alerts() {
+    let keymap = Keymap::defaults();
+    let mut state = state_with(issues());
+    state.alerts.bell = true;
+    assert!(update(&mut state, Msg::Tick, &ctx(&keymap)).is_empty(), "not due yet");
+    let later = crate::tui::update::Ctx { now: now() + chrono::Duration::seconds(16), keymap: &keymap };
+    let effects = update(&mut state, Msg::Tick, &later);
+    let req = req_of(&effects);
+    let mut fresh = issues();
+    fresh[2].count += 5;
+    fresh[4].substatus = Some(Substatus::Regressed);
+    fresh.push(crate::tui::fixtures::issue(9, "NewError: brand new", "new", 1));
+    keys(&mut state, &keymap, "jj");
+    let effects = update(&mut state, Msg::IssuesLoaded { req, result: Ok(page(fresh, None)) }, &later);
+    let changed: Vec<bool> = state.list.rows().iter().map(|r| r.changed).collect();
+    assert_eq!(changed, [false, false, true, false, true, true]);
+    assert_eq!(effects, vec![Effect::Bell]);
+    assert_eq!(state.list.current().unwrap().issue.id, "3", "the cursor stays on its issue");
+}
+
+#[test]
+fn failures_back_off_keep_rows_and_recover() {
+    let keymap = Keymap::defaults();
+    let mut state = state_with(issues());
+    let refresh = req_of(&keys(&mut state, &keymap, "<c-r>"));
+    let limited = Error::RateLimited { retry_after: Duration::from_secs(120) };
+    update(&mut state, Msg::IssuesLoaded { req: refresh, result: Err(limited) }, &ctx(&keymap));
+    assert_eq!(state.list.rows().len(), 5, "rows stay while the server refuses");
+    assert_eq!(state.poll.next_due, now() + chrono::Duration::seconds(120));
+    assert!(state.poll.last_error.as_deref().unwrap().contains("429"));
+    let again = req_of(&keys(&mut state, &keymap, "<c-r>"));
+    update(
+        &mut state,
+        Msg::IssuesLoaded { req: again, result: Err(Error::Unauthorized { detail: "Invalid token".into() }) },
+        &ctx(&keymap),
+    );
+    assert!(state.poll.last_error.as_deref().unwrap().contains("401"));
+    assert_eq!(state.poll.failures, 2);
+    let third = req_of(&keys(&mut state, &keymap, "<c-r>"));
+    update(&mut state, Msg::IssuesLoaded { req: third, result: Ok(page(issues(), None)) }, &ctx(&keymap));
+    assert!(state.poll.last_error.is_none() && state.poll.failures == 0);
+
+    let mut fresh = State::default();
+    let req = req_of(&first_load(&mut fresh, now()));
+    update(&mut fresh, Msg::IssuesLoaded { req, result: Err(Error::Timeout) }, &ctx(&keymap));
+    assert!(matches!(&fresh.list.data, Load::Failed(f) if f.message.contains("did not answer")));
+    assert!(fresh.poll.next_due > now());
+}
+
+#[test]
+fn overlays_and_quit() {
+    let keymap = Keymap::defaults();
+    let mut state = state_with(issues());
+    keys(&mut state, &keymap, "?");
+    assert_eq!(state.overlay, Some(Overlay::Help));
+    keys(&mut state, &keymap, "<esc>:resolve<enter>");
+    assert_eq!(status(&state, 0), Some(IssueStatus::Resolved), "the palette runs actions by name");
+    keys(&mut state, &keymap, "<enter>");
+    assert_eq!(state.detail.as_deref(), Some("1"));
+    keys(&mut state, &keymap, "<esc>");
+    assert!(state.detail.is_none());
+    assert_eq!(keys(&mut state, &keymap, "q"), vec![Effect::Quit]);
+    assert!(state.quit);
+}
+
+#[test]
+fn catalogue_fills_pickers() {
+    let keymap = Keymap::defaults();
+    let mut state = State::default();
+    let catalog = Catalog {
+        environments: vec!["prod".into()],
+        projects: vec![(3, "api".into())],
+        me: Some(("5".into(), "Kim".into())),
+    };
+    update(&mut state, Msg::CatalogLoaded { result: Ok(catalog) }, &ctx(&keymap));
+    assert_eq!(state.me, Some(("5".into(), "Kim".into())));
+    assert_eq!(state.people, vec![("5".to_string(), "Kim".to_string())]);
+    assert_eq!(state.projects, vec![(3, "api".to_string())]);
+}

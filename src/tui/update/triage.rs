@@ -1,0 +1,248 @@
+//! Triage actions, all optimistic: the rows change at once and carry a pending marker; a
+//! failure restores them and says why in a toast; a success becomes the undo point. Bulk
+//! changes over [`CONFIRM_OVER`] issues ask first. Copy and open act on the cursor's issue.
+
+use chrono::{DateTime, Utc};
+
+use super::super::action::Action;
+use super::super::msg::Effect;
+use super::super::overlay::{Confirm, CopyChoice, Overlay, PendingChange};
+use super::super::state::{Change, ChangeKind, ReqId, State, ToastLevel, describe};
+use crate::api::{AssignTarget, Error, Issue, IssueStatus, IssueUpdate, StatusDetailsUpdate, Substatus, UpdateStatus};
+
+/// Bulk changes to more issues than this ask for confirmation.
+pub const CONFIRM_OVER: usize = 10;
+
+/// The issues an action applies to: the selection, or else the cursor's issue.
+pub fn targets(state: &State) -> Vec<String> {
+    if state.list.marked.is_empty() {
+        state.list.current().map(|r| vec![r.issue.id.clone()]).unwrap_or_default()
+    } else {
+        state
+            .list
+            .rows()
+            .iter()
+            .filter(|r| state.list.marked.contains(&r.issue.id))
+            .map(|r| r.issue.id.clone())
+            .collect()
+    }
+}
+
+/// Starts a change on the targets (asking first when there are many).
+pub fn change(
+    state: &mut State,
+    label: &str,
+    kind: ChangeKind,
+    update: IssueUpdate,
+    now: DateTime<Utc>,
+) -> Vec<Effect> {
+    let ids = targets(state);
+    if ids.is_empty() {
+        state.toast(ToastLevel::Info, "no issue selected", now);
+        return Vec::new();
+    }
+    let pending = PendingChange { label: label.to_string(), kind, ids, update };
+    if pending.ids.len() > CONFIRM_OVER {
+        let message = format!("{} {} issues?", capitalized(label), pending.ids.len());
+        state.overlay = Some(Overlay::Confirm(Confirm { message, then: Box::new(pending) }));
+        return Vec::new();
+    }
+    apply(state, pending)
+}
+
+fn capitalized(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
+}
+
+/// Applies a (confirmed) change optimistically and asks the server for it.
+pub fn apply(state: &mut State, pending: PendingChange) -> Vec<Effect> {
+    let req = state.request();
+    let mut before = Vec::new();
+    if let Some(data) = state.list.data.ready_mut() {
+        for row in data.rows.iter_mut().filter(|r| pending.ids.contains(&r.issue.id)) {
+            before.push(row.issue.clone());
+            pending.update.apply_to(&mut row.issue);
+            row.pending = Some(req);
+        }
+    }
+    state.inflight.insert(req, Change { label: pending.label, kind: pending.kind, before });
+    state.list.marked.clear();
+    vec![Effect::UpdateIssues { req, ids: pending.ids, update: pending.update }]
+}
+
+/// The server answered a change.
+pub fn updated(state: &mut State, req: ReqId, result: Result<(), Error>, now: DateTime<Utc>) -> Vec<Effect> {
+    let Some(change) = state.inflight.remove(&req) else {
+        tracing::debug!(req, "answer for an unknown change");
+        return Vec::new();
+    };
+    let Some(data) = state.list.data.ready_mut() else {
+        return Vec::new();
+    };
+    match result {
+        Ok(()) => {
+            for row in data.rows.iter_mut().filter(|r| r.pending == Some(req)) {
+                row.pending = None;
+            }
+            state.undo = Some(change);
+        }
+        Err(error) => {
+            for row in data.rows.iter_mut().filter(|r| r.pending == Some(req)) {
+                if let Some(before) = change.before.iter().find(|b| b.id == row.issue.id) {
+                    row.issue = before.clone();
+                }
+                row.pending = None;
+            }
+            state.toast(ToastLevel::Error, format!("{} failed: {}", change.label, describe(&error)), now);
+        }
+    }
+    Vec::new()
+}
+
+/// The update that puts back what `kind` changed on `before`.
+fn inverse(kind: ChangeKind, before: &Issue) -> IssueUpdate {
+    match kind {
+        ChangeKind::Status => match before.status {
+            Some(IssueStatus::Resolved) => {
+                if before.status_details.in_next_release == Some(true) {
+                    IssueUpdate::resolve_in_next_release()
+                } else if let Some(release) = &before.status_details.in_release {
+                    IssueUpdate::resolve_in_release(release.clone())
+                } else {
+                    IssueUpdate::resolve()
+                }
+            }
+            Some(IssueStatus::Ignored) => {
+                let details = StatusDetailsUpdate {
+                    ignore_count: before.status_details.ignore_count.map(|n| n as u32),
+                    ignore_window: before.status_details.ignore_window.map(|n| n as u32),
+                    ignore_user_count: before.status_details.ignore_user_count.map(|n| n as u32),
+                    ignore_user_window: before.status_details.ignore_user_window.map(|n| n as u32),
+                    ..Default::default()
+                };
+                let mut update = IssueUpdate::new().status(UpdateStatus::Ignored).status_details(details);
+                if let Some(substatus) = &before.substatus {
+                    update = update.substatus(substatus.clone());
+                }
+                update
+            }
+            _ => {
+                let update = IssueUpdate::unresolve();
+                match &before.substatus {
+                    Some(Substatus::Ongoing) => update.substatus(Substatus::Ongoing),
+                    _ => update,
+                }
+            }
+        },
+        ChangeKind::Priority => match &before.priority {
+            Some(priority) => IssueUpdate::set_priority(priority.clone()),
+            None => IssueUpdate::new(),
+        },
+        ChangeKind::Assignee => match &before.assigned_to {
+            Some(a) => IssueUpdate::assign(AssignTarget::User(a.id.clone())),
+            None => IssueUpdate::unassign(),
+        },
+        ChangeKind::Bookmark => IssueUpdate::bookmark(before.is_bookmarked),
+        ChangeKind::Reviewed => IssueUpdate::new().inbox(true),
+    }
+}
+
+/// Reverses the last successful change, one request per distinct inverse.
+fn undo(state: &mut State, now: DateTime<Utc>) -> Vec<Effect> {
+    let Some(change) = state.undo.take() else {
+        state.toast(ToastLevel::Info, "nothing to undo", now);
+        return Vec::new();
+    };
+    let mut groups: Vec<(IssueUpdate, Vec<String>)> = Vec::new();
+    for before in &change.before {
+        let update = inverse(change.kind, before);
+        if update.is_empty() {
+            continue;
+        }
+        match groups.iter_mut().find(|(u, _)| *u == update) {
+            Some((_, ids)) => ids.push(before.id.clone()),
+            None => groups.push((update, vec![before.id.clone()])),
+        }
+    }
+    if groups.is_empty() {
+        state.toast(ToastLevel::Info, format!("{} cannot be undone here", change.label), now);
+        return Vec::new();
+    }
+    let label = format!("undo {}", change.label);
+    let mut effects = Vec::new();
+    for (update, ids) in groups {
+        effects.extend(apply(state, PendingChange { label: label.clone(), kind: change.kind, ids, update }));
+    }
+    // Undoing twice would redo; that is what the last change is now.
+    state.undo = None;
+    effects
+}
+
+fn markdown(issue: &Issue) -> String {
+    let culprit = issue.culprit.as_deref().map(|c| format!(" — `{c}`")).unwrap_or_default();
+    let link = issue.permalink.as_deref().unwrap_or("");
+    format!(
+        "**[{}]({link})** {}{culprit}\n{} events, {} users, last seen {}",
+        issue.short_id,
+        issue.title,
+        issue.count,
+        issue.user_count,
+        issue.last_seen.map(|t| t.to_rfc3339()).unwrap_or_default()
+    )
+}
+
+/// Copies something about the cursor's issue.
+pub fn copy(state: &mut State, what: CopyChoice, now: DateTime<Utc>) -> Vec<Effect> {
+    let Some(issue) = state.list.current().map(|r| r.issue.clone()) else {
+        return Vec::new();
+    };
+    let (text, label) = match what {
+        CopyChoice::ShortId => (issue.short_id.clone(), issue.short_id.clone()),
+        CopyChoice::Permalink => (issue.permalink.clone().unwrap_or_default(), "the permalink".into()),
+        CopyChoice::Markdown => (markdown(&issue), "a Markdown summary".into()),
+    };
+    if text.is_empty() {
+        state.toast(ToastLevel::Error, "this issue has no permalink", now);
+        return Vec::new();
+    }
+    state.toast(ToastLevel::Info, format!("copied {label}"), now);
+    vec![Effect::Copy(text)]
+}
+
+/// Triage actions bound to keys directly.
+pub fn act(state: &mut State, action: Action, now: DateTime<Utc>) -> Vec<Effect> {
+    match action {
+        Action::Resolve => change(state, "resolve", ChangeKind::Status, IssueUpdate::resolve(), now),
+        Action::ResolveNextRelease => {
+            change(state, "resolve in next release", ChangeKind::Status, IssueUpdate::resolve_in_next_release(), now)
+        }
+        Action::Unresolve => change(state, "unresolve", ChangeKind::Status, IssueUpdate::unresolve(), now),
+        Action::AssignMe => match state.me.clone() {
+            Some((id, _)) => {
+                change(state, "assign to me", ChangeKind::Assignee, IssueUpdate::assign(AssignTarget::User(id)), now)
+            }
+            None => {
+                state.toast(ToastLevel::Error, "this server did not say who the token belongs to; use assign", now);
+                Vec::new()
+            }
+        },
+        Action::Unassign => change(state, "unassign", ChangeKind::Assignee, IssueUpdate::unassign(), now),
+        Action::Bookmark => {
+            let on = !state.list.current().is_some_and(|r| r.issue.is_bookmarked);
+            let label = if on { "bookmark" } else { "remove bookmark" };
+            change(state, label, ChangeKind::Bookmark, IssueUpdate::bookmark(on), now)
+        }
+        Action::MarkReviewed => change(state, "mark reviewed", ChangeKind::Reviewed, IssueUpdate::mark_reviewed(), now),
+        Action::Undo => undo(state, now),
+        Action::CopyShortId => copy(state, CopyChoice::ShortId, now),
+        Action::OpenInBrowser => match state.list.current().and_then(|r| r.issue.permalink.clone()) {
+            Some(url) => vec![Effect::OpenUrl(url)],
+            None => {
+                state.toast(ToastLevel::Error, "this issue has no permalink", now);
+                Vec::new()
+            }
+        },
+        _ => Vec::new(),
+    }
+}

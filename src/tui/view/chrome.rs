@@ -1,0 +1,123 @@
+//! The lines around the list: status tabs, the filter line (query, environment, project, sort,
+//! counts), the footer's key hints (from the keymap, so they follow remapping) and the status
+//! line (source, poll state, last error).
+
+use ratatui::text::{Line, Span};
+
+use super::format::thousands;
+use crate::tui::action::Action;
+use crate::tui::keymap::{Context, Keymap};
+use crate::tui::sanitize::one_line;
+use crate::tui::state::{State, Tab};
+use crate::tui::theme::{Role, Theme};
+
+pub fn tabs(state: &State, theme: &Theme) -> Line<'static> {
+    let mut spans = Vec::new();
+    for tab in Tab::ALL {
+        let role = if tab == state.list.tab { Role::TabActive } else { Role::Tab };
+        spans.push(Span::styled(format!(" {} ", tab.label()), theme.style(role)));
+        spans.push(Span::raw(" "));
+    }
+    Line::from(spans)
+}
+
+/// `25 of 1,234` (or `25` when the server gives no total).
+pub fn counts(state: &State) -> String {
+    let Some(data) = state.list.data.ready() else {
+        return String::new();
+    };
+    let loaded = data.rows.len() as u64;
+    let mut text = match data.hits {
+        Some(hits) if hits > loaded => format!("{} of {}", thousands(loaded), thousands(hits)),
+        _ => thousands(loaded),
+    };
+    if !state.list.marked.is_empty() {
+        text = format!("{} selected · {text}", state.list.marked.len());
+    }
+    text
+}
+
+pub fn filters(state: &State, theme: &Theme, width: u16) -> Line<'static> {
+    let list = &state.list;
+    let query = if list.query.is_empty() { "(none)".to_string() } else { one_line(&list.query) };
+    let mut parts = vec![
+        ("search", query),
+        ("sort", list.sort.label().to_string()),
+        ("env", list.environment.as_deref().map_or_else(|| "all".into(), one_line)),
+    ];
+    if state.projects.len() > 1 || list.project.is_some() {
+        parts.push(("project", list.project.as_ref().map_or_else(|| "all".into(), |(_, slug)| slug.clone())));
+    }
+    let mut spans = Vec::new();
+    for (label, value) in parts {
+        spans.push(Span::styled(format!(" {label} "), theme.style(Role::Muted)));
+        spans.push(Span::styled(value, theme.style(Role::Text)));
+    }
+    let counts = counts(state);
+    let used: usize = spans.iter().map(|s| s.width()).sum();
+    let pad = (width as usize).saturating_sub(used + counts.len() + 1);
+    spans.push(Span::raw(" ".repeat(pad)));
+    spans.push(Span::styled(counts, theme.style(Role::Count)));
+    Line::from(spans)
+}
+
+/// The actions hinted in the footer, most used first; hints that do not fit are left out.
+const LIST_HINTS: [(Action, &str); 11] = [
+    (Action::Resolve, "resolve"),
+    (Action::IgnoreMenu, "ignore"),
+    (Action::PriorityMenu, "priority"),
+    (Action::Assign, "assign"),
+    (Action::Bookmark, "bookmark"),
+    (Action::ToggleSelect, "select"),
+    (Action::Search, "search"),
+    (Action::Undo, "undo"),
+    (Action::CommandPalette, "commands"),
+    (Action::Help, "help"),
+    (Action::Quit, "quit"),
+];
+
+pub fn footer(state: &State, keymap: &Keymap, theme: &Theme, width: u16) -> Line<'static> {
+    let mut spans = Vec::new();
+    let mut used = 0usize;
+    for (action, label) in LIST_HINTS {
+        if action == Action::PriorityMenu && !state.has_priority() {
+            continue;
+        }
+        let Some(key) = keymap.hint(Context::List, action) else {
+            continue;
+        };
+        let cost = key.len() + label.len() + 3;
+        if used + cost > width as usize {
+            break;
+        }
+        used += cost;
+        spans.push(Span::styled(format!(" {key}"), theme.style(Role::KeyHint)));
+        spans.push(Span::styled(format!(" {label} "), theme.style(Role::KeyDesc)));
+    }
+    Line::from(spans)
+}
+
+/// Where sift is connected, whether polling is healthy, and the last error.
+pub fn status(state: &State, theme: &Theme, width: u16) -> Line<'static> {
+    let source = match &state.source.dsn {
+        Some(dsn) => format!(" {} · DSN {dsn} ", state.source.label),
+        None => format!(" {} · {} · {} ", state.source.label, state.source.url, state.source.org),
+    };
+    // No countdowns: the screen is redrawn only when something changes, never to tick a clock.
+    let poll = &state.poll;
+    let (role, text) = if let Some(error) = &poll.last_error {
+        (Role::StatusError, format!(" ⚠ {error} · retry at {} ", poll.next_due.format("%H:%M:%S")))
+    } else if poll.paused {
+        (Role::StatusWarn, " ⏸ polling paused ".to_string())
+    } else if state.list.fetch.is_some() {
+        (Role::StatusOk, " ⟳ loading ".to_string())
+    } else {
+        let at = poll.last_ok.map(|t| format!(" · updated {}", t.format("%H:%M:%S"))).unwrap_or_default();
+        (Role::StatusOk, format!(" ● live every {}s{at} ", poll.interval.as_secs()))
+    };
+    let base = theme.style(Role::StatusBar);
+    let source_width = (width as usize).saturating_sub(unicode_width::UnicodeWidthStr::width(text.as_str()));
+    let mut spans = vec![Span::styled(super::format::fit(&source, source_width), base)];
+    spans.push(Span::styled(text, theme.style(role)));
+    Line::from(spans)
+}

@@ -1,0 +1,233 @@
+//! The issue table. Only the rows on screen are built (the list may hold thousands), columns
+//! drop in a fixed order as the width shrinks (assignee, age, users, priority, sparkline,
+//! culprit), and every string from the server is sanitised before it is drawn.
+
+use chrono::{DateTime, Utc};
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Widget;
+
+use super::format::{ago, compact, fit, sparkline};
+use crate::api::{Issue, IssueStatus, Level, Priority, Substatus};
+use crate::tui::sanitize::one_line;
+use crate::tui::state::{ListState, Row};
+use crate::tui::theme::{Role, Theme};
+
+/// Columns that can be dropped, least important first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Optional {
+    Assignee,
+    Age,
+    Users,
+    Priority,
+    Sparkline,
+}
+
+const DROP_ORDER: [Optional; 5] =
+    [Optional::Assignee, Optional::Age, Optional::Users, Optional::Priority, Optional::Sparkline];
+
+/// The title column never gets narrower than this while other columns remain.
+const MIN_TITLE: u16 = 30;
+const SPARK: usize = 12;
+
+fn width_of(column: Optional) -> u16 {
+    match column {
+        Optional::Assignee => 11,
+        Optional::Age => 5,
+        Optional::Users => 6,
+        Optional::Priority => 4,
+        Optional::Sparkline => SPARK as u16 + 1,
+    }
+}
+
+/// Which optional columns fit in `width` next to the fixed ones.
+fn columns(width: u16, short_id: u16) -> Vec<Optional> {
+    // mark(2) level(2) badge(4) short id(+1) title events(7) last seen(5)
+    let fixed = 2 + 2 + 4 + short_id + 1 + 7 + 5;
+    let mut shown: Vec<Optional> = DROP_ORDER.to_vec();
+    while !shown.is_empty() && fixed + shown.iter().map(|c| width_of(*c)).sum::<u16>() + MIN_TITLE > width {
+        shown.remove(0);
+    }
+    shown
+}
+
+/// The table of issues.
+pub struct IssueTableView<'a> {
+    pub list: &'a ListState,
+    pub theme: &'a Theme,
+    pub now: DateTime<Utc>,
+    pub focused: bool,
+}
+
+fn level_role(level: Option<&Level>) -> (Role, &'static str) {
+    match level {
+        Some(Level::Fatal) => (Role::LevelFatal, "F"),
+        Some(Level::Error) => (Role::LevelError, "E"),
+        Some(Level::Warning) => (Role::LevelWarning, "W"),
+        Some(Level::Info) => (Role::LevelInfo, "I"),
+        Some(Level::Debug | Level::Sample) => (Role::LevelDebug, "D"),
+        _ => (Role::Muted, "?"),
+    }
+}
+
+/// The status badge: pending first, then what matters most for triage.
+pub fn badge(row: &Row) -> Option<(Role, &'static str)> {
+    if row.pending.is_some() {
+        return Some((Role::BadgePending, "..."));
+    }
+    let issue = &row.issue;
+    match (&issue.status, &issue.substatus) {
+        (Some(IssueStatus::Resolved), _) => Some((Role::BadgeResolved, "RES")),
+        (Some(IssueStatus::Ignored), _) => Some((Role::BadgeArchived, "ARC")),
+        (_, Some(Substatus::Regressed)) => Some((Role::BadgeRegressed, "REG")),
+        (_, Some(Substatus::Escalating)) => Some((Role::BadgeEscalating, "ESC")),
+        (_, Some(Substatus::New)) => Some((Role::BadgeNew, "NEW")),
+        _ => None,
+    }
+}
+
+fn priority_cell(priority: Option<&Priority>) -> (Role, &'static str) {
+    match priority {
+        Some(Priority::High) => (Role::PriorityHigh, "hi"),
+        Some(Priority::Medium) => (Role::PriorityMedium, "med"),
+        Some(Priority::Low) => (Role::PriorityLow, "low"),
+        _ => (Role::Muted, ""),
+    }
+}
+
+fn assignee(issue: &Issue) -> String {
+    issue.assigned_to.as_ref().map(|a| one_line(a.name.as_deref().unwrap_or(&a.id))).unwrap_or_default()
+}
+
+impl IssueTableView<'_> {
+    fn header(&self, shown: &[Optional], short_id: u16, title: u16) -> Line<'static> {
+        let style = self.theme.style(Role::Header);
+        let mut text = format!("{}{}", fit("", 8), fit("ID", short_id as usize + 1));
+        text.push_str(&fit("TITLE", title as usize));
+        text.push_str(&format!("{:>6} ", "EVENTS"));
+        if shown.contains(&Optional::Users) {
+            text.push_str(&format!("{:>5} ", "USERS"));
+        }
+        if shown.contains(&Optional::Priority) {
+            text.push_str(&fit("PRI", 4));
+        }
+        if shown.contains(&Optional::Sparkline) {
+            text.push_str(&fit(self.list.stats_period.key(), SPARK + 1));
+        }
+        text.push_str(&fit("SEEN", 5));
+        if shown.contains(&Optional::Age) {
+            text.push_str(&fit("AGE", 5));
+        }
+        if shown.contains(&Optional::Assignee) {
+            text.push_str(&fit("ASSIGNEE", 11));
+        }
+        Line::from(Span::styled(text, style))
+    }
+
+    fn row(&self, row: &Row, selected: bool, shown: &[Optional], short_id: u16, title_width: u16) -> Line<'static> {
+        let theme = self.theme;
+        let issue = &row.issue;
+        let marked = self.list.marked.contains(&issue.id);
+        let base = match (selected, marked) {
+            (true, _) if self.focused => theme.style(Role::Selection),
+            (true, _) => theme.style(Role::SelectionInactive),
+            (false, true) => theme.style(Role::Marked),
+            _ => theme.style(Role::Text),
+        };
+        let over = |role: Role| if selected || marked { base } else { theme.style(role) };
+        let mut spans = Vec::new();
+        let mark = match (marked, row.changed) {
+            (true, _) => "+ ",
+            (false, true) => "• ",
+            _ => "  ",
+        };
+        spans.push(Span::styled(mark, if row.changed && !marked { over(Role::Changed) } else { base }));
+        let (level_role, level_text) = level_role(issue.level.as_ref());
+        spans.push(Span::styled(format!("{level_text} "), over(level_role).patch(Style::default())));
+        let (badge_role, badge_text) = badge(row).unwrap_or((Role::Text, ""));
+        spans.push(Span::styled(fit(badge_text, 4), over(badge_role)));
+        spans.push(Span::styled(fit(&one_line(&issue.short_id), short_id as usize + 1), over(Role::Muted)));
+        let title = one_line(&issue.title);
+        let culprit = issue.culprit.as_deref().map(one_line).unwrap_or_default();
+        let title_cols = title_width as usize;
+        let title_part = fit(&title, title_cols);
+        let used = unicode_width::UnicodeWidthStr::width(super::format::truncate(&title, title_cols).as_str());
+        if culprit.is_empty() || used + 3 > title_cols {
+            spans.push(Span::styled(title_part, base));
+        } else {
+            spans.push(Span::styled(title.clone(), base));
+            spans.push(Span::styled(fit(&format!("  {culprit}"), title_cols - used), over(Role::Muted)));
+        }
+        spans.push(Span::styled(format!("{:>6} ", compact(issue.count)), over(Role::Count)));
+        if shown.contains(&Optional::Users) {
+            spans.push(Span::styled(format!("{:>5} ", compact(issue.user_count)), over(Role::Count)));
+        }
+        if shown.contains(&Optional::Priority) {
+            let (role, text) = priority_cell(issue.priority.as_ref());
+            spans.push(Span::styled(fit(text, 4), over(role)));
+        }
+        if shown.contains(&Optional::Sparkline) {
+            let values: Vec<u64> = issue
+                .stats
+                .series(self.list.stats_period.key())
+                .map(|points| points.iter().map(|p| p.count).collect())
+                .unwrap_or_default();
+            spans.push(Span::styled(format!("{} ", sparkline(&values, SPARK)), over(Role::Sparkline)));
+        }
+        spans.push(Span::styled(fit(&ago(issue.last_seen, self.now), 5), over(Role::Muted)));
+        if shown.contains(&Optional::Age) {
+            spans.push(Span::styled(fit(&ago(issue.first_seen, self.now), 5), over(Role::Muted)));
+        }
+        if shown.contains(&Optional::Assignee) {
+            spans.push(Span::styled(fit(&assignee(issue), 11), over(Role::Muted)));
+        }
+        Line::from(spans)
+    }
+}
+
+impl Widget for IssueTableView<'_> {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        if area.height == 0 {
+            return;
+        }
+        let rows = self.list.rows();
+        let visible = rows.iter().skip(self.list.offset).take(area.height.saturating_sub(1) as usize);
+        let short_id = rows
+            .iter()
+            .skip(self.list.offset)
+            .take(area.height as usize)
+            .map(|r| unicode_width::UnicodeWidthStr::width(r.issue.short_id.as_str()) as u16)
+            .max()
+            .unwrap_or(8)
+            .clamp(8, 18);
+        let shown = columns(area.width, short_id);
+        let fixed = 2 + 2 + 4 + short_id + 1 + 7 + 5 + shown.iter().map(|c| width_of(*c)).sum::<u16>();
+        let title = area.width.saturating_sub(fixed).max(8);
+        buf.set_line(area.x, area.y, &self.header(&shown, short_id, title), area.width);
+        for (i, row) in visible.enumerate() {
+            let index = self.list.offset + i;
+            let line = self.row(row, index == self.list.cursor, &shown, short_id, title);
+            let y = area.y + 1 + i as u16;
+            if index == self.list.cursor {
+                buf.set_style(Rect::new(area.x, y, area.width, 1), self.theme.style(Role::Selection));
+            }
+            buf.set_line(area.x, y, &line, area.width);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn columns_drop_in_order() {
+        assert_eq!(columns(200, 12).len(), 5);
+        assert_eq!(columns(80, 12), vec![Optional::Priority, Optional::Sparkline]);
+        assert!(columns(50, 12).is_empty());
+        let mid = columns(100, 12);
+        assert!(!mid.contains(&Optional::Assignee) && mid.contains(&Optional::Sparkline), "{mid:?}");
+    }
+}

@@ -1,0 +1,115 @@
+//! Drawing: a pure function of a read-only state, the theme, the keymap and the time. Lines
+//! from top to bottom: status tabs, filters, the list (or the list and the opened issue side by
+//! side at 120 columns and more), key hints, the status line; overlays and toasts on top.
+
+pub mod chrome;
+pub mod format;
+mod list;
+mod overlays;
+mod summary;
+
+use chrono::{DateTime, Utc};
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
+
+pub use list::{IssueTableView, badge};
+pub use summary::IssueSummaryView;
+
+use super::keymap::Keymap;
+use super::state::{Load, State};
+use super::theme::{Role, Theme};
+
+/// Side by side from this width up.
+pub const SPLIT_WIDTH: u16 = 120;
+
+/// Draws the whole screen.
+pub fn draw(frame: &mut Frame<'_>, state: &State, theme: &Theme, keymap: &Keymap, now: DateTime<Utc>) {
+    let area = frame.area();
+    frame.buffer_mut().set_style(area, theme.style(Role::Text));
+    let [tabs, filters, body, footer, status] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Length(1),
+        Constraint::Min(1),
+        Constraint::Length(1),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    frame.render_widget(Paragraph::new(chrome::tabs(state, theme)), tabs);
+    frame.render_widget(Paragraph::new(chrome::filters(state, theme, filters.width)), filters);
+    body_area(frame, state, theme, body, now);
+    frame.render_widget(Paragraph::new(chrome::footer(state, keymap, theme, footer.width)), footer);
+    frame.render_widget(Paragraph::new(chrome::status(state, theme, status.width)), status);
+    overlays::draw(frame, state, theme, keymap);
+}
+
+fn body_area(frame: &mut Frame<'_>, state: &State, theme: &Theme, area: Rect, now: DateTime<Utc>) {
+    let opened = state.detail.as_ref().and_then(|id| state.list.rows().iter().find(|r| r.issue.id == *id));
+    let stats_key = state.list.stats_period.key();
+    match opened {
+        Some(row) if area.width >= SPLIT_WIDTH => {
+            let [left, right] =
+                Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(area);
+            list_area(frame, state, theme, left, now, false);
+            frame.render_widget(IssueSummaryView { row, theme, now, stats_key }, right);
+        }
+        Some(row) => frame.render_widget(IssueSummaryView { row, theme, now, stats_key }, area),
+        None => list_area(frame, state, theme, area, now, true),
+    }
+}
+
+fn message(frame: &mut Frame<'_>, area: Rect, lines: Vec<Line<'static>>) {
+    let top = area.height.saturating_sub(lines.len() as u16) / 3;
+    let rect = Rect::new(area.x + 2, area.y + top, area.width.saturating_sub(4), area.height - top);
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), rect);
+}
+
+fn list_area(frame: &mut Frame<'_>, state: &State, theme: &Theme, area: Rect, now: DateTime<Utc>, focused: bool) {
+    match &state.list.data {
+        Load::Idle | Load::Loading { .. } => {
+            message(frame, area, vec![Line::from(Span::styled("Loading issues…", theme.style(Role::Muted)))]);
+        }
+        Load::Failed(failure) => {
+            message(
+                frame,
+                area,
+                vec![
+                    Line::from(Span::styled("Could not load issues", theme.style(Role::StatusError))),
+                    Line::from(Span::styled(super::sanitize::one_line(&failure.message), theme.style(Role::Text))),
+                    Line::from(Span::styled(
+                        format!("Retrying at {}; ctrl-r retries now.", state.poll.next_due.format("%H:%M:%S")),
+                        theme.style(Role::Muted),
+                    )),
+                ],
+            );
+        }
+        Load::Ready(data) if data.rows.is_empty() => {
+            let mut lines = vec![Line::from(Span::styled("No issues match.", theme.style(Role::Title)))];
+            if !state.list.query.is_empty() || state.list.environment.is_some() {
+                lines.push(Line::from(Span::styled(
+                    "Change the search (/) or the environment (e), or look at another tab (tab).",
+                    theme.style(Role::Muted),
+                )));
+            } else if let Some(dsn) = &state.source.dsn {
+                lines.push(Line::from(Span::styled(
+                    "Send an event to this DSN and it shows up here:",
+                    theme.style(Role::Muted),
+                )));
+                lines.push(Line::from(Span::styled(dsn.clone(), theme.style(Role::Link))));
+            } else {
+                lines.push(Line::from(Span::styled(
+                    "Look at another tab (tab) or widen the search (/).",
+                    theme.style(Role::Muted),
+                )));
+            }
+            message(frame, area, lines);
+        }
+        Load::Ready(_) => {
+            frame.render_widget(IssueTableView { list: &state.list, theme, now, focused }, area);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

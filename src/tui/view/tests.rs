@@ -1,0 +1,171 @@
+//! Frame snapshots (insta over ratatui's TestBackend) of every list state at 80x24 and
+//! 120x40, plus style checks of key cells in every built-in theme.
+
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+use super::draw;
+use crate::api::IssueStatus;
+use crate::tui::fixtures::{issue, issues, now, state_with};
+use crate::tui::keymap::Keymap;
+use crate::tui::overlay::{Confirm, Input, Overlay, Palette, PendingChange, Prompt, PromptKind};
+use crate::tui::state::{ChangeKind, Failure, Load, State, ToastLevel};
+use crate::tui::theme::{ColorDepth, Role, Theme};
+
+fn terminal(state: &State, width: u16, height: u16, theme: &Theme) -> Terminal<TestBackend> {
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+    let keymap = Keymap::defaults();
+    terminal.draw(|frame| draw(frame, state, theme, &keymap, now())).unwrap();
+    terminal
+}
+
+fn text(state: &State, width: u16, height: u16) -> String {
+    let theme = Theme::builtin("dark").unwrap();
+    let terminal = terminal(state, width, height, &theme);
+    let buffer = terminal.backend().buffer();
+    let mut out = String::new();
+    for y in 0..height {
+        let mut line = String::new();
+        let mut x = 0;
+        while x < width {
+            let symbol = buffer[(x, y)].symbol();
+            line.push_str(symbol);
+            // A wide character covers the next cell too.
+            x += unicode_width::UnicodeWidthStr::width(symbol).max(1) as u16;
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+fn snapshot(name: &str, state: &State) {
+    for (width, height) in [(80, 24), (120, 40)] {
+        insta::assert_snapshot!(format!("{name}_{width}x{height}"), text(state, width, height));
+    }
+}
+
+fn sized(mut state: State, rows: u16) -> State {
+    state.page_rows = usize::from(rows).saturating_sub(6);
+    state
+}
+
+#[test]
+fn loading_empty_and_failed() {
+    let mut loading = state_with(vec![]);
+    loading.list.data = Load::Loading { since: now() };
+    snapshot("loading", &loading);
+    snapshot("empty_embedded", &state_with(vec![]));
+    let mut filtered = state_with(vec![]);
+    filtered.list.query = "level:fatal".into();
+    snapshot("empty_filtered", &filtered);
+    let mut failed = state_with(vec![]);
+    failed.list.data =
+        Load::Failed(Failure { message: "token rejected (401): check the profile's token".into(), at: now() });
+    failed.poll.last_error = Some("token rejected (401): check the profile's token".into());
+    snapshot("failed", &failed);
+}
+
+#[test]
+fn populated_with_marks_pending_and_changes() {
+    let mut state = sized(state_with(issues()), 24);
+    let data = state.list.data.ready_mut().unwrap();
+    data.rows[1].pending = Some(7);
+    data.rows[1].issue.status = Some(IssueStatus::Resolved);
+    data.rows[3].changed = true;
+    state.list.marked.insert("3".into());
+    state.list.cursor = 2;
+    snapshot("populated", &state);
+}
+
+#[test]
+fn long_unicode_titles_and_narrow_widths() {
+    let mut hostile =
+        issue(6, "Ошибка: 数据库连接失败 🚨 — the quick brown fox jumps over the lazy dog again and again", "new", 3);
+    hostile.culprit = Some("app/\u{1b}[31mred\u{1b}[0m.py in λ".into());
+    let state = state_with(vec![
+        hostile,
+        issue(7, "日本語のエラーメッセージがとても長い場合の表示を確認する", "regressed", 12),
+    ]);
+    snapshot("unicode", &state);
+    for width in [60, 40] {
+        insta::assert_snapshot!(format!("narrow_{width}x20"), text(&state_with(issues()), width, 20));
+    }
+    assert!(!text(&state, 120, 40).contains('\u{1b}'), "escape sequences never reach the screen");
+}
+
+#[test]
+fn overlays() {
+    let base = || state_with(issues());
+    let mut help = base();
+    help.overlay = Some(Overlay::Help);
+    snapshot("help", &help);
+    let mut menu = base();
+    crate::tui::update::act(
+        &mut menu,
+        crate::tui::action::Action::IgnoreMenu,
+        &crate::tui::fixtures::ctx(&Keymap::defaults()),
+    );
+    snapshot("ignore_menu", &menu);
+    let mut palette = base();
+    palette.overlay = Some(Overlay::Palette(Palette { input: Input::with("res"), selected: 1 }));
+    snapshot("palette", &palette);
+    let mut prompt = base();
+    let mut search = Prompt::new(PromptKind::Search, "is:");
+    search.error = Some("Error parsing search query: missing value for `is` (at position 3)".into());
+    prompt.overlay = Some(Overlay::Prompt(search));
+    snapshot("search_error", &prompt);
+    let mut confirm = base();
+    let then = PendingChange {
+        label: "resolve".into(),
+        kind: ChangeKind::Status,
+        ids: vec!["1".into(); 12],
+        update: crate::api::IssueUpdate::resolve(),
+    };
+    confirm.overlay = Some(Overlay::Confirm(Confirm { message: "Resolve 12 issues?".into(), then: Box::new(then) }));
+    snapshot("confirm", &confirm);
+    let mut toast = base();
+    toast.toast(ToastLevel::Error, "resolve failed: server error (500): database is locked", now());
+    snapshot("toast", &toast);
+}
+
+#[test]
+fn opened_issue_beside_or_instead_of_the_list() {
+    let mut state = state_with(issues());
+    state.detail = Some("2".into());
+    state.list.cursor = 1;
+    snapshot("opened", &state);
+}
+
+#[test]
+fn key_cells_use_their_theme_roles_in_every_theme() {
+    let mut state = state_with(issues());
+    state.list.cursor = 1;
+    if let Some(data) = state.list.data.ready_mut() {
+        data.rows.truncate(3);
+    }
+    state.toast(ToastLevel::Error, "boom", now());
+    for name in Theme::names_builtin() {
+        for depth in ColorDepth::ALL {
+            let theme = Theme::load(name, None, depth).unwrap();
+            let terminal = terminal(&state, 120, 40, &theme);
+            let buffer = terminal.backend().buffer();
+            // Row 3 is the first issue (not selected): its level letter is an error.
+            let reset = |c: Option<ratatui::style::Color>| c.unwrap_or(ratatui::style::Color::Reset);
+            let level = buffer[(2, 3)].style();
+            assert_eq!(reset(level.fg), reset(theme.style(Role::LevelError).fg), "{name} {depth:?}: level colour");
+            // Row 4 holds the cursor: the title cell carries the selection style.
+            let selected = buffer[(30, 4)].style();
+            let expected = theme.style(Role::Selection);
+            assert_eq!(
+                (reset(selected.fg), reset(selected.bg)),
+                (reset(expected.fg), reset(expected.bg)),
+                "{name} {depth:?}: selection"
+            );
+            assert!(expected.add_modifier.is_empty() || selected.add_modifier.contains(expected.add_modifier));
+            // The error toast sits above the footer on the right.
+            let toast = buffer[(118, 37)].style();
+            assert_eq!(reset(toast.bg), reset(theme.style(Role::ToastError).bg), "{name} {depth:?}: toast");
+        }
+    }
+}

@@ -64,11 +64,13 @@ pub struct ConsoleConfig {
     pub notify: bool,
     /// Click to select and wheel to scroll (takes over the terminal's own text selection).
     pub mouse: bool,
+    /// Seconds a request may take before the status line calls the server unresponsive.
+    pub timeout_secs: u64,
 }
 
 impl Default for ConsoleConfig {
     fn default() -> Self {
-        Self { poll_secs: None, theme: "dark".into(), bell: false, notify: false, mouse: false }
+        Self { poll_secs: None, theme: "dark".into(), bell: false, notify: false, mouse: false, timeout_secs: 15 }
     }
 }
 

@@ -25,7 +25,7 @@ use std::time::Duration;
 
 use anyhow::{Context, Result};
 
-use crate::api::{Client, ClientConfig};
+use crate::api::{Client, ClientConfig, RetryPolicy};
 use crate::config::Config;
 use crate::local_server::{self, Marker};
 use crate::paths::Paths;
@@ -69,6 +69,15 @@ fn load_keymap(paths: &Paths) -> Result<keymap::Keymap> {
 
 type Connected = (Client, Source, u64, Option<Embedded>);
 
+/// The client settings of the console: a bounded wait, and one retry (polling retries anyway).
+fn client_config(url: &str, org: &str, token: &str, config: &Config) -> ClientConfig {
+    let timeout = Duration::from_secs(config.console.timeout_secs.max(1));
+    ClientConfig::new(url, org, token)
+        .request_timeout(timeout)
+        .connect_timeout(timeout.min(Duration::from_secs(10)))
+        .retry(RetryPolicy { max_retries: 1, ..RetryPolicy::default() })
+}
+
 async fn connect(paths: &Paths, config: &Config, profile: Option<&str>) -> Result<Connected> {
     let remotes = config.remotes()?;
     let ctx = profiles::Ctx::from_system(Some(paths.config_file()));
@@ -86,7 +95,7 @@ async fn connect(paths: &Paths, config: &Config, profile: Option<&str>) -> Resul
             Via::ProfileFlag(name) | Via::DefaultProfile(name) => format!("profile {name}"),
             Via::SentryCli => "SENTRY_* settings".to_string(),
         };
-        let client = Client::new(ClientConfig::new(&remote.url.value, &org, remote.token.value.expose()))?;
+        let client = Client::new(client_config(&remote.url.value, &org, remote.token.value.expose(), config))?;
         let source = Source { label, url: remote.url.value.clone(), org, dsn: None };
         return Ok((client, source, 30, None));
     }
@@ -104,7 +113,9 @@ async fn embedded(paths: &Paths, config: &Config) -> Result<Connected> {
     };
     let dsn = |base: &str| dsn_of.as_ref().map(|p| p.dsn(base));
     if let Some(url) = local_server::read_marker(paths) {
-        let probe = Client::new(ClientConfig::new(&url, "local", &token).request_timeout(Duration::from_secs(2)))?;
+        let probe =
+            ClientConfig::new(&url, "local", &token).request_timeout(Duration::from_secs(2)).retry(RetryPolicy::none());
+        let probe = Client::new(probe)?;
         if matches!(probe.whoami().await, Ok(Some(_))) {
             let base = projects::public_url(&store::open_admin(&paths.database())?)?;
             let source = Source {
@@ -113,7 +124,7 @@ async fn embedded(paths: &Paths, config: &Config) -> Result<Connected> {
                 org: "local".into(),
                 dsn: dsn(&base),
             };
-            return Ok((probe, source, 15, None));
+            return Ok((Client::new(client_config(&url, "local", &token, config))?, source, 15, None));
         }
     }
     let prepared = local_server::prepare(paths, config, config.server.listen, true).await?;
@@ -123,7 +134,7 @@ async fn embedded(paths: &Paths, config: &Config) -> Result<Connected> {
     tokio::spawn(prepared.server.run(async {
         let _ = stopped.await;
     }));
-    let client = Client::new(ClientConfig::new(&url, "local", &token))?;
+    let client = Client::new(client_config(&url, "local", &token, config))?;
     let source = Source { label: "embedded".into(), url, org: "local".into(), dsn: dsn(&prepared.public_url) };
     Ok((client, source, 15, Some(Embedded { _marker: marker, _shutdown: shutdown })))
 }

@@ -1,0 +1,224 @@
+//! The compiled console in a real terminal (tmux), driven by keys as a person would:
+//! embedded mode with an event from the real Python SDK, resolved by key and checked on the
+//! server; and a remote server that answers 401, 429, 500 or hangs, with the console staying
+//! responsive, saying what happened, and recovering. Run by `.ci/run` (needs tmux and the
+//! SDK clients from `tests/sdk/install.sh`).
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU8, Ordering};
+use std::time::{Duration, Instant};
+
+use axum::Router;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use serde_json::{Value, json};
+
+use super::support::sift_bin;
+
+/// A console running in its own tmux session.
+struct Tmux {
+    session: String,
+}
+
+impl Tmux {
+    fn start(name: &str, command: &str) -> Self {
+        let session = format!("sift-{name}-{}", std::process::id());
+        let status = Command::new("tmux")
+            .args(["new-session", "-d", "-s", &session, "-x", "120", "-y", "40", command])
+            .status()
+            .expect("tmux");
+        assert!(status.success(), "tmux new-session failed");
+        Self { session }
+    }
+
+    fn screen(&self) -> String {
+        let out =
+            Command::new("tmux").args(["capture-pane", "-p", "-t", &self.session]).output().expect("capture-pane");
+        String::from_utf8_lossy(&out.stdout).to_string()
+    }
+
+    fn keys(&self, keys: &[&str]) {
+        for key in keys {
+            Command::new("tmux").args(["send-keys", "-t", &self.session, key]).status().expect("send-keys");
+            // Separate keys, so an Esc is never read as the start of an Alt sequence.
+            std::thread::sleep(Duration::from_millis(150));
+        }
+    }
+
+    /// Waits until the screen contains `text`; panics with the screen after `limit`.
+    fn wait_for(&self, text: &str, limit: Duration) -> String {
+        let start = Instant::now();
+        loop {
+            let screen = self.screen();
+            if screen.contains(text) {
+                return screen;
+            }
+            assert!(start.elapsed() < limit, "waited {limit:?} for {text:?}; the screen:\n{screen}");
+            std::thread::sleep(Duration::from_millis(200));
+        }
+    }
+
+    fn alive(&self) -> bool {
+        Command::new("tmux").args(["has-session", "-t", &self.session]).status().is_ok_and(|s| s.success())
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = Command::new("tmux").args(["kill-session", "-t", &self.session]).status();
+    }
+}
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The shell command that runs sift with a clean environment: no SENTRY_* settings and a
+/// home without a `.sentryclirc`.
+fn sift_command(dir: &Path, extra_env: &str, args: &str) -> String {
+    format!(
+        "env -u SENTRY_URL -u SENTRY_AUTH_TOKEN -u SENTRY_ORG -u SENTRY_PROJECT HOME={home} SIFT_CONFIG_DIR={config} TERM=xterm-256color {extra_env} {bin} --data-dir {data} {args}",
+        home = dir.display(),
+        config = dir.join("config").display(),
+        bin = sift_bin(),
+        data = dir.join("data").display(),
+    )
+}
+
+fn write_config(dir: &Path, text: &str) {
+    std::fs::create_dir_all(dir.join("config")).unwrap();
+    std::fs::write(dir.join("config/config.toml"), text).unwrap();
+}
+
+#[test]
+#[ignore = "needs tmux and the Python SDK from tests/sdk/install.sh; .ci/run runs it"]
+fn embedded_console_shows_an_sdk_event_and_resolves_it() {
+    let dir = tempfile::tempdir().unwrap();
+    write_config(dir.path(), "[server]\nlisten = \"127.0.0.1:0\"\n[console]\npoll_secs = 2\n");
+    let tmux = Tmux::start("e2e", &sift_command(dir.path(), "", ""));
+    let screen = tmux.wait_for("embedded · DSN http://", Duration::from_secs(30));
+    let dsn = screen
+        .lines()
+        .find_map(|l| l.split("DSN http").nth(1))
+        .and_then(|rest| rest.split_whitespace().next())
+        .map(|rest| format!("http{rest}"))
+        .expect("the DSN on the status line");
+    tmux.wait_for("No issues match.", Duration::from_secs(10));
+
+    let python = repo().join("target/sdk-clients/python/bin/python");
+    let script = "import sys, sentry_sdk\nsentry_sdk.init(dsn=sys.argv[1])\ntry:\n    raise ValueError('tmux end-to-end check')\nexcept ValueError:\n    sentry_sdk.capture_exception()\nsentry_sdk.flush()\n";
+    let sent = Command::new(python).args(["-c", script, &dsn]).output().expect("run the Python SDK");
+    assert!(sent.status.success(), "{dsn}: {}", String::from_utf8_lossy(&sent.stderr));
+    // One poll is two seconds; allow a few for a slow machine.
+    tmux.wait_for("ValueError: tmux end-to-end check", Duration::from_secs(10));
+
+    tmux.keys(&["r"]);
+    tmux.wait_for("RES ", Duration::from_secs(5));
+    let token = String::from_utf8(
+        Command::new(sift_bin()).args(["token", "--data-dir"]).arg(dir.path().join("data")).output().unwrap().stdout,
+    )
+    .unwrap();
+    let marker: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("data/server.json")).unwrap()).unwrap();
+    let url = format!("{}/api/0/organizations/local/issues/?query=is:resolved", marker["url"].as_str().unwrap());
+    let start = Instant::now();
+    loop {
+        let resolved: Value = tokio::runtime::Runtime::new().unwrap().block_on(async {
+            reqwest::Client::new().get(&url).bearer_auth(token.trim()).send().await.unwrap().json().await.unwrap()
+        });
+        if resolved.as_array().is_some_and(|a| a.iter().any(|i| i["title"] == "ValueError: tmux end-to-end check")) {
+            break;
+        }
+        assert!(start.elapsed() < Duration::from_secs(5), "the server never saw the resolve: {resolved}");
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    tmux.keys(&["q"]);
+    let start = Instant::now();
+    while tmux.alive() && start.elapsed() < Duration::from_secs(5) {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert!(!tmux.alive(), "q quits");
+    assert!(!dir.path().join("data/server.json").exists(), "the embedded server's marker is removed on exit");
+}
+
+/// What the fake remote answers.
+const OK: u8 = 0;
+const UNAUTHORIZED: u8 = 1;
+const LIMITED: u8 = 2;
+const BROKEN: u8 = 3;
+const HANGING: u8 = 4;
+
+async fn fault(mode: &AtomicU8, ok: Value) -> Response {
+    match mode.load(Ordering::SeqCst) {
+        UNAUTHORIZED => (StatusCode::UNAUTHORIZED, axum::Json(json!({ "detail": "Invalid token" }))).into_response(),
+        LIMITED => {
+            let reset = (chrono::Utc::now().timestamp() + 3).to_string();
+            let mut response =
+                (StatusCode::TOO_MANY_REQUESTS, axum::Json(json!({ "detail": "slow down" }))).into_response();
+            response.headers_mut().insert("x-sentry-rate-limit-reset", reset.parse().unwrap());
+            response
+        }
+        BROKEN => (StatusCode::INTERNAL_SERVER_ERROR, "<html>oops</html>").into_response(),
+        HANGING => {
+            tokio::time::sleep(Duration::from_secs(3600)).await;
+            StatusCode::OK.into_response()
+        }
+        _ => axum::Json(ok).into_response(),
+    }
+}
+
+fn remote_issue() -> Value {
+    json!([{
+        "id": "42", "shortId": "ACME-1", "title": "RemoteError: served by the fake remote", "culprit": "acme.api",
+        "level": "error", "status": "unresolved", "substatus": "ongoing", "priority": "high", "count": "3",
+        "userCount": 1, "firstSeen": "2026-11-20T10:00:00Z", "lastSeen": "2026-11-22T10:00:00Z",
+        "project": { "id": "1", "slug": "acme", "name": "Acme" }, "stats": { "24h": [] }
+    }])
+}
+
+#[test]
+#[ignore = "needs tmux; .ci/run runs it"]
+fn console_survives_a_failing_remote() {
+    let mode = Arc::new(AtomicU8::new(UNAUTHORIZED));
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let listener = runtime.block_on(tokio::net::TcpListener::bind("127.0.0.1:0")).unwrap();
+    let addr = listener.local_addr().unwrap();
+    let app = {
+        let (m1, m2, m3) = (mode.clone(), mode.clone(), mode.clone());
+        Router::new()
+            .route("/api/0/organizations/acme/issues/", get(move || async move { fault(&m1, remote_issue()).await }))
+            .route("/api/0/organizations/acme/environments/", get(move || async move { fault(&m2, json!([])).await }))
+            .route("/api/0/organizations/acme/projects/", get(move || async move { fault(&m3, json!([])).await }))
+    };
+    runtime.spawn(async move { axum::serve(listener, app).await });
+
+    let dir = tempfile::tempdir().unwrap();
+    write_config(dir.path(), "[console]\npoll_secs = 1\ntimeout_secs = 2\n");
+    let env = format!("SENTRY_URL=http://{addr}/ SENTRY_AUTH_TOKEN=fake-token SENTRY_ORG=acme");
+    let command = sift_command(dir.path(), "", "")
+        .replace("env -u SENTRY_URL -u SENTRY_AUTH_TOKEN -u SENTRY_ORG -u SENTRY_PROJECT", &format!("env {env}"));
+    let tmux = Tmux::start("faults", &command);
+    tmux.wait_for("token rejected (401)", Duration::from_secs(15));
+    tmux.keys(&["?"]);
+    tmux.wait_for("Keys (Esc to close)", Duration::from_secs(3));
+    tmux.keys(&["Escape"]);
+
+    for (next, says) in [(LIMITED, "rate limited (429)"), (BROKEN, "500"), (HANGING, "did not answer in time")] {
+        mode.store(next, Ordering::SeqCst);
+        tmux.keys(&["C-r"]);
+        tmux.wait_for(says, Duration::from_secs(15));
+        // Still responsive while the server misbehaves.
+        tmux.keys(&[":"]);
+        tmux.wait_for("Commands", Duration::from_secs(3));
+        tmux.keys(&["Escape"]);
+    }
+    mode.store(OK, Ordering::SeqCst);
+    tmux.keys(&["C-r"]);
+    let screen = tmux.wait_for("RemoteError: served by the fake remote", Duration::from_secs(15));
+    tmux.wait_for("● live", Duration::from_secs(5));
+    assert!(screen.contains("SENTRY_* settings"), "the status line names the source:\n{screen}");
+    tmux.keys(&["q"]);
+}

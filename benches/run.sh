@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs sift's benchmarks, installing the load tool (wrk, from Debian) when it is missing.
-# Usage: benches/run.sh [ingest|prepare|store]...   (default: all)
+# Usage: benches/run.sh [ingest|prepare|store|console|console_start]...   (default: all)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 if ! command -v wrk >/dev/null; then
@@ -8,8 +8,13 @@ if ! command -v wrk >/dev/null; then
     if [ "$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq wrk; else sudo apt-get update -qq && sudo apt-get install -y -qq wrk; fi
 fi
 benches=("$@")
-[ ${#benches[@]} -gt 0 ] || benches=(ingest prepare store)
+[ ${#benches[@]} -gt 0 ] || benches=(ingest prepare store console console_start)
 for bench in "${benches[@]}"; do
-    cargo bench --bench "$bench"
+    if [ "$bench" = console_start ]; then
+        command -v tmux >/dev/null || { echo "console_start needs tmux" >&2; exit 1; }
+        benches/console_start.sh
+    else
+        cargo bench --bench "$bench"
+    fi
 done
 echo "results: target/bench-results/"

@@ -128,6 +128,8 @@ pub enum CopyChoice {
     ShortId,
     Permalink,
     Markdown,
+    /// The embedded server's DSN.
+    Dsn,
 }
 
 /// What choosing a menu item does.

@@ -42,12 +42,15 @@ fn priority_menu() -> Menu {
     Menu { title: "Priority".into(), items, selected: 0 }
 }
 
-fn copy_menu() -> Menu {
-    let items = vec![
+fn copy_menu(state: &State) -> Menu {
+    let mut items = vec![
         MenuItem::new('s', "short id", Choice::Copy(CopyChoice::ShortId)),
         MenuItem::new('l', "permalink", Choice::Copy(CopyChoice::Permalink)),
         MenuItem::new('m', "Markdown summary", Choice::Copy(CopyChoice::Markdown)),
     ];
+    if state.source.dsn.is_some() {
+        items.push(MenuItem::new('d', "the DSN to send events to", Choice::Copy(CopyChoice::Dsn)));
+    }
     Menu { title: "Copy".into(), items, selected: 0 }
 }
 
@@ -107,7 +110,7 @@ pub fn open(state: &mut State, action: Action, now: DateTime<Utc>) -> Vec<Effect
         }
         Action::PriorityMenu => Overlay::Menu(priority_menu()),
         Action::Assign => Overlay::Menu(assign_menu(state)),
-        Action::CopyMenu => Overlay::Menu(copy_menu()),
+        Action::CopyMenu => Overlay::Menu(copy_menu(state)),
         _ => return Vec::new(),
     };
     state.overlay = Some(overlay);

@@ -212,6 +212,7 @@ fn priority_assign_bookmark_review_copy_and_open() {
     assert_eq!(updates(&effects)[0].1, IssueUpdate::mark_reviewed());
     assert_eq!(keys(&mut state, &keymap, "Y"), vec![Effect::Copy("BACKEND-1".into())]);
     assert!(matches!(&keys(&mut state, &keymap, "ym")[..], [Effect::Copy(md)] if md.starts_with("**[BACKEND-1](http")));
+    assert!(matches!(&keys(&mut state, &keymap, "yd")[..], [Effect::Copy(dsn)] if dsn.ends_with("@127.0.0.1:9000/1")));
     assert_eq!(
         keys(&mut state, &keymap, "o"),
         vec![Effect::OpenUrl("http://127.0.0.1:9000/organizations/local/issues/1/".into())]

@@ -194,6 +194,13 @@ fn markdown(issue: &Issue) -> String {
 
 /// Copies something about the cursor's issue.
 pub fn copy(state: &mut State, what: CopyChoice, now: DateTime<Utc>) -> Vec<Effect> {
+    if what == CopyChoice::Dsn {
+        let Some(dsn) = state.source.dsn.clone() else {
+            return Vec::new();
+        };
+        state.toast(ToastLevel::Info, "copied the DSN", now);
+        return vec![Effect::Copy(dsn)];
+    }
     let Some(issue) = state.list.current().map(|r| r.issue.clone()) else {
         return Vec::new();
     };
@@ -201,6 +208,7 @@ pub fn copy(state: &mut State, what: CopyChoice, now: DateTime<Utc>) -> Vec<Effe
         CopyChoice::ShortId => (issue.short_id.clone(), issue.short_id.clone()),
         CopyChoice::Permalink => (issue.permalink.clone().unwrap_or_default(), "the permalink".into()),
         CopyChoice::Markdown => (markdown(&issue), "a Markdown summary".into()),
+        CopyChoice::Dsn => return Vec::new(),
     };
     if text.is_empty() {
         state.toast(ToastLevel::Error, "this issue has no permalink", now);

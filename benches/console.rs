@@ -1,0 +1,164 @@
+//! Console benchmarks: frame render time for a 10,000-issue list (rows are virtualised),
+//! keypress-to-frame time for `j`, and the bytes written to a real crossterm backend per `j` at
+//! 120x40. Cold start to the first frame is measured by `benches/console_start.sh` (it needs a
+//! real terminal). Results go to stdout and `target/bench-results/console.md`.
+
+use std::time::{Duration, Instant};
+
+use chrono::{DateTime, Utc};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::backend::{CrosstermBackend, TestBackend};
+use ratatui::layout::Rect;
+use ratatui::{Terminal, TerminalOptions, Viewport};
+use serde_json::json;
+use sift::api::Issue;
+use sift::tui::keymap::Keymap;
+use sift::tui::msg::Msg;
+use sift::tui::state::{Alerts, ListData, Load, Row, Source, State};
+use sift::tui::theme::Theme;
+use sift::tui::update::{Ctx, update};
+use sift::tui::view::draw;
+
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+const ISSUES: usize = 10_000;
+const ROUNDS: usize = 2_000;
+
+fn now() -> DateTime<Utc> {
+    DateTime::from_timestamp(1_795_348_800, 0).unwrap_or_default()
+}
+
+fn issue(i: usize) -> Issue {
+    let hour = now().timestamp() / 3600 * 3600;
+    let stats: Vec<_> = (0..24).map(|h| json!([hour - (23 - h) * 3600, (h as usize * i) % 11])).collect();
+    let level = ["error", "warning", "fatal", "info"][i % 4];
+    let substatus = ["new", "ongoing", "regressed", "escalating"][i % 4];
+    let priority = ["high", "medium", "low"][i % 3];
+    serde_json::from_value(json!({
+        "id": i.to_string(), "shortId": format!("BACKEND-{i}"),
+        "title": format!("ValueError: invalid literal for int() with base 10: 'row {i}'"),
+        "culprit": format!("app.workers.import in parse_row_{}", i % 97),
+        "level": level, "status": "unresolved",
+        "substatus": substatus, "priority": priority,
+        "count": (i * 37 % 100_000).to_string(), "userCount": i % 500,
+        "firstSeen": (now() - chrono::Duration::hours(i as i64)).to_rfc3339(),
+        "lastSeen": (now() - chrono::Duration::minutes(i as i64)).to_rfc3339(),
+        "project": { "id": "1", "slug": "backend" }, "stats": { "24h": stats },
+        "assignedTo": if i % 5 == 0 { json!({ "type": "user", "id": "1", "name": "Ana" }) } else { json!(null) },
+    }))
+    .expect("issue")
+}
+
+fn state() -> State {
+    let source = Source {
+        label: "embedded".into(),
+        url: "http://127.0.0.1:9000".into(),
+        org: "local".into(),
+        dsn: Some("http://3f2c7b0e9a1d4c5e8f6a7b8c9d0e1f2a@127.0.0.1:9000/1".into()),
+    };
+    let mut state = State::new(source, Duration::from_secs(15), Alerts::default());
+    let rows = (0..ISSUES).map(|i| Row { issue: issue(i), pending: None, changed: i % 17 == 0 }).collect();
+    state.list.data = Load::Ready(ListData { rows, hits: Some(ISSUES as u64), next_cursor: None });
+    state.page_rows = 34;
+    state
+}
+
+/// Counts the bytes a backend writes.
+#[derive(Clone, Default)]
+struct Counter(std::rc::Rc<std::cell::Cell<usize>>);
+
+impl std::io::Write for Counter {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.set(self.0.get() + buf.len());
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// A crossterm backend writing into a byte counter, with a fixed 120x40 viewport (no tty
+/// needed).
+fn fixed_terminal(counter: &Counter) -> Terminal<CrosstermBackend<Counter>> {
+    let options = TerminalOptions { viewport: Viewport::Fixed(Rect::new(0, 0, 120, 40)) };
+    Terminal::with_options(CrosstermBackend::new(counter.clone()), options).expect("terminal")
+}
+
+fn percentile(times: &mut [f64], p: f64) -> f64 {
+    times.sort_by(f64::total_cmp);
+    times[((times.len() - 1) as f64 * p) as usize]
+}
+
+fn main() {
+    let theme = Theme::builtin("dark").expect("theme");
+    let keymap = Keymap::defaults();
+    let j = KeyEvent::new(KeyCode::Char('j'), KeyModifiers::NONE);
+    let mut rows = Vec::new();
+
+    // Render: a full frame of a 10,000-issue list, cursor in the middle.
+    let mut state = state();
+    state.list.cursor = ISSUES / 2;
+    state.list.offset = ISSUES / 2 - 10;
+    let mut terminal = Terminal::new(TestBackend::new(120, 40)).expect("terminal");
+    let mut times = Vec::with_capacity(ROUNDS);
+    for _ in 0..ROUNDS {
+        let t = Instant::now();
+        terminal.draw(|frame| draw(frame, &state, &theme, &keymap, now())).expect("draw");
+        times.push(t.elapsed().as_secs_f64() * 1e3);
+    }
+    rows.push(format!(
+        "| frame render, 10,000 issues, 120x40 | {:.3} ms | {:.3} ms |",
+        percentile(&mut times, 0.5),
+        percentile(&mut times, 0.99)
+    ));
+
+    // Keypress to frame: reduce `j`, then draw.
+    let mut times = Vec::with_capacity(ROUNDS);
+    for round in 0..ROUNDS {
+        if round % 1000 == 0 {
+            state.list.cursor = 100;
+        }
+        let t = Instant::now();
+        let _ = update(&mut state, Msg::Key(j), &Ctx { now: now(), keymap: &keymap });
+        terminal.draw(|frame| draw(frame, &state, &theme, &keymap, now())).expect("draw");
+        times.push(t.elapsed().as_secs_f64() * 1e3);
+    }
+    rows.push(format!(
+        "| keypress (`j`) to frame, 10,000 issues | {:.3} ms | {:.3} ms |",
+        percentile(&mut times, 0.5),
+        percentile(&mut times, 0.99)
+    ));
+
+    // Bytes on the wire per `j` at 120x40 through the real crossterm backend.
+    let mut state = self::state();
+    state.list.cursor = 5;
+    let counter = Counter::default();
+    let mut terminal = fixed_terminal(&counter);
+    terminal.draw(|frame| draw(frame, &state, &theme, &keymap, now())).expect("draw");
+    let mut sizes = Vec::new();
+    for _ in 0..20 {
+        counter.0.set(0);
+        let _ = update(&mut state, Msg::Key(j), &Ctx { now: now(), keymap: &keymap });
+        terminal.draw(|frame| draw(frame, &state, &theme, &keymap, now())).expect("draw");
+        sizes.push(counter.0.get() as f64);
+    }
+    let first_full = {
+        let fresh = Counter::default();
+        let mut t = fixed_terminal(&fresh);
+        t.draw(|frame| draw(frame, &state, &theme, &keymap, now())).expect("draw");
+        fresh.0.get()
+    };
+    rows.push(format!(
+        "| bytes written per `j` at 120x40 (median / max of 20) | {:.0} B | {:.0} B |",
+        percentile(&mut sizes.clone(), 0.5),
+        percentile(&mut sizes, 1.0)
+    ));
+    rows.push(format!("| bytes of a full first frame at 120x40 | {first_full} B | |"));
+
+    let table = format!("| measure | p50 | p99 |\n|---|---|---|\n{}\n", rows.join("\n"));
+    println!("{table}");
+    let _ = std::fs::create_dir_all("target/bench-results");
+    let _ = std::fs::write("target/bench-results/console.md", table);
+}

@@ -3,6 +3,8 @@
 //! 120x40. Cold start to the first frame is measured by `benches/console_start.sh` (it needs a
 //! real terminal). Results go to stdout and `target/bench-results/console.md`.
 
+#![allow(clippy::expect_used, reason = "a benchmark: a failure should stop it loudly")]
+
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
@@ -45,7 +47,7 @@ fn issue(i: usize) -> Issue {
         "firstSeen": (now() - chrono::Duration::hours(i as i64)).to_rfc3339(),
         "lastSeen": (now() - chrono::Duration::minutes(i as i64)).to_rfc3339(),
         "project": { "id": "1", "slug": "backend" }, "stats": { "24h": stats },
-        "assignedTo": if i % 5 == 0 { json!({ "type": "user", "id": "1", "name": "Ana" }) } else { json!(null) },
+        "assignedTo": if i.is_multiple_of(5) { json!({ "type": "user", "id": "1", "name": "Ana" }) } else { json!(null) },
     }))
     .expect("issue")
 }

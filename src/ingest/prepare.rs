@@ -108,6 +108,14 @@ fn derived_tags(event: &Map<String, Value>, user_key: Option<&str>) -> Vec<(Stri
     set("server_name", text("server_name"));
     set("transaction", text("transaction"));
     set("user", user_key.map(str::to_owned));
+    // Each identity on its own, so `user.email:` and `user.username:` find an issue even when
+    // the user also has an id (which is what the `user` tag shows).
+    let user = event.get("user").and_then(Value::as_object);
+    for (field, tag) in
+        [("id", "user.id"), ("email", "user.email"), ("username", "user.username"), ("ip_address", "user.ip")]
+    {
+        set(tag, user.and_then(|u| u.get(field)).and_then(Value::as_str).map(str::to_owned));
+    }
     let contexts = event.get("contexts").and_then(Value::as_object);
     for (context, tag) in [("runtime", "runtime"), ("browser", "browser"), ("os", "os"), ("device", "device")] {
         let ctx = contexts.and_then(|c| c.get(context));

@@ -65,6 +65,8 @@ pub enum Filter {
     /// Priority values (25, 50, 75).
     Priority(Vec<i64>),
     Projects(Vec<i64>),
+    /// Projects by slug.
+    ProjectSlug(Match),
     /// Only these issues.
     Ids(Vec<i64>),
     /// The issue has events with this tag (`has:`).
@@ -236,6 +238,7 @@ impl Where {
                 self.args.extend(ids.iter().map(|&v| Sql::Integer(v)));
                 format!("g.project_id IN ({})", vec!["?"; ids.len()].join(", "))
             }
+            Filter::ProjectSlug(value) => self.text_match("p.slug", value),
             Filter::Ids(ids) => {
                 self.args.extend(ids.iter().map(|&v| Sql::Integer(v)));
                 format!("g.id IN ({})", vec!["?"; ids.len()].join(", "))

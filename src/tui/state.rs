@@ -278,6 +278,8 @@ pub struct Change {
     pub kind: ChangeKind,
     /// The issues as they were before.
     pub before: Vec<Issue>,
+    /// Whether undo may reverse it (an undo itself is not undone by the next undo).
+    pub undoable: bool,
 }
 
 /// Which fields a change touched (undo restores exactly those).
@@ -303,8 +305,9 @@ pub struct State {
     pub source: Source,
     pub list: ListState,
     pub overlay: Option<Overlay>,
-    /// The issue opened with Enter (its id).
-    pub detail: Option<String>,
+    /// The summary of the issue under the cursor is open (Enter); it follows the cursor, and
+    /// actions apply to the issue it shows.
+    pub detail: bool,
     pub toasts: Vec<Toast>,
     pub poll: PollState,
     pub caps: Capabilities,

@@ -147,6 +147,7 @@ async fn search_filters_and_sorts() {
     let mut prod = python_error("TimeoutError", "upstream slow", &[("app.net", "fetch", "raise")]);
     prod["environment"] = json!("production");
     prod["tags"] = json!({ "server": "web-8" });
+    prod["user"] = json!({ "id": "42", "email": "ops@example.com" });
     for _ in 0..4 {
         app.send_event(prod.clone()).await;
     }
@@ -170,6 +171,10 @@ async fn search_filters_and_sorts() {
         ("issue.priority:medium", vec!["DeprecationWarning: old api"]),
         ("is:resolved", vec![]),
         ("lastSeen:-1h is:unresolved", vec!["DeprecationWarning: old api", "TimeoutError: upstream slow"]),
+        ("user.email:ops@example.com", vec!["TimeoutError: upstream slow"]),
+        ("user.id:42", vec!["TimeoutError: upstream slow"]),
+        ("project:default", vec!["DeprecationWarning: old api", "TimeoutError: upstream slow"]),
+        ("project:other", vec![]),
     ];
     for (query, expected) in cases {
         let reply = app.api("GET", &q(query), None).await;

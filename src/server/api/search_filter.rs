@@ -54,15 +54,6 @@ fn matching(pattern: &Pattern, make: &dyn Fn(Match) -> Filter) -> Filter {
     if parts.len() == 1 { parts.into_iter().next().unwrap_or(Filter::Nothing) } else { Filter::Any(parts) }
 }
 
-/// `pattern` with `prefix` before every value (user tags are stored as `id:…`, `email:…`).
-fn prefixed(pattern: &Pattern, prefix: &str) -> Pattern {
-    match pattern {
-        Pattern::Exact(v) => Pattern::Exact(format!("{prefix}{v}")),
-        Pattern::Wildcard(v) => Pattern::Wildcard(format!("{prefix}{v}")),
-        Pattern::AnyOf(alts) => Pattern::AnyOf(alts.iter().map(|p| prefixed(p, prefix)).collect()),
-    }
-}
-
 fn tag(key: &str, pattern: &Pattern) -> Filter {
     matching(pattern, &|value| Filter::Tag { key: key.to_string(), value })
 }
@@ -161,10 +152,10 @@ fn filter(predicate: Predicate, viewer: Viewer) -> Option<Filter> {
                 Field::ErrorType => matching(&pattern, &Filter::ErrorType),
                 Field::ErrorValue => matching(&pattern, &Filter::ErrorValue),
                 Field::Transaction => tag("transaction", &pattern),
-                Field::UserId => tag("user", &prefixed(&pattern, "id:")),
-                Field::UserEmail => tag("user", &prefixed(&pattern, "email:")),
-                Field::UserUsername => tag("user", &prefixed(&pattern, "username:")),
-                Field::UserIp => tag("user", &prefixed(&pattern, "ip:")),
+                Field::UserId => tag("user.id", &pattern),
+                Field::UserEmail => tag("user.email", &pattern),
+                Field::UserUsername => tag("user.username", &pattern),
+                Field::UserIp => tag("user.ip", &pattern),
                 // Every issue on this server is an error issue.
                 Field::IssueCategory | Field::IssueType => {
                     if pattern.matches("error") {
@@ -174,6 +165,10 @@ fn filter(predicate: Predicate, viewer: Viewer) -> Option<Filter> {
                 }
             };
             negate(filter, negated)
+        }
+        // `project:` names projects by slug (Sentry's spelling); everything else is a tag.
+        Predicate::Tag { key, pattern, negated } if key == "project" => {
+            negate(matching(&pattern, &Filter::ProjectSlug), negated)
         }
         Predicate::Tag { key, pattern, negated } => negate(tag(&key, &pattern), negated),
     })

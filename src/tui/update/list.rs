@@ -255,15 +255,23 @@ pub fn act(state: &mut State, action: Action, now: DateTime<Utc>) -> Vec<Effect>
         Action::Top => move_to(state, 0),
         Action::Bottom => move_to(state, len.saturating_sub(1)),
         Action::Open => {
-            state.detail = state.list.current().map(|r| r.issue.id.clone());
+            state.detail = state.list.current().is_some();
             Vec::new()
         }
         Action::Back => {
-            if state.detail.take().is_none() {
+            // Close the summary, else drop the selection, else clear the search.
+            if std::mem::take(&mut state.detail) {
+                Vec::new()
+            } else if !state.list.marked.is_empty() {
                 state.list.marked.clear();
                 state.list.anchor = None;
+                Vec::new()
+            } else if !state.list.query.is_empty() {
+                state.list.query.clear();
+                reload(state, now)
+            } else {
+                Vec::new()
             }
-            Vec::new()
         }
         Action::NextTab | Action::PrevTab => {
             state.list.tab = state.list.tab.step(action == Action::NextTab);
@@ -286,6 +294,8 @@ pub fn act(state: &mut State, action: Action, now: DateTime<Utc>) -> Vec<Effect>
                     state.list.marked.insert(id);
                 }
                 state.list.anchor = Some(cursor);
+                // Like mutt and ranger: select and move on.
+                return move_to(state, (cursor + 1).min(len.saturating_sub(1)));
             }
             Vec::new()
         }

@@ -55,6 +55,7 @@ pub fn update(state: &mut State, msg: Msg, ctx: &Ctx<'_>) -> Vec<Effect> {
                         }
                         state.me = Some(me);
                     }
+                    overlays::refresh_picker(state);
                 }
                 Err(error) => tracing::debug!(%error, "catalogue unavailable; pickers stay empty"),
             }

@@ -67,7 +67,13 @@ fn environment_menu(state: &State) -> Menu {
             choice: Choice::Environment(Some(name.clone())),
         });
     }
-    Menu { title: "Environment".into(), items, selected: 0 }
+    let selected = state
+        .list
+        .environment
+        .as_ref()
+        .and_then(|e| state.environments.iter().position(|n| n == e))
+        .map_or(0, |i| i + 1);
+    Menu { title: "Environment".into(), items, selected }
 }
 
 fn project_menu(state: &State) -> Menu {
@@ -79,7 +85,25 @@ fn project_menu(state: &State) -> Menu {
             choice: Choice::Project(Some((*id, slug.clone()))),
         });
     }
-    Menu { title: "Project".into(), items, selected: 0 }
+    let selected = state
+        .list
+        .project
+        .as_ref()
+        .and_then(|(id, _)| state.projects.iter().position(|(p, _)| p == id))
+        .map_or(0, |i| i + 1);
+    Menu { title: "Project".into(), items, selected }
+}
+
+/// Rebuilds an open environment or project picker after the catalogue changed.
+pub fn refresh_picker(state: &mut State) {
+    let rebuilt = match &state.overlay {
+        Some(Overlay::Menu(menu)) if menu.title == "Environment" => Some(environment_menu(state)),
+        Some(Overlay::Menu(menu)) if menu.title == "Project" => Some(project_menu(state)),
+        _ => None,
+    };
+    if let Some(menu) = rebuilt {
+        state.overlay = Some(Overlay::Menu(menu));
+    }
 }
 
 fn assign_menu(state: &State) -> Menu {
@@ -114,7 +138,13 @@ pub fn open(state: &mut State, action: Action, now: DateTime<Utc>) -> Vec<Effect
         _ => return Vec::new(),
     };
     state.overlay = Some(overlay);
-    Vec::new()
+    // Environments and projects appear as events arrive: ask again, and the open picker is
+    // rebuilt when the answer comes.
+    if matches!(action, Action::PickEnvironment | Action::PickProject) {
+        vec![Effect::FetchCatalog]
+    } else {
+        Vec::new()
+    }
 }
 
 /// A key while an overlay is open.
@@ -135,7 +165,7 @@ pub fn key(state: &mut State, key: KeyEvent, ctx: &Ctx<'_>) -> Vec<Effect> {
             }
         },
         Overlay::Confirm(confirm) => match key.code {
-            KeyCode::Char('y' | 'Y') | KeyCode::Enter => triage::apply(state, *confirm.then),
+            KeyCode::Char('y' | 'Y') | KeyCode::Enter => triage::apply(state, *confirm.then, true),
             KeyCode::Char('n' | 'N') | KeyCode::Esc => Vec::new(),
             _ => {
                 state.overlay = Some(Overlay::Confirm(confirm));
@@ -218,15 +248,17 @@ fn prompt_key(state: &mut State, mut prompt: Prompt, key: KeyEvent, now: DateTim
     }
 }
 
-/// `100` or `100 per 60` / `100/60`.
+/// `100`, `100 per 60`, `100 per 60 minutes`, `100/60m`.
 fn count_and_window(text: &str) -> Option<(u32, Option<u32>)> {
     let normalized = text.replace('/', " per ");
     let mut parts = normalized.split_whitespace();
     let count = parts.next()?.parse().ok().filter(|n| *n > 0)?;
-    match (parts.next(), parts.next(), parts.next()) {
-        (None, _, _) => Some((count, None)),
-        (Some("per"), Some(window), None) => {
-            window.trim_end_matches('m').parse().ok().filter(|w| *w > 0).map(|w| (count, Some(w)))
+    let window = |w: &str| w.trim_end_matches('m').parse().ok().filter(|w: &u32| *w > 0);
+    match (parts.next(), parts.next(), parts.next(), parts.next()) {
+        (None, ..) => Some((count, None)),
+        (Some("per"), Some(w), None, _) => window(w).map(|w| (count, Some(w))),
+        (Some("per"), Some(w), Some("minutes" | "minute" | "min" | "mins"), None) => {
+            window(w).map(|w| (count, Some(w)))
         }
         _ => None,
     }
@@ -377,6 +409,7 @@ mod tests {
         assert_eq!(count_and_window("100"), Some((100, None)));
         assert_eq!(count_and_window("100 per 60"), Some((100, Some(60))));
         assert_eq!(count_and_window("5/30m"), Some((5, Some(30))));
+        assert_eq!(count_and_window("100 per 60 minutes"), Some((100, Some(60))));
         for bad in ["", "0", "x", "10 per", "10 per 0", "10 every 5"] {
             assert_eq!(count_and_window(bad), None, "{bad}");
         }

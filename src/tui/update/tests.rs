@@ -149,7 +149,7 @@ fn success_clears_pending_and_undo_reverses() {
 fn selections_make_bulk_changes_and_big_ones_ask_first() {
     let keymap = Keymap::defaults();
     let mut state = state_with(issues());
-    let effects = keys(&mut state, &keymap, "xjjVb");
+    let effects = keys(&mut state, &keymap, "xjVb");
     let (ids, update) = &updates(&effects)[0];
     assert_eq!(ids, &["1", "2", "3"]);
     assert_eq!(update, &IssueUpdate::bookmark(true));
@@ -256,9 +256,26 @@ fn search_tabs_sort_and_filters_reload() {
         matches!(&effects[..], [Effect::FetchIssues { params, .. }] if params.sort == Some(crate::api::IssueSort::New))
     );
     let effects = keys(&mut state, &keymap, "e2");
-    assert!(matches!(&effects[..], [Effect::FetchIssues { params, .. }] if params.environments == ["staging"]));
+    assert!(
+        matches!(&effects[..], [Effect::FetchCatalog, Effect::FetchIssues { params, .. }] if params.environments == ["staging"])
+    );
+    keys(&mut state, &keymap, "e");
+    assert!(
+        matches!(&state.overlay, Some(Overlay::Menu(m)) if m.selected == 2),
+        "the picker opens on the current value"
+    );
+    let catalog = Catalog {
+        environments: vec!["canary".into(), "production".into(), "staging".into()],
+        projects: vec![(1, "backend".into()), (2, "web".into())],
+        me: None,
+    };
+    update(&mut state, Msg::CatalogLoaded { result: Ok(catalog) }, &ctx(&keymap));
+    assert!(matches!(&state.overlay, Some(Overlay::Menu(m)) if m.items.len() == 4 && m.selected == 3));
+    keys(&mut state, &keymap, "<esc>");
     let effects = keys(&mut state, &keymap, "P2");
-    assert!(matches!(&effects[..], [Effect::FetchIssues { params, .. }] if params.projects == [2]));
+    assert!(
+        matches!(&effects[..], [Effect::FetchCatalog, Effect::FetchIssues { params, .. }] if params.projects == [2])
+    );
 }
 
 #[test]
@@ -320,9 +337,12 @@ fn overlays_and_quit() {
     keys(&mut state, &keymap, "<esc>:resolve<enter>");
     assert_eq!(status(&state, 0), Some(IssueStatus::Resolved), "the palette runs actions by name");
     keys(&mut state, &keymap, "<enter>");
-    assert_eq!(state.detail.as_deref(), Some("1"));
+    assert!(state.detail);
+    keys(&mut state, &keymap, "j");
+    // The palette's resolve moved the cursor on to issue 2; j moves the summary to issue 3.
+    assert_eq!(state.list.current().unwrap().issue.id, "3", "the summary follows the cursor");
     keys(&mut state, &keymap, "<esc>");
-    assert!(state.detail.is_none());
+    assert!(!state.detail);
     assert_eq!(keys(&mut state, &keymap, "q"), vec![Effect::Quit]);
     assert!(state.quit);
 }

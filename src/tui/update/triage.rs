@@ -42,12 +42,21 @@ pub fn change(
         return Vec::new();
     }
     let pending = PendingChange { label: label.to_string(), kind, ids, update };
+    let single = state.list.marked.is_empty();
     if pending.ids.len() > CONFIRM_OVER {
         let message = format!("{} {} issues?", capitalized(label), pending.ids.len());
         state.overlay = Some(Overlay::Confirm(Confirm { message, then: Box::new(pending) }));
         return Vec::new();
     }
-    apply(state, pending)
+    let effects = apply(state, pending, true);
+    // Triage flows down the list: after deciding one issue's status, the next is under the
+    // cursor (and a quick second key press cannot hit the same issue twice).
+    if single && kind == ChangeKind::Status {
+        let last = state.list.rows().len().saturating_sub(1);
+        state.list.cursor = (state.list.cursor + 1).min(last);
+        super::list::scroll_into_view(state);
+    }
+    effects
 }
 
 fn capitalized(text: &str) -> String {
@@ -56,7 +65,7 @@ fn capitalized(text: &str) -> String {
 }
 
 /// Applies a (confirmed) change optimistically and asks the server for it.
-pub fn apply(state: &mut State, pending: PendingChange) -> Vec<Effect> {
+pub fn apply(state: &mut State, pending: PendingChange, undoable: bool) -> Vec<Effect> {
     let req = state.request();
     let mut before = Vec::new();
     if let Some(data) = state.list.data.ready_mut() {
@@ -66,7 +75,7 @@ pub fn apply(state: &mut State, pending: PendingChange) -> Vec<Effect> {
             row.pending = Some(req);
         }
     }
-    state.inflight.insert(req, Change { label: pending.label, kind: pending.kind, before });
+    state.inflight.insert(req, Change { label: pending.label, kind: pending.kind, before, undoable });
     state.list.marked.clear();
     vec![Effect::UpdateIssues { req, ids: pending.ids, update: pending.update }]
 }
@@ -85,7 +94,9 @@ pub fn updated(state: &mut State, req: ReqId, result: Result<(), Error>, now: Da
             for row in data.rows.iter_mut().filter(|r| r.pending == Some(req)) {
                 row.pending = None;
             }
-            state.undo = Some(change);
+            if change.undoable {
+                state.undo = Some(change);
+            }
         }
         Err(error) => {
             for row in data.rows.iter_mut().filter(|r| r.pending == Some(req)) {
@@ -172,22 +183,28 @@ fn undo(state: &mut State, now: DateTime<Utc>) -> Vec<Effect> {
     let label = format!("undo {}", change.label);
     let mut effects = Vec::new();
     for (update, ids) in groups {
-        effects.extend(apply(state, PendingChange { label: label.clone(), kind: change.kind, ids, update }));
+        effects.extend(apply(state, PendingChange { label: label.clone(), kind: change.kind, ids, update }, false));
     }
-    // Undoing twice would redo; that is what the last change is now.
-    state.undo = None;
+    state.toast(ToastLevel::Info, label, now);
     effects
 }
 
+fn plural(n: u64, one: &str) -> String {
+    if n == 1 { format!("1 {one}") } else { format!("{n} {one}s") }
+}
+
+/// A Markdown summary; every piece of server text is cleaned, so a paste cannot carry escape
+/// sequences into someone's terminal.
 fn markdown(issue: &Issue) -> String {
-    let culprit = issue.culprit.as_deref().map(|c| format!(" — `{c}`")).unwrap_or_default();
-    let link = issue.permalink.as_deref().unwrap_or("");
+    let clean = crate::tui::sanitize::one_line;
+    let culprit = issue.culprit.as_deref().map(|c| format!(" — `{}`", clean(c))).unwrap_or_default();
+    let link = clean(issue.permalink.as_deref().unwrap_or(""));
     format!(
-        "**[{}]({link})** {}{culprit}\n{} events, {} users, last seen {}",
-        issue.short_id,
-        issue.title,
-        issue.count,
-        issue.user_count,
+        "**[{}]({link})** {}{culprit}\n{}, {}, last seen {}",
+        clean(&issue.short_id),
+        clean(&issue.title),
+        plural(issue.count, "event"),
+        plural(issue.user_count, "user"),
         issue.last_seen.map(|t| t.to_rfc3339()).unwrap_or_default()
     )
 }
@@ -205,8 +222,10 @@ pub fn copy(state: &mut State, what: CopyChoice, now: DateTime<Utc>) -> Vec<Effe
         return Vec::new();
     };
     let (text, label) = match what {
-        CopyChoice::ShortId => (issue.short_id.clone(), issue.short_id.clone()),
-        CopyChoice::Permalink => (issue.permalink.clone().unwrap_or_default(), "the permalink".into()),
+        CopyChoice::ShortId => (crate::tui::sanitize::one_line(&issue.short_id), issue.short_id.clone()),
+        CopyChoice::Permalink => {
+            (crate::tui::sanitize::one_line(issue.permalink.as_deref().unwrap_or_default()), "the permalink".into())
+        }
         CopyChoice::Markdown => (markdown(&issue), "a Markdown summary".into()),
         CopyChoice::Dsn => return Vec::new(),
     };

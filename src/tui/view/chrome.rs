@@ -8,7 +8,7 @@ use super::format::thousands;
 use crate::tui::action::Action;
 use crate::tui::keymap::{Context, Keymap};
 use crate::tui::sanitize::one_line;
-use crate::tui::state::{State, Tab};
+use crate::tui::state::{State, Tab, Toast, ToastLevel};
 use crate::tui::theme::{Role, Theme};
 
 pub fn tabs(state: &State, theme: &Theme) -> Line<'static> {
@@ -78,8 +78,13 @@ const LIST_HINTS: [(Action, &str); 11] = [
 
 pub fn footer(state: &State, keymap: &Keymap, theme: &Theme, width: u16) -> Line<'static> {
     let mut spans = Vec::new();
-    let mut used = 0usize;
+    // How to get help always fits: the other hints share what is left.
+    let help = keymap.hint(Context::List, Action::Help).map(|k| (k.clone(), k.len() + "help".len() + 3));
+    let mut used = help.as_ref().map_or(0, |(_, cost)| *cost);
     for (action, label) in LIST_HINTS {
+        if action == Action::Help {
+            continue;
+        }
         if action == Action::PriorityMenu && !state.has_priority() {
             continue;
         }
@@ -94,12 +99,26 @@ pub fn footer(state: &State, keymap: &Keymap, theme: &Theme, width: u16) -> Line
         spans.push(Span::styled(format!(" {key}"), theme.style(Role::KeyHint)));
         spans.push(Span::styled(format!(" {label} "), theme.style(Role::KeyDesc)));
     }
+    if let Some((key, _)) = help {
+        spans.push(Span::styled(format!(" {key}"), theme.style(Role::KeyHint)));
+        spans.push(Span::styled(" help ".to_string(), theme.style(Role::KeyDesc)));
+    }
     Line::from(spans)
+}
+
+/// A message in place of the key hints.
+pub fn toast(toast: &Toast, theme: &Theme, width: u16) -> Line<'static> {
+    let role = if toast.level == ToastLevel::Error { Role::ToastError } else { Role::ToastInfo };
+    Line::from(Span::styled(
+        super::format::fit(&format!(" {}", one_line(&toast.text)), width as usize),
+        theme.style(role),
+    ))
 }
 
 /// Where sift is connected, whether polling is healthy, and the last error.
 pub fn status(state: &State, theme: &Theme, width: u16) -> Line<'static> {
     let source = match &state.source.dsn {
+        Some(dsn) if width < 100 => format!(" DSN {dsn} "),
         Some(dsn) => format!(" {} · DSN {dsn} ", state.source.label),
         None => format!(" {} · {} · {} ", state.source.label, state.source.url, state.source.org),
     };
@@ -112,8 +131,13 @@ pub fn status(state: &State, theme: &Theme, width: u16) -> Line<'static> {
     } else if state.list.fetch.is_some() {
         (Role::StatusOk, " ⟳ loading ".to_string())
     } else {
-        let at = poll.last_ok.map(|t| format!(" · updated {}", t.format("%H:%M:%S"))).unwrap_or_default();
-        (Role::StatusOk, format!(" ● live every {}s{at} ", poll.interval.as_secs()))
+        if width < 100 {
+            // Narrow: the DSN (or source) matters more than the polling details.
+            (Role::StatusOk, " ● live ".to_string())
+        } else {
+            let at = poll.last_ok.map(|t| format!(" · updated {}", t.format("%H:%M:%S"))).unwrap_or_default();
+            (Role::StatusOk, format!(" ● live every {}s{at} ", poll.interval.as_secs()))
+        }
     };
     let base = theme.style(Role::StatusBar);
     let source_width = (width as usize).saturating_sub(unicode_width::UnicodeWidthStr::width(text.as_str()));

@@ -39,13 +39,18 @@ pub fn draw(frame: &mut Frame<'_>, state: &State, theme: &Theme, keymap: &Keymap
     frame.render_widget(Paragraph::new(chrome::tabs(state, theme)), tabs);
     frame.render_widget(Paragraph::new(chrome::filters(state, theme, filters.width)), filters);
     body_area(frame, state, theme, body, now);
-    frame.render_widget(Paragraph::new(chrome::footer(state, keymap, theme, footer.width)), footer);
+    // The newest message takes the key-hint line while it lasts, so it never covers a row.
+    let footer_line = match state.toasts.last() {
+        Some(toast) => chrome::toast(toast, theme, footer.width),
+        None => chrome::footer(state, keymap, theme, footer.width),
+    };
+    frame.render_widget(Paragraph::new(footer_line), footer);
     frame.render_widget(Paragraph::new(chrome::status(state, theme, status.width)), status);
     overlays::draw(frame, state, theme, keymap);
 }
 
 fn body_area(frame: &mut Frame<'_>, state: &State, theme: &Theme, area: Rect, now: DateTime<Utc>) {
-    let opened = state.detail.as_ref().and_then(|id| state.list.rows().iter().find(|r| r.issue.id == *id));
+    let opened = if state.detail { state.list.current() } else { None };
     let stats_key = state.list.stats_period.key();
     match opened {
         Some(row) if area.width >= SPLIT_WIDTH => {
@@ -86,12 +91,14 @@ fn list_area(frame: &mut Frame<'_>, state: &State, theme: &Theme, area: Rect, no
         }
         Load::Ready(data) if data.rows.is_empty() => {
             let mut lines = vec![Line::from(Span::styled("No issues match.", theme.style(Role::Title)))];
-            if !state.list.query.is_empty() || state.list.environment.is_some() {
+            let filtered =
+                !state.list.query.is_empty() || state.list.environment.is_some() || state.list.project.is_some();
+            if filtered {
                 lines.push(Line::from(Span::styled(
                     "Change the search (/) or the environment (e), or look at another tab (tab).",
                     theme.style(Role::Muted),
                 )));
-            } else if let Some(dsn) = &state.source.dsn {
+            } else if let (Some(dsn), super::state::Tab::Unresolved) = (&state.source.dsn, state.list.tab) {
                 lines.push(Line::from(Span::styled(
                     "Send an event to this DSN and it shows up here:",
                     theme.style(Role::Muted),

@@ -1,5 +1,5 @@
 //! Overlays drawn over the screen: help (generated from the keymap), the command palette,
-//! menus, prompts, confirmations, and toasts in the bottom right corner.
+//! menus, prompts and confirmations. (Messages take the key-hint line; see `chrome::toast`.)
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -9,7 +9,7 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 use super::format::fit;
 use crate::tui::keymap::{Context, Keymap};
 use crate::tui::overlay::{Input, Menu, Overlay, Palette, Prompt};
-use crate::tui::state::{State, ToastLevel};
+use crate::tui::state::State;
 use crate::tui::theme::{Role, Theme};
 
 /// A box of at most `width` x `height` centred in `area`.
@@ -49,30 +49,44 @@ pub fn draw(frame: &mut Frame<'_>, state: &State, theme: &Theme, keymap: &Keymap
         }
         None => {}
     }
-    toasts(frame, area, state, theme);
 }
 
+/// What the list's marks mean, under the keys.
+const LEGEND: [&str; 2] = [
+    "F E W I D level · NEW REG ESC ARC RES status · ... change in flight · hi med low priority",
+    "+ selected · • new or changed since the last poll · the sparkline counts events per hour (24h) or day (14d)",
+];
+
 fn help(frame: &mut Frame<'_>, area: Rect, theme: &Theme, keymap: &Keymap) {
-    let entries = keymap.help(Context::List);
-    let rect = centred(area, 76, entries.len() as u16 / 2 + 4);
+    let entries: Vec<(String, &'static str)> = keymap
+        .help(Context::List)
+        .into_iter()
+        .map(|(keys, action)| (keys.split(' ').take(2).collect::<Vec<_>>().join(" "), action.description()))
+        .collect();
+    let rect = centred(area, 116, entries.len() as u16 / 2 + 6);
     frame.render_widget(Clear, rect);
     let inner_width = rect.width.saturating_sub(2) as usize;
-    let columns = if inner_width >= 70 { 2 } else { 1 };
+    let columns = if inner_width >= 90 { 2 } else { 1 };
     let per_column = entries.len().div_ceil(columns);
     let col_width = inner_width / columns;
+    let key_width = 16;
     let mut lines = Vec::new();
     for row in 0..per_column {
         let mut spans = Vec::new();
         for column in 0..columns {
-            if let Some((keys, action)) = entries.get(column * per_column + row) {
-                spans.push(Span::styled(fit(keys, 12), theme.style(Role::KeyHint)));
+            if let Some((keys, description)) = entries.get(column * per_column + row) {
+                spans.push(Span::styled(fit(keys, key_width), theme.style(Role::KeyHint)));
                 spans.push(Span::styled(
-                    fit(action.description(), col_width.saturating_sub(12)),
+                    fit(description, col_width.saturating_sub(key_width)),
                     theme.style(Role::KeyDesc),
                 ));
             }
         }
         lines.push(Line::from(spans));
+    }
+    lines.push(Line::default());
+    for legend in LEGEND {
+        lines.push(Line::from(Span::styled(fit(legend, inner_width), theme.style(Role::Muted))));
     }
     frame.render_widget(Paragraph::new(lines).block(frame_box("Keys (Esc to close)", theme)), rect);
 }
@@ -131,7 +145,9 @@ fn menu_box(frame: &mut Frame<'_>, area: Rect, menu: &Menu, theme: &Theme) {
 }
 
 fn prompt_box(frame: &mut Frame<'_>, area: Rect, prompt: &Prompt, theme: &Theme) {
-    let rect = centred(area, 90, if prompt.error.is_some() { 5 } else { 3 });
+    let inner = u16::min(90, area.width.saturating_sub(2)).saturating_sub(2).max(1) as usize;
+    let error_lines = prompt.error.as_deref().map_or(0, |e| unicode_width::UnicodeWidthStr::width(e).div_ceil(inner));
+    let rect = centred(area, 90, 3 + error_lines as u16);
     frame.render_widget(Clear, rect);
     let mut lines = vec![input_line("", &prompt.input, theme)];
     if let Some(error) = &prompt.error {
@@ -139,19 +155,4 @@ fn prompt_box(frame: &mut Frame<'_>, area: Rect, prompt: &Prompt, theme: &Theme)
     }
     let paragraph = Paragraph::new(lines).wrap(Wrap { trim: false }).block(frame_box(prompt.kind.title(), theme));
     frame.render_widget(paragraph, rect);
-}
-
-fn toasts(frame: &mut Frame<'_>, area: Rect, state: &State, theme: &Theme) {
-    for (i, toast) in state.toasts.iter().rev().enumerate() {
-        let text = format!(" {} ", crate::tui::sanitize::one_line(&toast.text));
-        let width = (unicode_width::UnicodeWidthStr::width(text.as_str()) as u16).min(area.width);
-        let y = area.bottom().saturating_sub(3 + i as u16);
-        if y <= area.y {
-            break;
-        }
-        let rect = Rect::new(area.right().saturating_sub(width), y, width, 1);
-        let role = if toast.level == ToastLevel::Error { Role::ToastError } else { Role::ToastInfo };
-        frame.render_widget(Clear, rect);
-        frame.render_widget(Paragraph::new(Span::styled(text, theme.style(role))), rect);
-    }
 }

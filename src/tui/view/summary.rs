@@ -95,7 +95,7 @@ impl Widget for IssueSummaryView<'_> {
             ),
             field("project", one_line(&issue.project.slug), theme, Role::Text),
             field("bookmarked", if issue.is_bookmarked { "yes" } else { "no" }.into(), theme, Role::Text),
-            field(self.stats_key, sparkline(&values, inner_width.saturating_sub(11).min(48)), theme, Role::Sparkline),
+            field(self.stats_key, sparkline(&values, inner_width.saturating_sub(11)), theme, Role::Sparkline),
         ];
         if let Some(kind) = &issue.metadata.kind {
             lines.push(field("error", one_line(kind), theme, Role::LevelError));

@@ -132,7 +132,7 @@ fn overlays() {
 #[test]
 fn opened_issue_beside_or_instead_of_the_list() {
     let mut state = state_with(issues());
-    state.detail = Some("2".into());
+    state.detail = true;
     state.list.cursor = 1;
     snapshot("opened", &state);
 }
@@ -163,8 +163,8 @@ fn key_cells_use_their_theme_roles_in_every_theme() {
                 "{name} {depth:?}: selection"
             );
             assert!(expected.add_modifier.is_empty() || selected.add_modifier.contains(expected.add_modifier));
-            // The error toast sits above the footer on the right.
-            let toast = buffer[(118, 37)].style();
+            // The error message takes the key-hint line.
+            let toast = buffer[(1, 38)].style();
             assert_eq!(reset(toast.bg), reset(theme.style(Role::ToastError).bg), "{name} {depth:?}: toast");
         }
     }

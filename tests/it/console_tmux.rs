@@ -222,3 +222,19 @@ fn console_survives_a_failing_remote() {
     assert!(screen.contains("SENTRY_* settings"), "the status line names the source:\n{screen}");
     tmux.keys(&["q"]);
 }
+
+#[test]
+#[ignore = "needs tmux; .ci/run runs it"]
+fn console_attaches_to_a_running_sift_serve() {
+    let dir = tempfile::tempdir().unwrap();
+    write_config(dir.path(), "[console]\npoll_secs = 2\n");
+    let server = super::support::SiftProcess::start_with_config(&dir.path().join("data"), "");
+    // `sift serve` leaves its address for consoles of the same data directory.
+    let marker = dir.path().join("data/server.json");
+    assert!(marker.exists(), "sift serve writes server.json");
+    let tmux = Tmux::start("attach", &sift_command(dir.path(), "", ""));
+    let screen = tmux.wait_for("attached to sift serve", Duration::from_secs(30));
+    assert!(screen.contains(&server.addr.port().to_string()) || screen.contains("DSN http://"), "{screen}");
+    tmux.keys(&["q"]);
+    drop(server);
+}

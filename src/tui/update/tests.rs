@@ -361,3 +361,20 @@ fn catalogue_fills_pickers() {
     assert_eq!(state.people, vec![("5".to_string(), "Kim".to_string())]);
     assert_eq!(state.projects, vec![(3, "api".to_string())]);
 }
+
+#[test]
+fn unresolve_and_pausing_polls() {
+    let keymap = Keymap::defaults();
+    let mut archived = crate::tui::fixtures::issue(8, "x", "archived_forever", 1);
+    archived.status = Some(IssueStatus::Ignored);
+    let mut state = state_with(vec![archived]);
+    let effects = keys(&mut state, &keymap, "U");
+    assert_eq!(updates(&effects), vec![(vec!["8".to_string()], IssueUpdate::unresolve())]);
+    assert_eq!(status(&state, 0), Some(IssueStatus::Unresolved));
+    keys(&mut state, &keymap, "<c-p>");
+    assert!(state.poll.paused);
+    let later = crate::tui::update::Ctx { now: now() + chrono::Duration::seconds(60), keymap: &keymap };
+    assert!(update(&mut state, Msg::Tick, &later).is_empty(), "no polling while paused");
+    let resumed = keys(&mut state, &keymap, "<c-p>");
+    assert!(matches!(&resumed[..], [Effect::FetchIssues { .. }]), "resuming polls at once");
+}

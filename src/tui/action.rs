@@ -107,6 +107,20 @@ actions! {
     CopyShortId => "copy_short_id",
     /// Open the issue in a browser (or show its URL)
     OpenInBrowser => "open_in_browser",
+    /// Show the next older event
+    OlderEvent => "older_event",
+    /// Show the next newer event
+    NewerEvent => "newer_event",
+    /// Show the latest event
+    LatestEvent => "latest_event",
+    /// Show the oldest event
+    OldestEvent => "oldest_event",
+    /// Show the recommended event
+    RecommendedEvent => "recommended_event",
+    /// Show library frames too, or in-app frames only
+    ToggleAllFrames => "toggle_all_frames",
+    /// Crashing frame first, or last
+    ToggleFrameOrder => "toggle_frame_order",
 }
 
 impl fmt::Display for Action {

@@ -87,3 +87,43 @@ pub fn state_with(issues: Vec<Issue>) -> State {
     state.projects = vec![(1, "backend".into()), (2, "web".into())];
     state
 }
+
+/// An event of issue 1 as the Web API sends it: a chained exception with in-app and library
+/// frames, locals, breadcrumbs, a request, tags and contexts; hostile text in one value.
+pub fn event(id: &str, previous: Option<&str>, next: Option<&str>) -> crate::api::models::Event {
+    let at = now() - chrono::Duration::minutes(7);
+    let frame = |file: &str, function: &str, line: u64, in_app: bool| {
+        json!({
+            "filename": file, "function": function, "lineNo": line, "inApp": in_app, "module": file.trim_end_matches(".py").replace('/', "."),
+            "context": [[line - 2, "def handle(request):"], [line - 1, "    email = request.POST['email']"], [line, "    raise ValueError(f\"bad input for field {email!r}\")"], [line + 1, ""]],
+            "vars": { "email": "'\u{1b}[31mx@example.com'", "request": "<WSGIRequest: POST '/signup'>" }
+        })
+    };
+    serde_json::from_value(json!({
+        "id": id, "eventID": id, "groupID": "1", "projectID": "1",
+        "title": "ValueError: bad input for field 'email'", "message": "", "platform": "python",
+        "dateCreated": at.to_rfc3339(),
+        "previousEventID": previous, "nextEventID": next,
+        "tags": [{ "key": "environment", "value": "production" }, { "key": "release", "value": "backend@2.4.1" }, { "key": "browser", "value": "Firefox 132" }],
+        "user": { "id": "42", "email": "ana@example.com", "ip_address": "10.0.0.7" },
+        "contexts": { "runtime": { "name": "CPython", "version": "3.12.1", "type": "runtime" }, "os": { "name": "Linux", "type": "os" } },
+        "sdk": { "name": "sentry.python", "version": "2.75.0" },
+        "entries": [
+            { "type": "exception", "data": { "values": [
+                { "type": "KeyError", "value": "'email'", "mechanism": { "type": "generic", "handled": true },
+                  "stacktrace": { "frames": [frame("django/core/handlers/base.py", "get_response", 181, false), frame("app/forms.py", "clean", 40, true)] } },
+                { "type": "ValueError", "value": "bad input for field 'email'", "mechanism": { "type": "django", "handled": false },
+                  "stacktrace": { "frames": [frame("django/core/handlers/base.py", "_get_response", 197, false), frame("app/views.py", "signup", 88, true), frame("app/views.py", "handle", 12, true)] } }
+            ] } },
+            { "type": "breadcrumbs", "data": { "values": [
+                { "type": "navigation", "category": "navigation", "level": "info", "data": { "from": "/", "to": "/signup" }, "timestamp": (at - chrono::Duration::seconds(12)).to_rfc3339() },
+                { "type": "http", "category": "httplib", "level": "warning", "message": "POST https://api.example.com/verify [502]", "timestamp": (at - chrono::Duration::seconds(3)).to_rfc3339() },
+                { "type": "default", "category": "app", "level": "error", "message": "validation failed", "timestamp": (at - chrono::Duration::milliseconds(200)).to_rfc3339() }
+            ] } },
+            { "type": "request", "data": { "url": "https://shop.example.com/signup", "method": "POST",
+                "query": [["ref", "ad"]], "headers": [["Content-Type", "application/json"], ["Authorization", "[Filtered]"]],
+                "cookies": [["session", "[Filtered]"]], "data": { "email": "x@example.com", "plan": "pro" }, "env": { "REMOTE_ADDR": "10.0.0.7" } } }
+        ]
+    }))
+    .unwrap_or_default()
+}

@@ -22,15 +22,27 @@ pub enum Context {
     Global,
     /// The issue list.
     List,
+    /// The opened issue (falls back to the list's keys, so triage keys work there too).
+    Detail,
 }
 
 impl Context {
-    pub const ALL: [Context; 2] = [Context::Global, Context::List];
+    pub const ALL: [Context; 3] = [Context::Global, Context::List, Context::Detail];
 
     pub fn name(self) -> &'static str {
         match self {
             Context::Global => "global",
             Context::List => "list",
+            Context::Detail => "detail",
+        }
+    }
+
+    /// Where a key is looked up, most specific first.
+    fn chain(self) -> &'static [Context] {
+        match self {
+            Context::Global => &[Context::Global],
+            Context::List => &[Context::List, Context::Global],
+            Context::Detail => &[Context::Detail, Context::List, Context::Global],
         }
     }
 }
@@ -173,7 +185,7 @@ impl Keymap {
             let context = Context::ALL
                 .into_iter()
                 .find(|c| c.name() == context_name)
-                .ok_or_else(|| format!("unknown keymap section [{context_name}]; valid: [global], [list]"))?;
+                .ok_or_else(|| format!("unknown keymap section [{context_name}]; valid: [global], [list], [detail]"))?;
             for (action_name, keys) in actions {
                 let action: Action = action_name.parse()?;
                 for key in keys {
@@ -187,15 +199,19 @@ impl Keymap {
                 }
             }
         }
-        // A list binding may shadow a global one only on purpose: the same chord for two
-        // different actions across the two is a conflict too.
-        if let (Some(global), Some(list)) = (keymap.bindings.get(&Context::Global), keymap.bindings.get(&Context::List))
-        {
-            for (chord, action) in list {
-                if let Some(other) = global.get(chord)
-                    && other != action
-                {
-                    return Err(format!("{chord} is bound to {other} in [global] and to {action} in [list]"));
+        // Global keys work everywhere: a screen may not take one of them for something else.
+        // (The detail screen may give a list key a meaning of its own, like `[` for events.)
+        if let Some(global) = keymap.bindings.get(&Context::Global) {
+            for context in [Context::List, Context::Detail] {
+                for (chord, action) in keymap.bindings.get(&context).into_iter().flatten() {
+                    if let Some(other) = global.get(chord)
+                        && other != action
+                    {
+                        return Err(format!(
+                            "{chord} is bound to {other} in [global] and to {action} in [{}]",
+                            context.name()
+                        ));
+                    }
                 }
             }
         }
@@ -205,16 +221,17 @@ impl Keymap {
     /// The action a key triggers in `context` (falling back to `global`).
     pub fn lookup(&self, context: Context, event: &KeyEvent) -> Option<Action> {
         let chord = Chord::from_event(event);
-        [context, Context::Global].iter().find_map(|c| self.bindings.get(c).and_then(|b| b.get(&chord)).copied())
+        context.chain().iter().find_map(|c| self.bindings.get(c).and_then(|b| b.get(&chord)).copied())
     }
 
     /// The chords of `action` in `context` (or global), in file order.
     pub fn chords(&self, context: Context, action: Action) -> Vec<Chord> {
-        let mut found = self.chords.get(&(context, action)).cloned().unwrap_or_default();
-        if found.is_empty() {
-            found = self.chords.get(&(Context::Global, action)).cloned().unwrap_or_default();
-        }
-        found
+        context
+            .chain()
+            .iter()
+            .map(|c| self.chords.get(&(*c, action)).cloned().unwrap_or_default())
+            .find(|c| !c.is_empty())
+            .unwrap_or_default()
     }
 
     /// The first chord of `action`, as text (for hints).

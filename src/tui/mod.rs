@@ -8,6 +8,7 @@
 
 pub mod action;
 mod app;
+pub mod detail;
 #[cfg(test)]
 mod fixtures;
 pub mod keymap;

@@ -4,7 +4,9 @@
 
 use crossterm::event::{KeyEvent, MouseEvent};
 
+use super::detail::EventPick;
 use super::state::ReqId;
+use crate::api::models::Event;
 use crate::api::{Error, Issue, IssueListParams, IssueUpdate, Page};
 
 /// Something that happened.
@@ -26,6 +28,16 @@ pub enum Msg {
     },
     CatalogLoaded {
         result: Result<Catalog, Error>,
+    },
+    /// The event the detail screen asked for.
+    EventLoaded {
+        req: ReqId,
+        result: Result<Event, Error>,
+    },
+    /// A neighbouring event fetched ahead for the detail screen of `issue_id`.
+    EventPrefetched {
+        issue_id: String,
+        result: Result<Event, Error>,
     },
 }
 
@@ -55,6 +67,13 @@ pub enum Effect {
         update: IssueUpdate,
     },
     FetchCatalog,
+    /// Load one event of an issue; without `req`, a prefetch.
+    FetchEvent {
+        req: Option<ReqId>,
+        issue_id: String,
+        pick: EventPick,
+        environments: Vec<String>,
+    },
     /// Put text on the clipboard (OSC 52, so it works over SSH and in tmux).
     Copy(String),
     /// Open a URL in a browser, if there is one.

@@ -32,6 +32,17 @@ pub fn spawn(client: &Client, effect: Effect, tx: &UnboundedSender<Msg>) -> Opti
             });
             None
         }
+        Effect::FetchEvent { req, issue_id, pick, environments } => {
+            tokio::spawn(async move {
+                let result = client.event(&issue_id, pick.segment(), &environments).await;
+                let msg = match req {
+                    Some(req) => Msg::EventLoaded { req, result },
+                    None => Msg::EventPrefetched { issue_id, result },
+                };
+                let _ = tx.send(msg);
+            });
+            None
+        }
         Effect::FetchCatalog => {
             tokio::spawn(async move {
                 let _ = tx.send(Msg::CatalogLoaded { result: catalog(&client).await });

@@ -305,9 +305,8 @@ pub struct State {
     pub source: Source,
     pub list: ListState,
     pub overlay: Option<Overlay>,
-    /// The summary of the issue under the cursor is open (Enter); it follows the cursor, and
-    /// actions apply to the issue it shows.
-    pub detail: bool,
+    /// The opened issue (Enter). The list cursor stays on it, so triage keys act on it.
+    pub detail: Option<super::detail::Detail>,
     pub toasts: Vec<Toast>,
     pub poll: PollState,
     pub caps: Capabilities,

@@ -254,15 +254,9 @@ pub fn act(state: &mut State, action: Action, now: DateTime<Utc>) -> Vec<Effect>
         Action::PageUp => move_to(state, cursor.saturating_sub(page)),
         Action::Top => move_to(state, 0),
         Action::Bottom => move_to(state, len.saturating_sub(1)),
-        Action::Open => {
-            state.detail = state.list.current().is_some();
-            Vec::new()
-        }
         Action::Back => {
-            // Close the summary, else drop the selection, else clear the search.
-            if std::mem::take(&mut state.detail) {
-                Vec::new()
-            } else if !state.list.marked.is_empty() {
+            // Drop the selection, else clear the search.
+            if !state.list.marked.is_empty() {
                 state.list.marked.clear();
                 state.list.anchor = None;
                 Vec::new()

@@ -2,6 +2,7 @@
 //! clock (the time comes in [`Ctx`]). Keys go to the open overlay first, then through the
 //! keymap to an [`Action`]; answers are applied only when their request is the one awaited.
 
+mod detail;
 mod list;
 mod overlays;
 mod triage;
@@ -29,7 +30,8 @@ pub fn update(state: &mut State, msg: Msg, ctx: &Ctx<'_>) -> Vec<Effect> {
             if state.overlay.is_some() {
                 return overlays::key(state, key, ctx);
             }
-            match ctx.keymap.lookup(Context::List, &key) {
+            let context = if state.detail.is_some() { Context::Detail } else { Context::List };
+            match ctx.keymap.lookup(context, &key) {
                 Some(action) => act(state, action, ctx),
                 None => Vec::new(),
             }
@@ -44,6 +46,8 @@ pub fn update(state: &mut State, msg: Msg, ctx: &Ctx<'_>) -> Vec<Effect> {
         Msg::Tick => tick(state, ctx.now),
         Msg::IssuesLoaded { req, result } => list::loaded(state, req, result, ctx.now),
         Msg::IssuesUpdated { req, result } => triage::updated(state, req, result, ctx.now),
+        Msg::EventLoaded { req, result } => detail::loaded(state, req, result, ctx.now),
+        Msg::EventPrefetched { issue_id, result } => detail::prefetched(state, &issue_id, result),
         Msg::CatalogLoaded { result } => {
             match result {
                 Ok(catalog) => {
@@ -94,7 +98,34 @@ pub fn act(state: &mut State, action: Action, ctx: &Ctx<'_>) -> Vec<Effect> {
         | Action::PageUp
         | Action::Top
         | Action::Bottom
-        | Action::Open
+        | Action::Back
+        | Action::NextTab
+        | Action::PrevTab
+        | Action::OlderEvent
+        | Action::NewerEvent
+        | Action::LatestEvent
+        | Action::OldestEvent
+        | Action::RecommendedEvent
+        | Action::ToggleAllFrames
+        | Action::ToggleFrameOrder
+            if state.detail.is_some() =>
+        {
+            detail::act(state, action, now)
+        }
+        Action::Open => detail::open(state, now),
+        Action::OlderEvent
+        | Action::NewerEvent
+        | Action::LatestEvent
+        | Action::OldestEvent
+        | Action::RecommendedEvent
+        | Action::ToggleAllFrames
+        | Action::ToggleFrameOrder => Vec::new(),
+        Action::MoveDown
+        | Action::MoveUp
+        | Action::PageDown
+        | Action::PageUp
+        | Action::Top
+        | Action::Bottom
         | Action::Back
         | Action::NextTab
         | Action::PrevTab

@@ -337,12 +337,10 @@ fn overlays_and_quit() {
     keys(&mut state, &keymap, "<esc>:resolve<enter>");
     assert_eq!(status(&state, 0), Some(IssueStatus::Resolved), "the palette runs actions by name");
     keys(&mut state, &keymap, "<enter>");
-    assert!(state.detail);
-    keys(&mut state, &keymap, "j");
-    // The palette's resolve moved the cursor on to issue 2; j moves the summary to issue 3.
-    assert_eq!(state.list.current().unwrap().issue.id, "3", "the summary follows the cursor");
+    // The palette's resolve moved the cursor on to issue 2, which is the one opened.
+    assert_eq!(state.detail.as_ref().map(|d| d.issue_id.as_str()), Some("2"));
     keys(&mut state, &keymap, "<esc>");
-    assert!(!state.detail);
+    assert!(state.detail.is_none());
     assert_eq!(keys(&mut state, &keymap, "q"), vec![Effect::Quit]);
     assert!(state.quit);
 }
@@ -377,4 +375,77 @@ fn unresolve_and_pausing_polls() {
     assert!(update(&mut state, Msg::Tick, &later).is_empty(), "no polling while paused");
     let resumed = keys(&mut state, &keymap, "<c-p>");
     assert!(matches!(&resumed[..], [Effect::FetchIssues { .. }]), "resuming polls at once");
+}
+
+fn fetched_event(effects: &[Effect]) -> Vec<(Option<u64>, crate::tui::detail::EventPick)> {
+    effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::FetchEvent { req, pick, .. } => Some((*req, pick.clone())),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn the_opened_issue_loads_steps_and_prefetches() {
+    use crate::tui::detail::EventPick;
+    use crate::tui::fixtures::event;
+    let keymap = Keymap::defaults();
+    let mut state = state_with(issues());
+    let effects = keys(&mut state, &keymap, "<enter>");
+    let fetched = fetched_event(&effects);
+    assert_eq!(fetched.len(), 1);
+    assert_eq!(fetched[0].1, EventPick::Recommended);
+    let req = fetched[0].0.unwrap();
+    // A stale answer (from an earlier request) is dropped.
+    update(&mut state, Msg::EventLoaded { req: req + 100, result: Ok(event("b", None, None)) }, &ctx(&keymap));
+    assert!(matches!(state.detail.as_ref().unwrap().event, Load::Loading { .. }));
+    let effects =
+        update(&mut state, Msg::EventLoaded { req, result: Ok(event("b", Some("a"), Some("c"))) }, &ctx(&keymap));
+    let prefetches = fetched_event(&effects);
+    assert_eq!(prefetches, vec![(None, EventPick::Id("a".into())), (None, EventPick::Id("c".into()))]);
+    update(
+        &mut state,
+        Msg::EventPrefetched { issue_id: "1".into(), result: Ok(event("a", None, Some("b"))) },
+        &ctx(&keymap),
+    );
+    // Older is already here: shown at once, no request.
+    let effects = keys(&mut state, &keymap, "[");
+    assert!(fetched_event(&effects).iter().all(|(req, _)| req.is_none()));
+    assert_eq!(state.detail.as_ref().unwrap().event.ready().unwrap().event_id, "a");
+    // Newer than b (c) was not prefetched yet: it is asked for.
+    keys(&mut state, &keymap, "]");
+    let effects = keys(&mut state, &keymap, "]");
+    assert_eq!(fetched_event(&effects), vec![(Some(state.next_req), EventPick::Id("c".into()))]);
+    let effects = keys(&mut state, &keymap, "L");
+    assert_eq!(fetched_event(&effects)[0].1, EventPick::Latest);
+}
+
+#[test]
+fn frames_sections_toggles_and_triage_in_the_opened_issue() {
+    use crate::tui::detail::{Section, shown_frames};
+    use crate::tui::fixtures::event;
+    let keymap = Keymap::defaults();
+    let mut state = state_with(issues());
+    let req = fetched_event(&keys(&mut state, &keymap, "<enter>"))[0].0.unwrap();
+    update(&mut state, Msg::EventLoaded { req, result: Ok(event("b", None, None)) }, &ctx(&keymap));
+    let detail = state.detail.as_ref().unwrap();
+    let frames = shown_frames(detail.event.ready().unwrap(), true, false);
+    let names: Vec<_> = frames.iter().map(|f| f.function.clone().unwrap()).collect();
+    assert_eq!(names, ["handle", "signup", "clean"], "in-app only, raised exception first, crashing frame first");
+    keys(&mut state, &keymap, "jjjj");
+    assert_eq!(state.detail.as_ref().unwrap().frame, 2, "the frame cursor stops at the last frame");
+    keys(&mut state, &keymap, "f");
+    let detail = state.detail.as_ref().unwrap();
+    assert_eq!(shown_frames(detail.event.ready().unwrap(), detail.newest_first, detail.all_frames).len(), 5);
+    keys(&mut state, &keymap, "F");
+    assert!(!state.detail.as_ref().unwrap().newest_first);
+    keys(&mut state, &keymap, "<tab><tab>");
+    assert_eq!(state.detail.as_ref().unwrap().section, Section::Request);
+    let effects = keys(&mut state, &keymap, "r");
+    assert_eq!(updates(&effects), vec![(vec!["1".to_string()], IssueUpdate::resolve())]);
+    assert_eq!(state.list.cursor, 0, "in the opened issue the cursor stays on it");
+    keys(&mut state, &keymap, "<esc>");
+    assert!(state.detail.is_none());
 }

@@ -42,7 +42,8 @@ pub fn change(
         return Vec::new();
     }
     let pending = PendingChange { label: label.to_string(), kind, ids, update };
-    let single = state.list.marked.is_empty();
+    // On the list (not in the opened issue), a status change moves on to the next issue.
+    let single = state.list.marked.is_empty() && state.detail.is_none();
     if pending.ids.len() > CONFIRM_OVER {
         let message = format!("{} {} issues?", capitalized(label), pending.ids.len());
         state.overlay = Some(Overlay::Confirm(Confirm { message, then: Box::new(pending) }));

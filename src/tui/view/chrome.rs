@@ -76,19 +76,34 @@ const LIST_HINTS: [(Action, &str); 11] = [
     (Action::Quit, "quit"),
 ];
 
+/// Hints on the opened issue.
+const DETAIL_HINTS: [(Action, &str); 9] = [
+    (Action::NextTab, "section"),
+    (Action::MoveDown, "frame"),
+    (Action::OlderEvent, "older"),
+    (Action::NewerEvent, "newer"),
+    (Action::ToggleAllFrames, "all frames"),
+    (Action::ToggleFrameOrder, "order"),
+    (Action::Resolve, "resolve"),
+    (Action::IgnoreMenu, "ignore"),
+    (Action::Back, "back"),
+];
+
 pub fn footer(state: &State, keymap: &Keymap, theme: &Theme, width: u16) -> Line<'static> {
+    let (context, hints): (Context, &[(Action, &str)]) =
+        if state.detail.is_some() { (Context::Detail, &DETAIL_HINTS) } else { (Context::List, &LIST_HINTS) };
     let mut spans = Vec::new();
     // How to get help always fits: the other hints share what is left.
     let help = keymap.hint(Context::List, Action::Help).map(|k| (k.clone(), k.len() + "help".len() + 3));
     let mut used = help.as_ref().map_or(0, |(_, cost)| *cost);
-    for (action, label) in LIST_HINTS {
+    for &(action, label) in hints {
         if action == Action::Help {
             continue;
         }
         if action == Action::PriorityMenu && !state.has_priority() {
             continue;
         }
-        let Some(key) = keymap.hint(Context::List, action) else {
+        let Some(key) = keymap.hint(context, action) else {
             continue;
         };
         let cost = key.len() + label.len() + 3;

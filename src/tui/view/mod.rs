@@ -3,10 +3,10 @@
 //! side at 120 columns and more), key hints, the status line; overlays and toasts on top.
 
 pub mod chrome;
+mod detail;
 pub mod format;
 mod list;
 mod overlays;
-mod summary;
 
 use chrono::{DateTime, Utc};
 use ratatui::Frame;
@@ -15,14 +15,13 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
 pub use list::{IssueTableView, badge};
-pub use summary::IssueSummaryView;
 
 use super::keymap::Keymap;
 use super::state::{Load, State};
 use super::theme::{Role, Theme};
 
-/// Side by side from this width up.
-pub const SPLIT_WIDTH: u16 = 120;
+/// The list and the opened issue side by side from this width up (source lines need room).
+pub const SPLIT_WIDTH: u16 = 160;
 
 /// Draws the whole screen.
 pub fn draw(frame: &mut Frame<'_>, state: &State, theme: &Theme, keymap: &Keymap, now: DateTime<Utc>) {
@@ -50,16 +49,18 @@ pub fn draw(frame: &mut Frame<'_>, state: &State, theme: &Theme, keymap: &Keymap
 }
 
 fn body_area(frame: &mut Frame<'_>, state: &State, theme: &Theme, area: Rect, now: DateTime<Utc>) {
-    let opened = if state.detail { state.list.current() } else { None };
-    let stats_key = state.list.stats_period.key();
+    let opened = state.detail.as_ref().and_then(|d| state.list.current().map(|row| (d, row)));
     match opened {
-        Some(row) if area.width >= SPLIT_WIDTH => {
+        Some((detail, row)) if area.width >= SPLIT_WIDTH => {
             let [left, right] =
-                Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(area);
+                Layout::horizontal([Constraint::Percentage(38), Constraint::Percentage(62)]).areas(area);
             list_area(frame, state, theme, left, now, false);
-            frame.render_widget(IssueSummaryView { row, theme, now, stats_key }, right);
+            let view = detail::IssueDetailView { issue: &row.issue, detail, theme, now };
+            frame.render_widget(view, right.inner(ratatui::layout::Margin::new(1, 0)));
         }
-        Some(row) => frame.render_widget(IssueSummaryView { row, theme, now, stats_key }, area),
+        Some((detail, row)) => {
+            frame.render_widget(detail::IssueDetailView { issue: &row.issue, detail, theme, now }, area)
+        }
         None => list_area(frame, state, theme, area, now, true),
     }
 }

@@ -129,12 +129,48 @@ fn overlays() {
     snapshot("toast", &toast);
 }
 
-#[test]
-fn opened_issue_beside_or_instead_of_the_list() {
+fn opened(section: crate::tui::detail::Section, event: Option<crate::api::models::Event>) -> State {
     let mut state = state_with(issues());
-    state.detail = true;
-    state.list.cursor = 1;
-    snapshot("opened", &state);
+    let mut detail = crate::tui::detail::Detail::new("1".into());
+    detail.pick = Some(crate::tui::detail::EventPick::Recommended);
+    detail.section = section;
+    detail.event = match event {
+        Some(event) => Load::Ready(event),
+        None => Load::Loading { since: now() },
+    };
+    state.detail = Some(detail);
+    state
+}
+
+#[test]
+fn opened_issue_sections() {
+    use crate::tui::detail::Section;
+    use crate::tui::fixtures::event;
+    let event = || Some(event("9ec79c33ec9942ab8353589fcb2e04dc", Some("a"), None));
+    snapshot("detail_loading", &opened(Section::Stack, None));
+    snapshot("detail_stack", &opened(Section::Stack, event()));
+    snapshot("detail_breadcrumbs", &opened(Section::Breadcrumbs, event()));
+    snapshot("detail_request", &opened(Section::Request, event()));
+    snapshot("detail_context", &opened(Section::Context, event()));
+    let mut all = opened(Section::Stack, event());
+    if let Some(detail) = all.detail.as_mut() {
+        detail.all_frames = true;
+        detail.frame = 1;
+    }
+    snapshot("detail_all_frames", &all);
+    let mut failed = opened(Section::Stack, None);
+    if let Some(detail) = failed.detail.as_mut() {
+        detail.event = Load::Failed(Failure {
+            message: "not found (404): the organization, project or issue is gone".into(),
+            at: now(),
+        });
+    }
+    snapshot("detail_failed", &failed);
+    insta::assert_snapshot!("detail_split_180x40", text(&opened(Section::Stack, event()), 180, 40));
+    assert!(
+        !text(&opened(Section::Stack, event()), 120, 40).contains('\u{1b}'),
+        "escape sequences never reach the screen"
+    );
 }
 
 #[test]

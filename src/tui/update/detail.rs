@@ -1,0 +1,192 @@
+//! The opened issue's reducer: loading the recommended event, stepping to older and newer
+//! events (instantly when prefetched; neighbours are always fetched ahead), the frame cursor,
+//! sections and the stack-trace toggles.
+
+use chrono::{DateTime, Utc};
+
+use super::super::action::Action;
+use super::super::detail::{Detail, EventPick, shown_frames};
+use super::super::msg::Effect;
+use super::super::state::{Failure, Load, ReqId, State, ToastLevel, describe};
+use crate::api::Error;
+use crate::api::models::Event;
+
+/// Opens the cursor's issue on its recommended event.
+pub fn open(state: &mut State, now: DateTime<Utc>) -> Vec<Effect> {
+    let Some(id) = state.list.current().map(|r| r.issue.id.clone()) else {
+        return Vec::new();
+    };
+    state.detail = Some(Detail::new(id));
+    load(state, EventPick::Recommended, now)
+}
+
+fn environments(state: &State) -> Vec<String> {
+    state.list.environment.iter().cloned().collect()
+}
+
+/// Shows `pick`: at once when it was prefetched, else after asking the server.
+fn load(state: &mut State, pick: EventPick, now: DateTime<Utc>) -> Vec<Effect> {
+    let req = state.request();
+    let environments = environments(state);
+    let Some(detail) = state.detail.as_mut() else {
+        return Vec::new();
+    };
+    if let EventPick::Id(id) = &pick
+        && let Some(event) = detail.prefetched.get(id).cloned()
+    {
+        detail.pick = Some(pick);
+        detail.req = None;
+        return show(state, event);
+    }
+    detail.pick = Some(pick.clone());
+    detail.req = Some(req);
+    detail.event = Load::Loading { since: now };
+    vec![Effect::FetchEvent { req: Some(req), issue_id: detail.issue_id.clone(), pick, environments }]
+}
+
+/// Puts `event` on screen and fetches its neighbours ahead.
+fn show(state: &mut State, event: Event) -> Vec<Effect> {
+    let environments = environments(state);
+    let Some(detail) = state.detail.as_mut() else {
+        return Vec::new();
+    };
+    let neighbours: Vec<String> = [&event.previous_event_id, &event.next_event_id]
+        .into_iter()
+        .flatten()
+        .filter(|id| !detail.prefetched.contains_key(*id))
+        .cloned()
+        .collect();
+    detail.prefetched.insert(event.event_id.clone(), event.clone());
+    detail.event = Load::Ready(event);
+    detail.frame = 0;
+    detail.scroll = 0;
+    neighbours
+        .into_iter()
+        .map(|id| Effect::FetchEvent {
+            req: None,
+            issue_id: detail.issue_id.clone(),
+            pick: EventPick::Id(id),
+            environments: environments.clone(),
+        })
+        .collect()
+}
+
+/// The answer for the event on screen.
+pub fn loaded(state: &mut State, req: ReqId, result: Result<Event, Error>, now: DateTime<Utc>) -> Vec<Effect> {
+    let Some(detail) = state.detail.as_mut() else {
+        return Vec::new();
+    };
+    if detail.req != Some(req) {
+        tracing::debug!(req, "dropping a stale event answer");
+        return Vec::new();
+    }
+    detail.req = None;
+    match result {
+        Ok(event) => show(state, event),
+        Err(error) => {
+            detail.event = Load::Failed(Failure { message: describe(&error), at: now });
+            Vec::new()
+        }
+    }
+}
+
+/// A neighbour fetched ahead arrived.
+pub fn prefetched(state: &mut State, issue_id: &str, result: Result<Event, Error>) -> Vec<Effect> {
+    if let (Some(detail), Ok(event)) = (state.detail.as_mut(), result)
+        && detail.issue_id == issue_id
+    {
+        detail.prefetched.insert(event.event_id.clone(), event);
+    }
+    Vec::new()
+}
+
+fn frames_len(detail: &Detail) -> usize {
+    detail.event.ready().map_or(0, |e| shown_frames(e, detail.newest_first, detail.all_frames).len())
+}
+
+/// Keys on the detail screen.
+pub fn act(state: &mut State, action: Action, now: DateTime<Utc>) -> Vec<Effect> {
+    let page = state.page_rows.max(1);
+    let Some(detail) = state.detail.as_mut() else {
+        return Vec::new();
+    };
+    let stack = detail.section == super::super::detail::Section::Stack;
+    let last = frames_len(detail).saturating_sub(1);
+    match action {
+        Action::Back => {
+            state.detail = None;
+            Vec::new()
+        }
+        Action::MoveDown if stack => {
+            detail.frame = (detail.frame + 1).min(last);
+            Vec::new()
+        }
+        Action::MoveUp if stack => {
+            detail.frame = detail.frame.saturating_sub(1);
+            Vec::new()
+        }
+        Action::Top if stack => {
+            detail.frame = 0;
+            Vec::new()
+        }
+        Action::Bottom if stack => {
+            detail.frame = last;
+            Vec::new()
+        }
+        Action::MoveDown => {
+            detail.scroll += 1;
+            Vec::new()
+        }
+        Action::MoveUp => {
+            detail.scroll = detail.scroll.saturating_sub(1);
+            Vec::new()
+        }
+        Action::PageDown => {
+            detail.scroll += page;
+            Vec::new()
+        }
+        Action::PageUp => {
+            detail.scroll = detail.scroll.saturating_sub(page);
+            Vec::new()
+        }
+        Action::Top => {
+            detail.scroll = 0;
+            Vec::new()
+        }
+        Action::NextTab | Action::PrevTab => {
+            detail.section = detail.section.step(action == Action::NextTab);
+            detail.scroll = 0;
+            Vec::new()
+        }
+        Action::ToggleAllFrames => {
+            detail.all_frames = !detail.all_frames;
+            detail.frame = 0;
+            Vec::new()
+        }
+        Action::ToggleFrameOrder => {
+            detail.newest_first = !detail.newest_first;
+            detail.frame = 0;
+            Vec::new()
+        }
+        Action::OlderEvent | Action::NewerEvent => {
+            let event = detail.event.ready();
+            let target = if action == Action::OlderEvent {
+                event.and_then(|e| e.previous_event_id.clone())
+            } else {
+                event.and_then(|e| e.next_event_id.clone())
+            };
+            match target {
+                Some(id) => load(state, EventPick::Id(id), now),
+                None => {
+                    let which = if action == Action::OlderEvent { "the oldest" } else { "the latest" };
+                    state.toast(ToastLevel::Info, format!("this is {which} event"), now);
+                    Vec::new()
+                }
+            }
+        }
+        Action::LatestEvent => load(state, EventPick::Latest, now),
+        Action::OldestEvent => load(state, EventPick::Oldest, now),
+        Action::RecommendedEvent => load(state, EventPick::Recommended, now),
+        _ => Vec::new(),
+    }
+}

@@ -8,6 +8,7 @@
 pub mod api;
 pub mod cli;
 pub mod config;
+pub mod highlight;
 pub mod ingest;
 pub mod lifecycle;
 pub mod local_server;

@@ -19,6 +19,7 @@ use super::theme::Theme;
 use super::update::{self, Ctx};
 use super::view;
 use crate::api::Client;
+use crate::highlight::{HighlightCache, Highlighter};
 
 /// The shortest time between two frames.
 pub const FRAME: Duration = Duration::from_millis(16);
@@ -50,6 +51,14 @@ pub async fn run(mut term: Term, client: Client, mut state: State, theme: Theme,
                 Effect::Copy(text) => term.copy(&text)?,
                 Effect::Bell => term.bell()?,
                 Effect::Notify(text) => term.notify(&text)?,
+                Effect::Highlight { key, language, lines } => {
+                    let (tx, syntect) = (tx.clone(), theme.syntect_name().to_string());
+                    tokio::task::spawn_blocking(move || {
+                        let lines =
+                            highlight_cache().get_or_highlight(Highlighter::shared(), language, &syntect, &lines);
+                        let _ = tx.send(Msg::Highlighted { key, lines });
+                    });
+                }
                 Effect::OpenUrl(url) => {
                     if !browser_available() || webbrowser::open(&url).is_err() {
                         state.toast(ToastLevel::Info, format!("open {url}"), Utc::now());
@@ -92,6 +101,12 @@ pub async fn run(mut term: Term, client: Client, mut state: State, theme: Theme,
         effects = update::update(&mut state, msg, &Ctx { now: Utc::now(), keymap: &keymap });
         dirty |= !is_tick || !effects.is_empty() || state.toasts.len() != toasts;
     }
+}
+
+/// Highlighted snippets shared by every detail screen of this process.
+fn highlight_cache() -> &'static HighlightCache {
+    static CACHE: std::sync::OnceLock<HighlightCache> = std::sync::OnceLock::new();
+    CACHE.get_or_init(HighlightCache::default)
 }
 
 /// Whether a browser could show up: a desktop session here, not an SSH-only terminal.

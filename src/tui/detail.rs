@@ -78,6 +78,20 @@ pub struct Detail {
     pub scroll: usize,
     /// Neighbours loaded ahead of time, by event id.
     pub prefetched: HashMap<String, Event>,
+    /// Highlighted source context, by [`frame_key`]; drawn plain until it arrives.
+    pub highlighted: HashMap<String, std::sync::Arc<crate::highlight::Highlighted>>,
+}
+
+/// Identifies a frame's source context for highlighting.
+pub fn frame_key(frame: &Frame) -> String {
+    let first = frame.context.first().map_or(0, |c| c.line_no);
+    format!(
+        "{}|{}|{}|{first}|{}",
+        frame.filename.as_deref().or(frame.abs_path.as_deref()).unwrap_or(""),
+        frame.function.as_deref().unwrap_or(""),
+        frame.line_no.unwrap_or(0),
+        frame.context.len()
+    )
 }
 
 impl Detail {

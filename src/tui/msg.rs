@@ -39,6 +39,11 @@ pub enum Msg {
         issue_id: String,
         result: Result<Event, Error>,
     },
+    /// Source context highlighted off the UI thread.
+    Highlighted {
+        key: String,
+        lines: std::sync::Arc<crate::highlight::Highlighted>,
+    },
 }
 
 /// What the pickers offer, and who the token belongs to.
@@ -67,6 +72,12 @@ pub enum Effect {
         update: IssueUpdate,
     },
     FetchCatalog,
+    /// Highlight a frame's source context (`lines`) in `language`, off the UI thread.
+    Highlight {
+        key: String,
+        language: crate::highlight::Language,
+        lines: Vec<String>,
+    },
     /// Load one event of an issue; without `req`, a prefetch.
     FetchEvent {
         req: Option<ReqId>,

@@ -5,7 +5,7 @@
 use chrono::{DateTime, Utc};
 
 use super::super::action::Action;
-use super::super::detail::{Detail, EventPick, shown_frames};
+use super::super::detail::{Detail, EventPick, frame_key, shown_frames};
 use super::super::msg::Effect;
 use super::super::state::{Failure, Load, ReqId, State, ToastLevel, describe};
 use crate::api::Error;
@@ -60,15 +60,40 @@ fn show(state: &mut State, event: Event) -> Vec<Effect> {
     detail.event = Load::Ready(event);
     detail.frame = 0;
     detail.scroll = 0;
-    neighbours
+    let issue_id = detail.issue_id.clone();
+    let mut effects: Vec<Effect> = neighbours
         .into_iter()
         .map(|id| Effect::FetchEvent {
             req: None,
-            issue_id: detail.issue_id.clone(),
+            issue_id: issue_id.clone(),
             pick: EventPick::Id(id),
             environments: environments.clone(),
         })
-        .collect()
+        .collect();
+    effects.extend(highlight_selected(state));
+    effects
+}
+
+/// Asks for the selected frame's source context to be highlighted, unless it already is.
+pub fn highlight_selected(state: &State) -> Vec<Effect> {
+    let Some(detail) = state.detail.as_ref() else {
+        return Vec::new();
+    };
+    let Some(event) = detail.event.ready() else {
+        return Vec::new();
+    };
+    let frames = shown_frames(event, detail.newest_first, detail.all_frames);
+    let Some(frame) = frames.get(detail.frame) else {
+        return Vec::new();
+    };
+    let key = frame_key(frame);
+    if frame.context.is_empty() || detail.highlighted.contains_key(&key) {
+        return Vec::new();
+    }
+    let platform = frame.platform.as_deref().or(event.platform.as_deref());
+    let language =
+        crate::highlight::Language::detect(frame.filename.as_deref().or(frame.abs_path.as_deref()), platform);
+    vec![Effect::Highlight { key, language, lines: frame.context.iter().map(|c| c.text.clone()).collect() }]
 }
 
 /// The answer for the event on screen.
@@ -104,8 +129,14 @@ fn frames_len(detail: &Detail) -> usize {
     detail.event.ready().map_or(0, |e| shown_frames(e, detail.newest_first, detail.all_frames).len())
 }
 
-/// Keys on the detail screen.
+/// Keys on the detail screen; a newly selected frame gets its source highlighted.
 pub fn act(state: &mut State, action: Action, now: DateTime<Utc>) -> Vec<Effect> {
+    let mut effects = act_inner(state, action, now);
+    effects.extend(highlight_selected(state));
+    effects
+}
+
+fn act_inner(state: &mut State, action: Action, now: DateTime<Utc>) -> Vec<Effect> {
     let page = state.page_rows.max(1);
     let Some(detail) = state.detail.as_mut() else {
         return Vec::new();

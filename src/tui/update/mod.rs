@@ -48,6 +48,12 @@ pub fn update(state: &mut State, msg: Msg, ctx: &Ctx<'_>) -> Vec<Effect> {
         Msg::IssuesUpdated { req, result } => triage::updated(state, req, result, ctx.now),
         Msg::EventLoaded { req, result } => detail::loaded(state, req, result, ctx.now),
         Msg::EventPrefetched { issue_id, result } => detail::prefetched(state, &issue_id, result),
+        Msg::Highlighted { key, lines } => {
+            if let Some(detail) = state.detail.as_mut() {
+                detail.highlighted.insert(key, lines);
+            }
+            Vec::new()
+        }
         Msg::CatalogLoaded { result } => {
             match result {
                 Ok(catalog) => {

@@ -449,3 +449,29 @@ fn frames_sections_toggles_and_triage_in_the_opened_issue() {
     keys(&mut state, &keymap, "<esc>");
     assert!(state.detail.is_none());
 }
+
+#[test]
+fn the_selected_frame_is_highlighted_off_the_ui_thread() {
+    use crate::tui::fixtures::event;
+    let keymap = Keymap::defaults();
+    let mut state = state_with(issues());
+    let req = fetched_event(&keys(&mut state, &keymap, "<enter>"))[0].0.unwrap();
+    let effects = update(&mut state, Msg::EventLoaded { req, result: Ok(event("b", None, None)) }, &ctx(&keymap));
+    let asked: Vec<_> = effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::Highlight { key, language, lines } => Some((key.clone(), *language, lines.len())),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(asked.len(), 1);
+    assert_eq!(asked[0].1, crate::highlight::Language::Python);
+    assert_eq!(asked[0].2, 4);
+    let lines = std::sync::Arc::new(vec![vec![(ratatui::style::Style::default(), "x".to_string())]]);
+    update(&mut state, Msg::Highlighted { key: asked[0].0.clone(), lines }, &ctx(&keymap));
+    assert!(state.detail.as_ref().unwrap().highlighted.contains_key(&asked[0].0));
+    let effects = keys(&mut state, &keymap, "j");
+    assert!(effects.iter().any(|e| matches!(e, Effect::Highlight { .. })), "the next frame is asked for");
+    let effects = keys(&mut state, &keymap, "k");
+    assert!(!effects.iter().any(|e| matches!(e, Effect::Highlight { .. })), "already highlighted frames are not");
+}

@@ -190,20 +190,35 @@ impl IssueDetailView<'_> {
     fn frame_body(&self, frame: &Frame, width: usize) -> Vec<Line<'static>> {
         let theme = self.theme;
         let mut lines = Vec::new();
-        for context in &frame.context {
+        let highlighted = self.detail.highlighted.get(&crate::tui::detail::frame_key(frame));
+        for (i, context) in frame.context.iter().enumerate() {
             let crash = Some(context.line_no) == frame.line_no;
-            let number = span(
-                format!("    {:>5} ", context.line_no),
-                theme,
-                if crash { Role::CrashLine } else { Role::LineNumber },
-            );
+            let number_role = if crash { Role::CrashLine } else { Role::LineNumber };
+            let number = span(format!("    {:>5} ", context.line_no), theme, number_role);
             let marker = span(if crash { "→ " } else { "  " }, theme, Role::CrashLine);
-            let code = span(
-                fit(&one_line(&context.text.replace('\t', "    ")), width.saturating_sub(14)),
-                theme,
-                if crash { Role::CrashLine } else { Role::Text },
-            );
-            lines.push(Line::from(vec![number, marker, code]));
+            let room = width.saturating_sub(14);
+            let mut spans = vec![number, marker];
+            match highlighted.and_then(|h| h.get(i)) {
+                Some(pieces) => {
+                    // Syntax colours, fitted to the terminal's colour depth, cut to the width.
+                    let mut used = 0;
+                    for (style, text) in pieces {
+                        if used >= room {
+                            break;
+                        }
+                        let piece = super::format::truncate(text, room - used);
+                        used += unicode_width::UnicodeWidthStr::width(piece.as_str());
+                        let style = theme.depth().adapt_style(*style);
+                        let style = if crash { theme.style(Role::CrashLine).patch(style) } else { style };
+                        spans.push(Span::styled(piece, style));
+                    }
+                }
+                None => {
+                    let role = if crash { Role::CrashLine } else { Role::Text };
+                    spans.push(span(fit(&one_line(&context.text.replace('\t', "    ")), room), theme, role));
+                }
+            }
+            lines.push(Line::from(spans));
         }
         if frame.context.is_empty() {
             lines.push(Line::from(span("    (no source context sent for this frame)", theme, Role::Dim)));

@@ -195,7 +195,7 @@ impl IssueDetailView<'_> {
             let crash = Some(context.line_no) == frame.line_no;
             let number_role = if crash { Role::CrashLine } else { Role::LineNumber };
             let number = span(format!("    {:>5} ", context.line_no), theme, number_role);
-            let marker = span(if crash { "→ " } else { "  " }, theme, Role::CrashLine);
+            let marker = if crash { span("→ ", theme, Role::CrashLine) } else { span("  ", theme, Role::Text) };
             let room = width.saturating_sub(14);
             let mut spans = vec![number, marker];
             match highlighted.and_then(|h| h.get(i)) {

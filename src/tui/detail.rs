@@ -35,18 +35,22 @@ pub enum Section {
     Stack,
     Breadcrumbs,
     Request,
+    /// The tag distributions (not just this event's tags).
+    Tags,
     Context,
 }
 
 impl Section {
-    pub const ALL: [Section; 4] = [Section::Stack, Section::Breadcrumbs, Section::Request, Section::Context];
+    pub const ALL: [Section; 5] =
+        [Section::Stack, Section::Breadcrumbs, Section::Request, Section::Tags, Section::Context];
 
     pub fn label(self) -> &'static str {
         match self {
             Section::Stack => "Stack trace",
             Section::Breadcrumbs => "Breadcrumbs",
             Section::Request => "Request",
-            Section::Context => "Tags & context",
+            Section::Tags => "Tags",
+            Section::Context => "Event context",
         }
     }
 
@@ -78,8 +82,24 @@ pub struct Detail {
     pub scroll: usize,
     /// Neighbours loaded ahead of time, by event id.
     pub prefetched: HashMap<String, Event>,
+    /// The tag distributions.
+    pub tags: Load<Vec<crate::api::TagKey>>,
+    /// The tag value under the cursor in the Tags section (index into [`tag_values`]).
+    pub tag_cursor: usize,
     /// Highlighted source context, by [`frame_key`]; drawn plain until it arrives.
     pub highlighted: HashMap<String, std::sync::Arc<crate::highlight::Highlighted>>,
+}
+
+/// Values shown per tag key in the Tags section.
+pub const TAG_VALUES_SHOWN: usize = 5;
+
+/// Every (key, value) the Tags section lists, in order (what the tag cursor indexes).
+pub fn tag_values(tags: &[crate::api::TagKey]) -> Vec<(&str, &str)> {
+    tags.iter()
+        .flat_map(|t| {
+            t.top_values.iter().take(TAG_VALUES_SHOWN).filter_map(move |v| Some((t.key.as_str(), v.value.as_deref()?)))
+        })
+        .collect()
 }
 
 /// Identifies a frame's source context for highlighting.

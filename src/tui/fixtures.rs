@@ -127,3 +127,17 @@ pub fn event(id: &str, previous: Option<&str>, next: Option<&str>) -> crate::api
     }))
     .unwrap_or_default()
 }
+
+/// The issue's tag distributions as `…/tags/` returns them.
+pub fn issue_tags() -> Vec<crate::api::TagKey> {
+    serde_json::from_value(json!([
+        { "key": "browser", "name": "Browser", "totalValues": 1204, "uniqueValues": 3, "topValues": [
+            { "key": "browser", "name": "Chrome 131", "value": "Chrome 131", "count": 760 },
+            { "key": "browser", "name": "Firefox 132", "value": "Firefox 132", "count": 400 },
+            { "key": "browser", "name": "Safari 18", "value": "Safari 18", "count": 44 } ] },
+        { "key": "environment", "name": "Environment", "totalValues": 1204, "uniqueValues": 2, "topValues": [
+            { "key": "environment", "name": "production", "value": "production", "count": 1200 },
+            { "key": "environment", "name": "staging", "value": "sta\u{1b}[2Jging", "count": 4 } ] }
+    ]))
+    .unwrap_or_default()
+}

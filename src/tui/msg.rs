@@ -39,6 +39,11 @@ pub enum Msg {
         issue_id: String,
         result: Result<Event, Error>,
     },
+    /// The tag distributions of the opened issue `issue_id`.
+    IssueTagsLoaded {
+        issue_id: String,
+        result: Result<Vec<crate::api::TagKey>, Error>,
+    },
     /// Source context highlighted off the UI thread.
     Highlighted {
         key: String,
@@ -72,6 +77,11 @@ pub enum Effect {
         update: IssueUpdate,
     },
     FetchCatalog,
+    /// Load the tag distributions of an issue.
+    FetchIssueTags {
+        issue_id: String,
+        environments: Vec<String>,
+    },
     /// Highlight a frame's source context (`lines`) in `language`, off the UI thread.
     Highlight {
         key: String,

@@ -43,6 +43,13 @@ pub fn spawn(client: &Client, effect: Effect, tx: &UnboundedSender<Msg>) -> Opti
             });
             None
         }
+        Effect::FetchIssueTags { issue_id, environments } => {
+            tokio::spawn(async move {
+                let result = client.issue_tags(&issue_id, &environments).await;
+                let _ = tx.send(Msg::IssueTagsLoaded { issue_id, result });
+            });
+            None
+        }
         Effect::FetchCatalog => {
             tokio::spawn(async move {
                 let _ = tx.send(Msg::CatalogLoaded { result: catalog(&client).await });

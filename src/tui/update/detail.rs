@@ -16,8 +16,10 @@ pub fn open(state: &mut State, now: DateTime<Utc>) -> Vec<Effect> {
     let Some(id) = state.list.current().map(|r| r.issue.id.clone()) else {
         return Vec::new();
     };
-    state.detail = Some(Detail::new(id));
-    load(state, EventPick::Recommended, now)
+    state.detail = Some(Detail::new(id.clone()));
+    let mut effects = load(state, EventPick::Recommended, now);
+    effects.push(Effect::FetchIssueTags { issue_id: id, environments: environments(state) });
+    effects
 }
 
 fn environments(state: &State) -> Vec<String> {
@@ -142,6 +144,35 @@ fn act_inner(state: &mut State, action: Action, now: DateTime<Utc>) -> Vec<Effec
         return Vec::new();
     };
     let stack = detail.section == super::super::detail::Section::Stack;
+    if detail.section == super::super::detail::Section::Tags {
+        let values = detail.tags.ready().map_or(0, |t| super::super::detail::tag_values(t).len());
+        match action {
+            Action::MoveDown => {
+                detail.tag_cursor = (detail.tag_cursor + 1).min(values.saturating_sub(1));
+                return Vec::new();
+            }
+            Action::MoveUp => {
+                detail.tag_cursor = detail.tag_cursor.saturating_sub(1);
+                return Vec::new();
+            }
+            Action::Open => {
+                // Enter on a value: the list, filtered by it.
+                let chosen = detail.tags.ready().and_then(|t| {
+                    super::super::detail::tag_values(t)
+                        .get(detail.tag_cursor)
+                        .map(|(k, v)| (k.to_string(), v.to_string()))
+                });
+                if let Some((key, value)) = chosen {
+                    state.detail = None;
+                    let escaped = value.replace('\\', "\\\\").replace('"', "\\\"");
+                    state.list.query = format!("{key}:\"{escaped}\"");
+                    return super::list::reload(state, now);
+                }
+                return Vec::new();
+            }
+            _ => {}
+        }
+    }
     let last = frames_len(detail).saturating_sub(1);
     match action {
         Action::Back => {

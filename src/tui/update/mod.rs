@@ -48,6 +48,18 @@ pub fn update(state: &mut State, msg: Msg, ctx: &Ctx<'_>) -> Vec<Effect> {
         Msg::IssuesUpdated { req, result } => triage::updated(state, req, result, ctx.now),
         Msg::EventLoaded { req, result } => detail::loaded(state, req, result, ctx.now),
         Msg::EventPrefetched { issue_id, result } => detail::prefetched(state, &issue_id, result),
+        Msg::IssueTagsLoaded { issue_id, result } => {
+            if let Some(detail) = state.detail.as_mut().filter(|d| d.issue_id == issue_id) {
+                detail.tags = match result {
+                    Ok(tags) => super::state::Load::Ready(tags),
+                    Err(error) => super::state::Load::Failed(super::state::Failure {
+                        message: super::state::describe(&error),
+                        at: ctx.now,
+                    }),
+                };
+            }
+            Vec::new()
+        }
         Msg::Highlighted { key, lines } => {
             if let Some(detail) = state.detail.as_mut() {
                 detail.highlighted.insert(key, lines);
@@ -114,6 +126,7 @@ pub fn act(state: &mut State, action: Action, ctx: &Ctx<'_>) -> Vec<Effect> {
         | Action::RecommendedEvent
         | Action::ToggleAllFrames
         | Action::ToggleFrameOrder
+        | Action::Open
             if state.detail.is_some() =>
         {
             detail::act(state, action, now)

@@ -475,3 +475,25 @@ fn the_selected_frame_is_highlighted_off_the_ui_thread() {
     let effects = keys(&mut state, &keymap, "k");
     assert!(!effects.iter().any(|e| matches!(e, Effect::Highlight { .. })), "already highlighted frames are not");
 }
+
+#[test]
+fn tag_distributions_filter_the_list() {
+    use crate::tui::detail::Section;
+    use crate::tui::fixtures::issue_tags;
+    let keymap = Keymap::defaults();
+    let mut state = state_with(issues());
+    let effects = keys(&mut state, &keymap, "<enter>");
+    assert!(effects.iter().any(|e| matches!(e, Effect::FetchIssueTags { issue_id, .. } if issue_id == "1")));
+    update(&mut state, Msg::IssueTagsLoaded { issue_id: "9".into(), result: Ok(issue_tags()) }, &ctx(&keymap));
+    assert!(state.detail.as_ref().unwrap().tags.ready().is_none(), "tags of another issue are dropped");
+    update(&mut state, Msg::IssueTagsLoaded { issue_id: "1".into(), result: Ok(issue_tags()) }, &ctx(&keymap));
+    keys(&mut state, &keymap, "<tab><tab><tab>");
+    assert_eq!(state.detail.as_ref().unwrap().section, Section::Tags);
+    keys(&mut state, &keymap, "j");
+    let effects = keys(&mut state, &keymap, "<enter>");
+    assert!(state.detail.is_none());
+    assert_eq!(state.list.query, "browser:\"Firefox 132\"");
+    assert!(
+        matches!(&effects[..], [Effect::FetchIssues { params, .. }] if params.query.as_deref() == Some("is:unresolved browser:\"Firefox 132\""))
+    );
+}

@@ -323,6 +323,60 @@ impl IssueDetailView<'_> {
         lines
     }
 
+    /// The issue's tag distributions: top values with their share as a bar; the cursor picks a
+    /// value (Enter filters the list by it).
+    fn issue_tags(&self, width: usize) -> (Vec<Line<'static>>, usize) {
+        let theme = self.theme;
+        let tags = match &self.detail.tags {
+            Load::Ready(tags) if tags.is_empty() => {
+                return (vec![Line::from(span("This issue has no tags.", theme, Role::Muted))], 0);
+            }
+            Load::Ready(tags) => tags,
+            Load::Failed(failure) => {
+                let text = format!("tags unavailable: {}", one_line(&failure.message));
+                return (vec![Line::from(span(text, theme, Role::StatusError))], 0);
+            }
+            _ => return (vec![Line::from(span("loading tags…", theme, Role::Muted))], 0),
+        };
+        let mut lines = Vec::new();
+        let mut index = 0;
+        let mut selected_line = 0;
+        let value_width = (width / 3).clamp(12, 40);
+        for tag in tags {
+            let total = tag.total_values.unwrap_or_else(|| tag.top_values.iter().map(|v| v.count).sum()).max(1);
+            let unique = tag.unique_values.map(|u| format!(", {u} values")).unwrap_or_default();
+            lines.push(Line::from(vec![
+                span(one_line(&tag.key), theme, Role::Header),
+                span(format!("  {} events{unique}", thousands(total)), theme, Role::Muted),
+            ]));
+            for value in tag.top_values.iter().take(crate::tui::detail::TAG_VALUES_SHOWN) {
+                let Some(text) = value.value.as_deref() else {
+                    continue;
+                };
+                let selected = index == self.detail.tag_cursor && self.detail.section == Section::Tags;
+                let share = value.count as f64 / total as f64;
+                let filled = (share * 20.0).round() as usize;
+                let bar = format!("{}{}", "█".repeat(filled.min(20)), "░".repeat(20 - filled.min(20)));
+                let marker = if selected { "▸ " } else { "  " };
+                if selected {
+                    selected_line = lines.len();
+                }
+                lines.push(Line::from(vec![
+                    span(
+                        format!("{marker}{}", fit(&one_line(text), value_width)),
+                        theme,
+                        if selected { Role::Selection } else { Role::Text },
+                    ),
+                    span(format!(" {bar}"), theme, Role::Sparkline),
+                    span(format!(" {:>3.0}%  {}", share * 100.0, thousands(value.count)), theme, Role::Count),
+                ]));
+                index += 1;
+            }
+            lines.push(Line::default());
+        }
+        (lines, selected_line)
+    }
+
     fn context(&self, event: &Event, width: usize) -> Vec<Line<'static>> {
         let tags: Vec<(String, String)> = event.tags.iter().map(|t| (t.key.clone(), t.value.clone())).collect();
         let mut lines = self.pairs("tags", &tags, width);
@@ -377,6 +431,11 @@ impl Widget for IssueDetailView<'_> {
                 }
                 Section::Breadcrumbs => self.breadcrumbs(event, width).into_iter().skip(self.detail.scroll).collect(),
                 Section::Request => self.request(event, width).into_iter().skip(self.detail.scroll).collect(),
+                Section::Tags => {
+                    let (lines, selected) = self.issue_tags(width);
+                    let skip = selected.saturating_sub(body.height as usize / 2);
+                    lines.into_iter().skip(skip).collect()
+                }
                 Section::Context => self.context(event, width).into_iter().skip(self.detail.scroll).collect(),
             },
             _ => Vec::new(),

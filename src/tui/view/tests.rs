@@ -152,6 +152,12 @@ fn opened_issue_sections() {
     snapshot("detail_breadcrumbs", &opened(Section::Breadcrumbs, event()));
     snapshot("detail_request", &opened(Section::Request, event()));
     snapshot("detail_context", &opened(Section::Context, event()));
+    let mut tags = opened(Section::Tags, event());
+    if let Some(detail) = tags.detail.as_mut() {
+        detail.tags = Load::Ready(crate::tui::fixtures::issue_tags());
+        detail.tag_cursor = 1;
+    }
+    snapshot("detail_tags", &tags);
     let mut all = opened(Section::Stack, event());
     if let Some(detail) = all.detail.as_mut() {
         detail.all_frames = true;

@@ -117,6 +117,8 @@ fn serve(paths: &Paths, config: &Config, listen: SocketAddr) -> Result<()> {
     runtime.block_on(async {
         let prepared = local_server::prepare(paths, config, listen, false).await?;
         let (addr, public_url) = (prepared.addr, prepared.public_url.clone());
+        // Before the banner: whoever reads the banner may start a console that looks for it.
+        let _marker = local_server::write_marker(paths, &format!("http://{addr}"))?;
         let conn = admin(paths)?;
         if !addr.ip().is_loopback() {
             eprintln!("warning: serving plain HTTP on {addr}, beyond loopback: DSN keys and the API token travel unencrypted; put TLS in front");
@@ -132,7 +134,6 @@ fn serve(paths: &Paths, config: &Config, listen: SocketAddr) -> Result<()> {
         }
         println!("Web API token: run `sift token` (with the same --data-dir)");
         drop(conn);
-        let _marker = local_server::write_marker(paths, &format!("http://{addr}"))?;
         tracing::info!(%addr, "serving");
         prepared.server.run(shutdown_signal()).await?;
         tracing::info!("stopped");

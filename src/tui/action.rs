@@ -121,6 +121,8 @@ actions! {
     ToggleAllFrames => "toggle_all_frames",
     /// Crashing frame first, or last
     ToggleFrameOrder => "toggle_frame_order",
+    /// Comment on the opened issue
+    Comment => "comment",
 }
 
 impl fmt::Display for Action {

@@ -38,11 +38,13 @@ pub enum Section {
     /// The issue's tag distributions (not just this event's tags).
     Tags,
     Context,
+    /// What happened to the issue, and its comments.
+    Activity,
 }
 
 impl Section {
-    pub const ALL: [Section; 5] =
-        [Section::Stack, Section::Breadcrumbs, Section::Request, Section::Tags, Section::Context];
+    pub const ALL: [Section; 6] =
+        [Section::Stack, Section::Breadcrumbs, Section::Request, Section::Tags, Section::Context, Section::Activity];
 
     pub fn label(self) -> &'static str {
         match self {
@@ -51,6 +53,7 @@ impl Section {
             Section::Request => "Request",
             Section::Tags => "Tags",
             Section::Context => "Event context",
+            Section::Activity => "Activity",
         }
     }
 
@@ -82,6 +85,10 @@ pub struct Detail {
     pub scroll: usize,
     /// Neighbours loaded ahead of time, by event id.
     pub prefetched: HashMap<String, Event>,
+    /// The issue's activity log and comments, newest first.
+    pub activity: Load<Vec<crate::api::models::Activity>>,
+    /// The comment being saved.
+    pub comment_req: Option<ReqId>,
     /// The issue's tag distributions.
     pub tags: Load<Vec<crate::api::TagKey>>,
     /// The tag value under the cursor in the Tags section (index into [`tag_values`]).

@@ -141,3 +141,13 @@ pub fn issue_tags() -> Vec<crate::api::TagKey> {
     ]))
     .unwrap_or_default()
 }
+
+/// A comment as the activity log returns it.
+pub fn note(text: &str) -> crate::api::models::Activity {
+    serde_json::from_value(json!({
+        "id": "3", "type": "note", "data": { "text": text },
+        "dateCreated": (now() - chrono::Duration::minutes(30)).to_rfc3339(),
+        "user": { "id": "7", "name": "Ana García", "username": "ana" }
+    }))
+    .unwrap_or_default()
+}

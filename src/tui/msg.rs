@@ -39,6 +39,16 @@ pub enum Msg {
         issue_id: String,
         result: Result<Event, Error>,
     },
+    /// The activity log of the opened issue `issue_id`.
+    ActivityLoaded {
+        issue_id: String,
+        result: Result<Vec<crate::api::models::Activity>, Error>,
+    },
+    /// A comment was saved (or not).
+    CommentAdded {
+        req: ReqId,
+        result: Result<(), Error>,
+    },
     /// The tag distributions of the opened issue `issue_id`.
     IssueTagsLoaded {
         issue_id: String,
@@ -77,6 +87,16 @@ pub enum Effect {
         update: IssueUpdate,
     },
     FetchCatalog,
+    /// Load the activity log of an issue.
+    FetchActivity {
+        issue_id: String,
+    },
+    /// Comment on an issue.
+    AddComment {
+        req: ReqId,
+        issue_id: String,
+        text: String,
+    },
     /// Load the tag distributions of an issue.
     FetchIssueTags {
         issue_id: String,

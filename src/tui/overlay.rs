@@ -178,6 +178,7 @@ pub enum PromptKind {
     IgnoreEvents,
     IgnoreUsers,
     AssignName,
+    Comment,
 }
 
 impl PromptKind {
@@ -187,6 +188,7 @@ impl PromptKind {
             PromptKind::IgnoreEvents => "ignore until this many more events (e.g. 100, or 100 per 60 minutes)",
             PromptKind::IgnoreUsers => "ignore until this many more users are affected",
             PromptKind::AssignName => "assign to (username or e-mail)",
+            PromptKind::Comment => "comment (Enter saves)",
         }
     }
 }

@@ -43,6 +43,20 @@ pub fn spawn(client: &Client, effect: Effect, tx: &UnboundedSender<Msg>) -> Opti
             });
             None
         }
+        Effect::FetchActivity { issue_id } => {
+            tokio::spawn(async move {
+                let result = client.list_activity(&issue_id).await;
+                let _ = tx.send(Msg::ActivityLoaded { issue_id, result });
+            });
+            None
+        }
+        Effect::AddComment { req, issue_id, text } => {
+            tokio::spawn(async move {
+                let result = client.add_comment(&issue_id, &text, &[]).await.map(|_| ());
+                let _ = tx.send(Msg::CommentAdded { req, result });
+            });
+            None
+        }
         Effect::FetchIssueTags { issue_id, environments } => {
             tokio::spawn(async move {
                 let result = client.issue_tags(&issue_id, &environments).await;

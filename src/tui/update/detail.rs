@@ -18,7 +18,8 @@ pub fn open(state: &mut State, now: DateTime<Utc>) -> Vec<Effect> {
     };
     state.detail = Some(Detail::new(id.clone()));
     let mut effects = load(state, EventPick::Recommended, now);
-    effects.push(Effect::FetchIssueTags { issue_id: id, environments: environments(state) });
+    effects.push(Effect::FetchIssueTags { issue_id: id.clone(), environments: environments(state) });
+    effects.push(Effect::FetchActivity { issue_id: id });
     effects
 }
 
@@ -112,6 +113,52 @@ pub fn loaded(state: &mut State, req: ReqId, result: Result<Event, Error>, now: 
         Ok(event) => show(state, event),
         Err(error) => {
             detail.event = Load::Failed(Failure { message: describe(&error), at: now });
+            Vec::new()
+        }
+    }
+}
+
+/// The activity log arrived.
+pub fn activity_loaded(
+    state: &mut State,
+    issue_id: &str,
+    result: Result<Vec<crate::api::models::Activity>, Error>,
+    now: DateTime<Utc>,
+) -> Vec<Effect> {
+    if let Some(detail) = state.detail.as_mut().filter(|d| d.issue_id == issue_id) {
+        detail.activity = match result {
+            Ok(activity) => Load::Ready(activity),
+            Err(error) => Load::Failed(Failure { message: describe(&error), at: now }),
+        };
+    }
+    Vec::new()
+}
+
+/// Saves a comment on the opened issue.
+pub fn comment(state: &mut State, text: String) -> Vec<Effect> {
+    let req = state.request();
+    let Some(detail) = state.detail.as_mut() else {
+        return Vec::new();
+    };
+    detail.comment_req = Some(req);
+    vec![Effect::AddComment { req, issue_id: detail.issue_id.clone(), text }]
+}
+
+/// The server answered a comment: reload the activity, or say why it failed.
+pub fn comment_added(state: &mut State, req: ReqId, result: Result<(), Error>, now: DateTime<Utc>) -> Vec<Effect> {
+    let Some(detail) = state.detail.as_mut().filter(|d| d.comment_req == Some(req)) else {
+        return Vec::new();
+    };
+    detail.comment_req = None;
+    let issue_id = detail.issue_id.clone();
+    match result {
+        Ok(()) => {
+            detail.section = super::super::detail::Section::Activity;
+            state.toast(ToastLevel::Info, "comment saved", now);
+            vec![Effect::FetchActivity { issue_id }]
+        }
+        Err(error) => {
+            state.toast(ToastLevel::Error, format!("comment failed: {}", describe(&error)), now);
             Vec::new()
         }
     }
@@ -245,6 +292,11 @@ fn act_inner(state: &mut State, action: Action, now: DateTime<Utc>) -> Vec<Effec
                     Vec::new()
                 }
             }
+        }
+        Action::Comment => {
+            let prompt = super::super::overlay::Prompt::new(super::super::overlay::PromptKind::Comment, "");
+            state.overlay = Some(super::super::overlay::Overlay::Prompt(prompt));
+            Vec::new()
         }
         Action::LatestEvent => load(state, EventPick::Latest, now),
         Action::OldestEvent => load(state, EventPick::Oldest, now),

@@ -48,6 +48,8 @@ pub fn update(state: &mut State, msg: Msg, ctx: &Ctx<'_>) -> Vec<Effect> {
         Msg::IssuesUpdated { req, result } => triage::updated(state, req, result, ctx.now),
         Msg::EventLoaded { req, result } => detail::loaded(state, req, result, ctx.now),
         Msg::EventPrefetched { issue_id, result } => detail::prefetched(state, &issue_id, result),
+        Msg::ActivityLoaded { issue_id, result } => detail::activity_loaded(state, &issue_id, result, ctx.now),
+        Msg::CommentAdded { req, result } => detail::comment_added(state, req, result, ctx.now),
         Msg::IssueTagsLoaded { issue_id, result } => {
             if let Some(detail) = state.detail.as_mut().filter(|d| d.issue_id == issue_id) {
                 detail.tags = match result {
@@ -126,6 +128,7 @@ pub fn act(state: &mut State, action: Action, ctx: &Ctx<'_>) -> Vec<Effect> {
         | Action::RecommendedEvent
         | Action::ToggleAllFrames
         | Action::ToggleFrameOrder
+        | Action::Comment
         | Action::Open
             if state.detail.is_some() =>
         {
@@ -138,7 +141,8 @@ pub fn act(state: &mut State, action: Action, ctx: &Ctx<'_>) -> Vec<Effect> {
         | Action::OldestEvent
         | Action::RecommendedEvent
         | Action::ToggleAllFrames
-        | Action::ToggleFrameOrder => Vec::new(),
+        | Action::ToggleFrameOrder
+        | Action::Comment => Vec::new(),
         Action::MoveDown
         | Action::MoveUp
         | Action::PageDown

@@ -298,6 +298,11 @@ fn submit(state: &mut State, mut prompt: Prompt, now: DateTime<Utc>) -> Vec<Effe
                 Vec::new()
             }
         },
+        PromptKind::Comment if text.is_empty() => {
+            state.overlay = Some(Overlay::Prompt(prompt));
+            Vec::new()
+        }
+        PromptKind::Comment => super::detail::comment(state, text),
         PromptKind::AssignName if text.is_empty() => {
             state.overlay = Some(Overlay::Prompt(prompt));
             Vec::new()

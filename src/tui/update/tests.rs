@@ -497,3 +497,37 @@ fn tag_distributions_filter_the_list() {
         matches!(&effects[..], [Effect::FetchIssues { params, .. }] if params.query.as_deref() == Some("is:unresolved browser:\"Firefox 132\""))
     );
 }
+
+#[test]
+fn activity_and_comments_in_the_opened_issue() {
+    use crate::tui::detail::Section;
+    let keymap = Keymap::defaults();
+    let mut state = state_with(issues());
+    let effects = keys(&mut state, &keymap, "<enter>");
+    assert!(effects.contains(&Effect::FetchActivity { issue_id: "1".into() }));
+    let activity = vec![crate::tui::fixtures::note("looking into it")];
+    update(&mut state, Msg::ActivityLoaded { issue_id: "1".into(), result: Ok(activity) }, &ctx(&keymap));
+    assert_eq!(state.detail.as_ref().unwrap().activity.ready().unwrap().len(), 1);
+    let effects = keys(&mut state, &keymap, "cfixed in #42<enter>");
+    let req = match &effects[..] {
+        [Effect::AddComment { req, issue_id, text }] if issue_id == "1" && text == "fixed in #42" => *req,
+        other => panic!("{other:?}"),
+    };
+    let effects = update(&mut state, Msg::CommentAdded { req, result: Ok(()) }, &ctx(&keymap));
+    assert_eq!(effects, vec![Effect::FetchActivity { issue_id: "1".into() }]);
+    assert_eq!(state.detail.as_ref().unwrap().section, Section::Activity);
+    let effects = keys(&mut state, &keymap, "cagain<enter>");
+    let req = req_of_comment(&effects);
+    update(&mut state, Msg::CommentAdded { req, result: Err(Error::Forbidden { detail: "no".into() }) }, &ctx(&keymap));
+    assert!(state.toasts.last().unwrap().text.starts_with("comment failed"));
+}
+
+fn req_of_comment(effects: &[Effect]) -> u64 {
+    effects
+        .iter()
+        .find_map(|e| match e {
+            Effect::AddComment { req, .. } => Some(*req),
+            _ => None,
+        })
+        .expect("a comment request")
+}

@@ -77,13 +77,14 @@ const LIST_HINTS: [(Action, &str); 11] = [
 ];
 
 /// Hints on the opened issue.
-const DETAIL_HINTS: [(Action, &str); 9] = [
+const DETAIL_HINTS: [(Action, &str); 10] = [
     (Action::NextTab, "section"),
     (Action::MoveDown, "frame"),
     (Action::OlderEvent, "older"),
     (Action::NewerEvent, "newer"),
     (Action::ToggleAllFrames, "all frames"),
     (Action::ToggleFrameOrder, "order"),
+    (Action::Comment, "comment"),
     (Action::Resolve, "resolve"),
     (Action::IgnoreMenu, "ignore"),
     (Action::Back, "back"),

@@ -377,6 +377,35 @@ impl IssueDetailView<'_> {
         (lines, selected_line)
     }
 
+    /// The activity log, newest first; comments show their text.
+    fn activity(&self, width: usize) -> Vec<Line<'static>> {
+        let theme = self.theme;
+        let activity = match &self.detail.activity {
+            Load::Ready(activity) => activity,
+            Load::Failed(failure) => {
+                let text = format!("activity unavailable: {}", one_line(&failure.message));
+                return vec![Line::from(span(text, theme, Role::StatusError))];
+            }
+            _ => return vec![Line::from(span("loading the activity…", theme, Role::Muted))],
+        };
+        let mut lines = vec![Line::from(span("c adds a comment", theme, Role::KeyDesc)), Line::default()];
+        for entry in activity {
+            let who = entry.user.as_ref().map_or("sift".to_string(), |u| one_line(u.display_name()));
+            let when = ago(entry.date_created, self.now);
+            let what = match entry.text() {
+                Some(text) => format!("commented: {}", one_line(text)),
+                None => entry.kind.replace('_', " "),
+            };
+            let role = if entry.is_note() { Role::Text } else { Role::Muted };
+            lines.push(Line::from(vec![
+                span(format!("{when:>5}  "), theme, Role::LineNumber),
+                span(format!("{} ", fit(&who, 14)), theme, Role::Title),
+                span(fit(&what, width.saturating_sub(22)), theme, role),
+            ]));
+        }
+        lines
+    }
+
     fn context(&self, event: &Event, width: usize) -> Vec<Line<'static>> {
         let tags: Vec<(String, String)> = event.tags.iter().map(|t| (t.key.clone(), t.value.clone())).collect();
         let mut lines = self.pairs("tags", &tags, width);
@@ -437,6 +466,7 @@ impl Widget for IssueDetailView<'_> {
                     lines.into_iter().skip(skip).collect()
                 }
                 Section::Context => self.context(event, width).into_iter().skip(self.detail.scroll).collect(),
+                Section::Activity => self.activity(width).into_iter().skip(self.detail.scroll).collect(),
             },
             _ => Vec::new(),
         };

@@ -158,6 +158,11 @@ fn opened_issue_sections() {
         detail.tag_cursor = 1;
     }
     snapshot("detail_tags", &tags);
+    let mut activity = opened(Section::Activity, event());
+    if let Some(detail) = activity.detail.as_mut() {
+        detail.activity = Load::Ready(vec![crate::tui::fixtures::note("rolled back the deploy; watching\u{1b}[2J")]);
+    }
+    snapshot("detail_activity", &activity);
     let mut all = opened(Section::Stack, event());
     if let Some(detail) = all.detail.as_mut() {
         detail.all_frames = true;

@@ -531,3 +531,26 @@ fn req_of_comment(effects: &[Effect]) -> u64 {
         })
         .expect("a comment request")
 }
+
+#[test]
+fn remaining_list_actions() {
+    let keymap = Keymap::defaults();
+    let many: Vec<_> = (1..=60).map(|i| crate::tui::fixtures::issue(i, "x", "ongoing", 1)).collect();
+    let mut state = state_with(many);
+    state.page_rows = 20;
+    keys(&mut state, &keymap, "<c-d>");
+    assert_eq!((state.list.cursor, state.list.offset), (20, 1), "a page down, scrolled to keep the cursor in view");
+    keys(&mut state, &keymap, "<c-u>");
+    assert_eq!(state.list.cursor, 0);
+    let effects = keys(&mut state, &keymap, "[");
+    assert_eq!(state.list.tab, Tab::All, "the previous tab wraps around");
+    assert!(matches!(&effects[..], [Effect::FetchIssues { params, .. }] if params.query.as_deref() == Some("")));
+    let mut state = state_with(issues());
+    let effects = keys(&mut state, &keymap, "t");
+    assert!(
+        matches!(&effects[..], [Effect::FetchIssues { params, .. }] if params.group_stats_period == Some(crate::api::GroupStatsPeriod::TwoWeeks))
+    );
+    let effects = keys(&mut state, &keymap, "<c-x>");
+    assert_eq!(updates(&effects)[0].1, IssueUpdate::unassign());
+    assert_eq!(keys(&mut state, &keymap, "<c-z>"), vec![Effect::Suspend]);
+}

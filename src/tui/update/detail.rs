@@ -178,7 +178,32 @@ fn frames_len(detail: &Detail) -> usize {
     detail.event.ready().map_or(0, |e| shown_frames(e, detail.newest_first, detail.all_frames).len())
 }
 
-/// Keys on the detail screen; a newly selected frame gets its source highlighted.
+/// Whether the opened issue handles `action` (the rest go to the list or are global).
+pub fn handles(action: Action) -> bool {
+    matches!(
+        action,
+        Action::MoveDown
+            | Action::MoveUp
+            | Action::PageDown
+            | Action::PageUp
+            | Action::Top
+            | Action::Bottom
+            | Action::Back
+            | Action::NextTab
+            | Action::PrevTab
+            | Action::Open
+            | Action::OlderEvent
+            | Action::NewerEvent
+            | Action::LatestEvent
+            | Action::OldestEvent
+            | Action::RecommendedEvent
+            | Action::ToggleAllFrames
+            | Action::ToggleFrameOrder
+            | Action::Comment
+    )
+}
+
+/// Keys on the detail screen (nothing without an opened issue); a newly selected frame gets its source highlighted.
 pub fn act(state: &mut State, action: Action, now: DateTime<Utc>) -> Vec<Effect> {
     let mut effects = act_inner(state, action, now);
     effects.extend(highlight_selected(state));

@@ -58,7 +58,7 @@ pub fn reload(state: &mut State, now: DateTime<Utc>) -> Vec<Effect> {
 }
 
 /// Reloads the first page; in the background (keeping rows) when there are rows to keep.
-pub fn refresh(state: &mut State, now: DateTime<Utc>, background: bool) -> Vec<Effect> {
+pub fn refresh(state: &mut State, now: DateTime<Utc>) -> Vec<Effect> {
     if state.list.data.ready().is_none() {
         return reload(state, now);
     }
@@ -66,7 +66,6 @@ pub fn refresh(state: &mut State, now: DateTime<Utc>, background: bool) -> Vec<E
     state.list.fetch = Some(req);
     state.list.refreshing = true;
     state.poll.next_due = now + chrono::Duration::seconds(state.poll.interval.as_secs() as i64);
-    let _ = background;
     vec![Effect::FetchIssues { req, params: list_params(state, None), append: false }]
 }
 
@@ -280,7 +279,7 @@ pub fn act(state: &mut State, action: Action, now: DateTime<Utc>) -> Vec<Effect>
                 StatsPeriod::Day => StatsPeriod::TwoWeeks,
                 StatsPeriod::TwoWeeks => StatsPeriod::Day,
             };
-            refresh(state, now, false)
+            refresh(state, now)
         }
         Action::ToggleSelect => {
             if let Some(id) = state.list.current().map(|r| r.issue.id.clone()) {

@@ -105,35 +105,15 @@ pub fn act(state: &mut State, action: Action, ctx: &Ctx<'_>) -> Vec<Effect> {
             state.overlay = Some(super::overlay::Overlay::Palette(Default::default()));
             Vec::new()
         }
-        Action::Refresh => list::refresh(state, now, false),
+        Action::Refresh => list::refresh(state, now),
         Action::TogglePoll => {
             state.poll.paused = !state.poll.paused;
             let text = if state.poll.paused { "polling paused" } else { "polling resumed" };
             state.toast(super::state::ToastLevel::Info, text, now);
-            if state.poll.paused { Vec::new() } else { list::refresh(state, now, true) }
+            if state.poll.paused { Vec::new() } else { list::refresh(state, now) }
         }
-        Action::MoveDown
-        | Action::MoveUp
-        | Action::PageDown
-        | Action::PageUp
-        | Action::Top
-        | Action::Bottom
-        | Action::Back
-        | Action::NextTab
-        | Action::PrevTab
-        | Action::OlderEvent
-        | Action::NewerEvent
-        | Action::LatestEvent
-        | Action::OldestEvent
-        | Action::RecommendedEvent
-        | Action::ToggleAllFrames
-        | Action::ToggleFrameOrder
-        | Action::Comment
-        | Action::Open
-            if state.detail.is_some() =>
-        {
-            detail::act(state, action, now)
-        }
+        // The opened issue takes navigation, sections and events first.
+        _ if state.detail.is_some() && detail::handles(action) => detail::act(state, action, now),
         Action::Open => detail::open(state, now),
         Action::OlderEvent
         | Action::NewerEvent
@@ -142,7 +122,7 @@ pub fn act(state: &mut State, action: Action, ctx: &Ctx<'_>) -> Vec<Effect> {
         | Action::RecommendedEvent
         | Action::ToggleAllFrames
         | Action::ToggleFrameOrder
-        | Action::Comment => Vec::new(),
+        | Action::Comment => detail::act(state, action, now),
         Action::MoveDown
         | Action::MoveUp
         | Action::PageDown
@@ -183,7 +163,7 @@ fn tick(state: &mut State, now: DateTime<Utc>) -> Vec<Effect> {
     if state.poll.paused || state.list.fetch.is_some() || now < state.poll.next_due {
         return Vec::new();
     }
-    list::refresh(state, now, true)
+    list::refresh(state, now)
 }
 
 #[cfg(test)]

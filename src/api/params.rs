@@ -256,8 +256,13 @@ fn push_time_window(
     if let Some(p) = period.filter(|p| !p.is_empty()) {
         q.push(("statsPeriod", p.to_owned()));
     } else if let (Some(start), Some(end)) = (start, end) {
-        q.push(("start", start.to_rfc3339_opts(SecondsFormat::Secs, true)));
-        q.push(("end", end.to_rfc3339_opts(SecondsFormat::Secs, true)));
+        // Whole seconds unless the time has milliseconds (an event's own time does).
+        let iso = |t: DateTime<Utc>| {
+            let format = if t.timestamp_subsec_millis() == 0 { SecondsFormat::Secs } else { SecondsFormat::Millis };
+            t.to_rfc3339_opts(format, true)
+        };
+        q.push(("start", iso(start)));
+        q.push(("end", iso(end)));
     }
 }
 

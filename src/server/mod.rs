@@ -3,7 +3,7 @@
 //! It serves the ingest endpoints SDKs post to and the Web API (`/api/0/…`) the console and
 //! sentry-cli read; JSON errors everywhere, including unknown paths and wrong methods.
 
-mod api;
+pub(crate) mod api;
 mod error;
 mod ingest_routes;
 mod keys;

@@ -5,8 +5,8 @@
 
 use rusqlite::{Connection, OptionalExtension, params_from_iter, types::Value as Sql};
 
-use super::StoreError;
 use super::issues::{EVENT_SELECT, StoredEvent, event_from_row, inflate};
+use super::{StoreError, TimeWindow};
 
 /// Which event of an issue to show.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -102,11 +102,12 @@ pub fn list_events(
     conn: &Connection,
     group_id: i64,
     environments: &[String],
+    window: TimeWindow,
     limit: usize,
     offset: usize,
 ) -> Result<(Vec<StoredEvent>, bool), StoreError> {
     let mut args = vec![Sql::Integer(group_id)];
-    let filter = environment_clause(environments, &mut args);
+    let filter = environment_clause(environments, &mut args) + &window_clause(window, &mut args);
     args.push(Sql::Integer(limit as i64 + 1));
     args.push(Sql::Integer(offset as i64));
     let sql = format!("{EVENT_SELECT} WHERE group_id = ?{filter} ORDER BY timestamp DESC, id DESC LIMIT ? OFFSET ?");
@@ -118,12 +119,30 @@ pub fn list_events(
     Ok((events, more))
 }
 
-/// Events of an issue within the environment filter.
-pub fn count_events(conn: &Connection, group_id: i64, environments: &[String]) -> Result<i64, StoreError> {
+/// Events of an issue within the environment filter and time window.
+pub fn count_events(
+    conn: &Connection,
+    group_id: i64,
+    environments: &[String],
+    window: TimeWindow,
+) -> Result<i64, StoreError> {
     let mut args = vec![Sql::Integer(group_id)];
-    let filter = environment_clause(environments, &mut args);
+    let filter = environment_clause(environments, &mut args) + &window_clause(window, &mut args);
     let sql = format!("SELECT count(*) FROM events WHERE group_id = ?{filter}");
     Ok(conn.prepare_cached(&sql)?.query_row(params_from_iter(args.iter()), |row| row.get(0))?)
+}
+
+fn window_clause(window: TimeWindow, args: &mut Vec<Sql>) -> String {
+    let mut clause = String::new();
+    if let Some(start) = window.start {
+        args.push(Sql::Real(start));
+        clause.push_str(" AND timestamp >= ?");
+    }
+    if let Some(end) = window.end {
+        args.push(Sql::Real(end));
+        clause.push_str(" AND timestamp <= ?");
+    }
+    clause
 }
 
 /// An event anywhere in the organization's projects, by its id.

@@ -24,7 +24,7 @@ use std::path::{Path, PathBuf};
 use rusqlite::{Connection, OpenFlags};
 
 use crate::config::Durability;
-pub use types::{Committed, EventOutcome, NewEvent, NewItem, WriteJob};
+pub use types::{Committed, EventOutcome, NewEvent, NewItem, TimeWindow, WriteJob};
 pub use writer::WriterHandle;
 
 /// Failures of the store, typed where callers branch on them.

@@ -72,3 +72,10 @@ pub struct Committed {
     pub events: Vec<EventOutcome>,
     pub items: usize,
 }
+
+/// A time filter on events: unix seconds, both ends inclusive, either open.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct TimeWindow {
+    pub start: Option<f64>,
+    pub end: Option<f64>,
+}

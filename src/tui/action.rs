@@ -123,6 +123,32 @@ actions! {
     ToggleFrameOrder => "toggle_frame_order",
     /// Comment on the opened issue
     Comment => "comment",
+    /// Stack trace section
+    ShowStack => "show_stack",
+    /// Breadcrumbs section
+    ShowBreadcrumbs => "show_breadcrumbs",
+    /// Request section
+    ShowRequest => "show_request",
+    /// Tags section (the issue's tag values)
+    ShowTags => "show_tags",
+    /// Context section (the event's tags, user, contexts, SDK)
+    ShowContext => "show_context",
+    /// Activity and comments section
+    ShowActivity => "show_activity",
+    /// The event's JSON
+    ShowJson => "show_json",
+    /// Stack trace as plain text, for copying
+    ToggleRawTrace => "toggle_raw_trace",
+    /// Breadcrumb times: offset from the event, or clock time
+    ToggleAbsoluteTime => "toggle_absolute_time",
+    /// Breadcrumbs: cycle the least level shown
+    CrumbLevel => "crumb_level",
+    /// Breadcrumbs: cycle the category shown
+    CrumbCategory => "crumb_category",
+    /// Next match of the find text
+    FindNext => "find_next",
+    /// Previous match of the find text
+    FindPrevious => "find_previous",
 }
 
 impl fmt::Display for Action {

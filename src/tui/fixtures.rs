@@ -91,6 +91,11 @@ pub fn state_with(issues: Vec<Issue>) -> State {
 /// An event of issue 1 as the Web API sends it: a chained exception with in-app and library
 /// frames, locals, breadcrumbs, a request, tags and contexts; hostile text in one value.
 pub fn event(id: &str, previous: Option<&str>, next: Option<&str>) -> crate::api::models::Event {
+    crate::api::models::Event::from_json(event_json(id, previous, next)).unwrap_or_default()
+}
+
+/// [`event`]'s JSON.
+pub fn event_json(id: &str, previous: Option<&str>, next: Option<&str>) -> serde_json::Value {
     let at = now() - chrono::Duration::minutes(7);
     let frame = |file: &str, function: &str, line: u64, in_app: bool| {
         json!({
@@ -99,7 +104,7 @@ pub fn event(id: &str, previous: Option<&str>, next: Option<&str>) -> crate::api
             "vars": { "email": "'\u{1b}[31mx@example.com'", "request": "<WSGIRequest: POST '/signup'>" }
         })
     };
-    serde_json::from_value(json!({
+    json!({
         "id": id, "eventID": id, "groupID": "1", "projectID": "1",
         "title": "ValueError: bad input for field 'email'", "message": "", "platform": "python",
         "dateCreated": at.to_rfc3339(),
@@ -124,8 +129,7 @@ pub fn event(id: &str, previous: Option<&str>, next: Option<&str>) -> crate::api
                 "query": [["ref", "ad"]], "headers": [["Content-Type", "application/json"], ["Authorization", "[Filtered]"]],
                 "cookies": [["session", "[Filtered]"]], "data": { "email": "x@example.com", "plan": "pro" }, "env": { "REMOTE_ADDR": "10.0.0.7" } } }
         ]
-    }))
-    .unwrap_or_default()
+    })
 }
 
 /// The issue's tag distributions as `…/tags/` returns them.

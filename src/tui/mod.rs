@@ -16,6 +16,8 @@ pub mod msg;
 pub mod overlay;
 mod runner;
 pub mod sanitize;
+#[cfg(test)]
+pub mod sdk_events;
 pub mod state;
 pub mod terminal;
 pub mod theme;

@@ -54,6 +54,17 @@ pub enum Msg {
         issue_id: String,
         result: Result<Vec<crate::api::TagKey>, Error>,
     },
+    /// Where event `event_id` of issue `issue_id` stands (1 = oldest), if the server counts.
+    EventPositioned {
+        issue_id: String,
+        event_id: String,
+        result: Result<Option<u64>, Error>,
+    },
+    /// The opened issue's own record (with its first and last release).
+    IssueLoaded {
+        issue_id: String,
+        result: Result<Box<Issue>, Error>,
+    },
     /// Source context highlighted off the UI thread.
     Highlighted {
         key: String,
@@ -114,6 +125,17 @@ pub enum Effect {
         issue_id: String,
         pick: EventPick,
         environments: Vec<String>,
+    },
+    /// Count the issue's events up to `at` (the event's position).
+    FetchEventPosition {
+        issue_id: String,
+        event_id: String,
+        at: chrono::DateTime<chrono::Utc>,
+        environments: Vec<String>,
+    },
+    /// Load an issue's own record.
+    FetchIssue {
+        issue_id: String,
     },
     /// Put text on the clipboard (OSC 52, so it works over SSH and in tmux).
     Copy(String),

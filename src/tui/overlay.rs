@@ -130,6 +130,10 @@ pub enum CopyChoice {
     Markdown,
     /// The embedded server's DSN.
     Dsn,
+    /// The opened event's stack trace as plain text.
+    Traceback,
+    /// The opened event's id.
+    EventId,
 }
 
 /// What choosing a menu item does.
@@ -179,6 +183,10 @@ pub enum PromptKind {
     IgnoreUsers,
     AssignName,
     Comment,
+    /// Text the breadcrumbs must contain.
+    FindCrumbs,
+    /// Text to find in the event's JSON.
+    FindJson,
 }
 
 impl PromptKind {
@@ -189,6 +197,8 @@ impl PromptKind {
             PromptKind::IgnoreUsers => "ignore until this many more users are affected",
             PromptKind::AssignName => "assign to (username or e-mail)",
             PromptKind::Comment => "comment (Enter saves)",
+            PromptKind::FindCrumbs => "show breadcrumbs containing (empty shows all)",
+            PromptKind::FindJson => "find in the JSON (n next, N previous)",
         }
     }
 }

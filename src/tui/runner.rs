@@ -43,6 +43,20 @@ pub fn spawn(client: &Client, effect: Effect, tx: &UnboundedSender<Msg>) -> Opti
             });
             None
         }
+        Effect::FetchEventPosition { issue_id, event_id, at, environments } => {
+            tokio::spawn(async move {
+                let result = client.event_position(&issue_id, at, &environments).await;
+                let _ = tx.send(Msg::EventPositioned { issue_id, event_id, result });
+            });
+            None
+        }
+        Effect::FetchIssue { issue_id } => {
+            tokio::spawn(async move {
+                let result = client.issue(&issue_id, &[]).await.map(Box::new);
+                let _ = tx.send(Msg::IssueLoaded { issue_id, result });
+            });
+            None
+        }
         Effect::FetchActivity { issue_id } => {
             tokio::spawn(async move {
                 let result = client.list_activity(&issue_id).await;

@@ -107,6 +107,8 @@ async fn every_console_call_against_sift() {
     assert_eq!(recommended.event_id, latest.event_id);
     assert_eq!(latest.environment(), Some("production"));
     assert!(latest.entries.iter().any(|e| matches!(e, Entry::Exception(_))));
+    assert_eq!(latest.raw.as_ref().unwrap()["eventID"], latest.event_id.as_str(), "the server's JSON is kept");
+    assert_eq!(c.event_position("1", latest.date_created.unwrap(), &env).await.unwrap(), Some(1));
     let by_id = c.event("1", &latest.event_id, &[]).await.unwrap();
     assert_eq!(by_id.title, "Error0: boom");
     let events = c.list_events("1", &EventListParams::default()).await.unwrap();

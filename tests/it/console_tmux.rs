@@ -40,6 +40,15 @@ impl Tmux {
         String::from_utf8_lossy(&out.stdout).to_string()
     }
 
+    /// The screen with its colours, as SGR escape sequences.
+    fn screen_with_colours(&self) -> String {
+        let out = Command::new("tmux")
+            .args(["capture-pane", "-p", "-e", "-t", &self.session])
+            .output()
+            .expect("capture-pane");
+        String::from_utf8_lossy(&out.stdout).to_string()
+    }
+
     fn keys(&self, keys: &[&str]) {
         for key in keys {
             Command::new("tmux").args(["send-keys", "-t", &self.session, key]).status().expect("send-keys");
@@ -142,6 +151,114 @@ fn embedded_console_shows_an_sdk_event_and_resolves_it() {
     }
     assert!(!tmux.alive(), "q quits");
     assert!(!dir.path().join("data/server.json").exists(), "the embedded server's marker is removed on exit");
+}
+
+/// A small application for the detail walk: a real file (so the SDK sends source context),
+/// breadcrumbs, and a request on the event.
+const SHOP: &str = r#"import sys
+import sentry_sdk
+
+sentry_sdk.init(dsn=sys.argv[1], release="shop@1.0.0", environment="production")
+
+
+def add_request(event, hint):
+    event["request"] = {
+        "method": "POST",
+        "url": "http://shop.local/checkout",
+        "headers": {"Content-Type": "application/json", "Authorization": "Bearer secret-token"},
+        "data": {"cart": 42},
+    }
+    return event
+
+
+def checkout(cart):
+    total = sum(cart)
+    if total > 10:
+        raise ValueError("cart total too high for checkout")
+    return total
+
+
+sentry_sdk.get_global_scope().add_event_processor(add_request)
+for attempt in range(2):
+    sentry_sdk.get_isolation_scope().clear_breadcrumbs()
+    sentry_sdk.add_breadcrumb(category="cart", message=f"cart loaded (attempt {attempt})", level="info")
+    sentry_sdk.add_breadcrumb(category="payment", message="card declined", level="warning")
+    try:
+        checkout([5, 7])
+    except ValueError:
+        sentry_sdk.capture_exception()
+sentry_sdk.flush()
+"#;
+
+#[test]
+#[ignore = "needs tmux and the Python SDK from tests/sdk/install.sh; .ci/run runs it"]
+fn the_opened_issue_walks_frames_breadcrumbs_request_and_events() {
+    let dir = tempfile::tempdir().unwrap();
+    write_config(dir.path(), "[server]\nlisten = \"127.0.0.1:0\"\n[console]\npoll_secs = 2\n");
+    let tmux = Tmux::start("walk", &sift_command(dir.path(), "", ""));
+    let screen = tmux.wait_for("embedded · DSN http://", Duration::from_secs(30));
+    let dsn = screen
+        .lines()
+        .find_map(|l| l.split("DSN http").nth(1))
+        .and_then(|rest| rest.split_whitespace().next())
+        .map(|rest| format!("http{rest}"))
+        .expect("the DSN on the status line");
+    let app = dir.path().join("shop.py");
+    std::fs::write(&app, SHOP).unwrap();
+    let python = repo().join("target/sdk-clients/python/bin/python");
+    let sent = Command::new(python).arg(&app).arg(&dsn).output().expect("run the Python SDK");
+    assert!(sent.status.success(), "{dsn}: {}", String::from_utf8_lossy(&sent.stderr));
+    tmux.wait_for("ValueError: cart total too high", Duration::from_secs(10));
+
+    // List → detail: the stack trace, with the crashing frame expanded to its source.
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("of 2 (recommended)", Duration::from_secs(10));
+    tmux.keys(&["L"]);
+    tmux.wait_for("event 2 of 2 (latest)", Duration::from_secs(10));
+    let screen = tmux.wait_for("raise ValueError(\"cart total too high", Duration::from_secs(10));
+    assert!(screen.contains("shop.py in checkout"), "{screen}");
+    // Highlighting runs off the UI thread: the source line gains syntax colours shortly after.
+    let sgr = regex::Regex::new("\u{1b}\\[[0-9;]*m").unwrap();
+    let start = Instant::now();
+    loop {
+        let coloured = tmux.screen_with_colours();
+        let plain = |l: &str| sgr.replace_all(l, "").to_string();
+        let line =
+            coloured.lines().find(|l| plain(l).contains("raise ValueError(\"cart total too high")).unwrap_or_default();
+        let colours: std::collections::BTreeSet<&str> = line
+            .split("\u{1b}[")
+            .skip(1)
+            .filter_map(|seq| seq.split('m').next())
+            .filter(|c| c.contains("38;"))
+            .collect();
+        if colours.len() >= 3 {
+            break;
+        }
+        assert!(start.elapsed() < Duration::from_secs(10), "the crashing line never got syntax colours:\n{line:?}");
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    // Frames: the cursor moves to the calling frame, which expands in turn.
+    tmux.keys(&["j"]);
+    tmux.wait_for("checkout([5, 7])", Duration::from_secs(5));
+
+    tmux.keys(&["2"]);
+    let screen = tmux.wait_for("card declined", Duration::from_secs(5));
+    assert!(screen.contains("cart loaded (attempt 1)"), "{screen}");
+    assert!(!screen.contains("cart loaded (attempt 0)"), "the latest event carries only its own crumbs: {screen}");
+
+    tmux.keys(&["3"]);
+    let screen = tmux.wait_for("POST http://shop.local/checkout", Duration::from_secs(5));
+    assert!(screen.contains("[Filtered]"), "the Authorization header is scrubbed: {screen}");
+    assert!(!screen.contains("secret-token"), "{screen}");
+
+    // The next event in time order: the older one, with its own breadcrumbs.
+    tmux.keys(&["["]);
+    tmux.wait_for("event 1 of 2", Duration::from_secs(10));
+    tmux.keys(&["2"]);
+    tmux.wait_for("cart loaded (attempt 0)", Duration::from_secs(5));
+    tmux.keys(&["Escape"]);
+    tmux.wait_for("ValueError: cart total too high", Duration::from_secs(5));
+    tmux.keys(&["q"]);
 }
 
 /// What the fake remote answers.

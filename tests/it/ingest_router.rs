@@ -1,6 +1,6 @@
 //! The ingest router driven in-process: real SDK traffic captured from sentry-python,
-//! @sentry/node and sentry-cli replayed byte for byte, every content encoding, every auth
-//! placement, item types, deduplication and scrubbing.
+//! @sentry/node, sentry-cli and the Rust `sentry` crate replayed byte for byte, every content
+//! encoding, every auth placement, item types, deduplication and scrubbing.
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -162,6 +162,55 @@ async fn sentry_cli_messages_group_by_template() {
     assert_eq!(all.len(), 1);
     assert_eq!(all[0].times_seen, 2);
     assert!(all[0].title.starts_with("Deploy "), "{}", all[0].title);
+}
+
+#[tokio::test]
+async fn rust_sdk_traffic_groups_like_sentry() {
+    let app = TestApp::new();
+    assert_eq!(replay(&app, "rust").await, 18);
+    let all = app.issues();
+    let summary: Vec<_> = all.iter().map(|i| (&i.title, &i.culprit, i.times_seen)).collect();
+    assert_eq!(all.len(), 10, "{summary:#?}");
+    assert_eq!(all.iter().map(|i| i.times_seen).sum::<i64>(), 18);
+    let titled = |title: &str| all.iter().filter(|i| i.title == title).collect::<Vec<_>>();
+
+    let order = all.iter().find(|i| i.title.starts_with("OrderError: invalid order") && i.times_seen == 6);
+    let order = order.unwrap_or_else(|| panic!("six occurrences, one issue: {summary:#?}"));
+    assert_eq!(order.user_count, 3);
+    assert_eq!(order.first_release.as_deref(), Some("shop@1.2.3"));
+    let refund = titled("OrderError: invalid order 1001");
+    assert!(refund.iter().any(|i| i.times_seen == 1 && i.id != order.id), "refund_order is its own issue");
+
+    let payment = titled("PaymentError: payment refund failed");
+    assert_eq!(payment.len(), 1, "{summary:#?}");
+    let conn = app.conn();
+    let event = &issues::issue_events(&conn, payment[0].id).unwrap()[0].data;
+    let chain: Vec<&str> =
+        event["exception"]["values"].as_array().unwrap().iter().filter_map(|e| e["type"].as_str()).collect();
+    assert_eq!(chain, ["GatewayTimeout", "PaymentError"], "cause first, raised last");
+    assert!(event["breadcrumbs"]["values"].as_array().unwrap().len() >= 3);
+    assert!(event["contexts"]["rust"]["version"].is_string());
+
+    let logins = all.iter().filter(|i| i.title.contains("failed to log in")).collect::<Vec<_>>();
+    assert_eq!(logins.iter().map(|i| i.times_seen).collect::<Vec<_>>(), [2], "grouped by the template");
+    let mut tenants: Vec<i64> = titled("OrderError: tenant sync failed").iter().map(|i| i.times_seen).collect();
+    tenants.sort();
+    assert_eq!(tenants, [1, 2], "{{{{ default }}}} plus the tenant splits");
+    let checkout = titled("panic: checkout invariant violated");
+    let billing = titled("panic: billing invariant violated");
+    assert_eq!((checkout.len(), billing.len()), (1, 1), "two panic sites, two issues: {summary:#?}");
+    assert_eq!((checkout[0].times_seen, checkout[0].level.as_str()), (2, "fatal"));
+    assert!(checkout[0].culprit.as_deref().unwrap_or("").ends_with("panic_in_checkout"), "{:?}", checkout[0].culprit);
+
+    let rejected = titled("api key rejected");
+    assert_eq!(rejected.len(), 1, "{summary:#?}");
+    let event = &issues::issue_events(&conn, rejected[0].id).unwrap()[0].data;
+    let headers = event["request"]["headers"].as_array().unwrap();
+    for (name, value) in
+        [("Authorization", "[Filtered]"), ("X-Api-Key", "[Filtered]"), ("User-Agent", "sift-sdk-suite/1.0")]
+    {
+        assert!(headers.contains(&json!([name, value])), "{headers:?}");
+    }
 }
 
 #[tokio::test]

@@ -129,6 +129,9 @@ async fn prism_every_console_call_is_accepted() {
     let events = ok("list events", c.list_events("1", &ep).await);
     assert_eq!(events.items[0].event_type.as_deref(), Some("error"));
     ok("list full events", c.list_events_full("1", &EventListParams { sample: true, ..Default::default() }).await);
+    // The detail screen's "event N of M": a start/end window with millisecond times.
+    let at = chrono::DateTime::parse_from_rfc3339("2026-11-22T11:53:00.123Z").unwrap().with_timezone(&chrono::Utc);
+    ok("event position", c.event_position("1", at, &env).await);
 
     let tag = ok("tag key", c.issue_tag("1", "browser", &env).await);
     assert_eq!((tag.key.as_str(), tag.top_values.len()), ("flavors", 2));

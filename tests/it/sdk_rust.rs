@@ -106,6 +106,8 @@ fn scenario(dsn: &str) {
     let mut options = sentry::ClientOptions::default();
     options.release = Some("shop@1.2.3".into());
     options.environment = Some("staging".into());
+    // As the Python and Node scenarios do, so recordings do not carry this machine's hostname.
+    options.server_name = Some("sift-sdk-suite".into());
     options.attach_stacktrace = true;
     let _guard = sentry::init((dsn, options));
     sentry::configure_scope(|scope| scope.set_tag("tenant", "acme"));

@@ -364,6 +364,18 @@ async fn events_step_through_neighbours() {
     assert!(list.body[0]["entries"].is_array());
     let short = app.api("GET", &format!("{base}/"), None).await;
     assert!(short.body[0].get("entries").is_none());
+    // A time window counts the events in it: how the console finds "event 2 of 3".
+    let middle = app.api("GET", &format!("{base}/{}/", ids[1]), None).await;
+    let at = chrono::DateTime::parse_from_rfc3339(middle.body["dateCreated"].as_str().unwrap()).unwrap();
+    let end = (at + chrono::Duration::milliseconds(1)).to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+    let window = app.api("GET", &format!("{base}/?start=1970-01-01T00:00:00Z&end={end}&per_page=1"), None).await;
+    assert_eq!(window.headers["x-hits"], "2", "the oldest two are at or before the middle one");
+    assert_eq!(window.body[0]["eventID"], ids[1]);
+    let recent = app.api("GET", &format!("{base}/?statsPeriod=1h"), None).await;
+    assert_eq!(recent.headers["x-hits"], "3");
+    let bad = app.api("GET", &format!("{base}/?end=yesterday"), None).await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    assert_eq!(bad.body["detail"], "Invalid end \"yesterday\"");
     let project = app.api("GET", &format!("/api/0/projects/local/default/events/{}/", ids[0]), None).await;
     assert_eq!(project.body["groupID"], "1");
     let missing = app.api("GET", &format!("{base}/{}/", event_id()), None).await;

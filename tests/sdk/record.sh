@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Re-record the committed wire fixtures for one client:
-#   tests/sdk/record.sh python|node|cli
+#   tests/sdk/record.sh python|node|cli|rust
 # Starts capture.py on a free loopback port, runs the scenario against it, stops
 # the capture, and writes decoded.txt next to each recorded request under
 # tests/fixtures/sdk/<client>/.
@@ -9,7 +9,7 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
 export SIFT_SDK_DIR="${SIFT_SDK_DIR:-$repo/target/sdk-clients}"
-client="${1:?usage: $0 python|node|cli}"
+client="${1:?usage: $0 python|node|cli|rust}"
 py="$SIFT_SDK_DIR/python/bin/python"   # has brotli, so br bodies decode
 out="$repo/tests/fixtures/sdk"
 

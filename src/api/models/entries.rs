@@ -130,6 +130,9 @@ pub struct Mechanism {
     pub description: Option<String>,
     #[serde(deserialize_with = "de::opt_value")]
     pub data: Option<Value>,
+    /// How a chained exception relates to the one before it (Python: `__cause__` or `__context__`).
+    #[serde(deserialize_with = "de::opt_string")]
+    pub source: Option<String>,
 }
 
 /// A stack trace (also the `data` of a top-level `stacktrace` entry).

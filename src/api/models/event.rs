@@ -79,9 +79,19 @@ pub struct Event {
     pub previous_event_id: Option<String>,
     #[serde(rename = "nextEventID", deserialize_with = "de::opt_string")]
     pub next_event_id: Option<String>,
+    /// The event exactly as the server sent it (for the raw JSON view), when known.
+    #[serde(skip)]
+    pub raw: Option<std::sync::Arc<Value>>,
 }
 
 impl Event {
+    /// Decodes an event and keeps the JSON it came from.
+    pub fn from_json(value: Value) -> Result<Self, serde_json::Error> {
+        let mut event: Event = serde_json::from_value(value.clone())?;
+        event.raw = Some(std::sync::Arc::new(value));
+        Ok(event)
+    }
+
     /// The value of tag `key` (e.g. `environment`, `level`, `release`).
     pub fn tag(&self, key: &str) -> Option<&str> {
         self.tags.iter().find(|t| t.key == key).map(|t| t.value.as_str())

@@ -77,12 +77,14 @@ pub async fn list(
     let full = params.flag("full");
     let environments = params.all("environment");
     let viewer = Viewer::local();
+    let window = params.time_window(viewer.now).map_err(ApiError::bad_request)?;
     let (items, more, total) = state
         .store
         .read(move |conn| {
             let (_, issue) = issue_of(conn, &path, viewer)?;
-            let (events, more) = store_events::list_events(conn, issue.id, &environments, page.limit, page.offset)?;
-            let total = store_events::count_events(conn, issue.id, &environments)?;
+            let (events, more) =
+                store_events::list_events(conn, issue.id, &environments, window, page.limit, page.offset)?;
+            let total = store_events::count_events(conn, issue.id, &environments, window)?;
             let items = events
                 .iter()
                 .map(|e| {

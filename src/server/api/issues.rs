@@ -35,21 +35,6 @@ fn period(name: &str) -> Option<(&'static str, usize, i64)> {
     }
 }
 
-/// Seconds in a Sentry duration such as `24h`, `14d`, `90m`, `2w`.
-fn duration_secs(text: &str) -> Option<f64> {
-    let (number, unit) = text.split_at(text.find(|c: char| !c.is_ascii_digit())?);
-    let n: f64 = number.parse().ok()?;
-    let unit = match unit {
-        "s" => 1.0,
-        "m" => 60.0,
-        "h" => 3600.0,
-        "d" => 86_400.0,
-        "w" => 604_800.0,
-        _ => return None,
-    };
-    Some(n * unit)
-}
-
 /// Everything a list request asks for, read from its path and parameters.
 struct ListRequest {
     org_name: Option<String>,
@@ -96,29 +81,16 @@ impl ListRequest {
         // On the org-scoped list, statsPeriod/start/end restrict by time (the project list uses
         // statsPeriod for the series only).
         if self.project_name.is_none() {
-            if let Some(text) = self.params.get("statsPeriod").filter(|s| !s.is_empty()) {
-                let secs =
-                    duration_secs(text).ok_or_else(|| StoreError::Invalid(format!("Invalid statsPeriod {text:?}")))?;
-                filters.push(Filter::LastSeen(issue_list::Cmp::Ge, self.viewer.now - secs));
+            let window = self.params.time_window(self.viewer.now).map_err(StoreError::Invalid)?;
+            if let Some(start) = window.start {
+                filters.push(Filter::LastSeen(issue_list::Cmp::Ge, start));
             }
-            for (name, cmp) in [("start", issue_list::Cmp::Ge), ("end", issue_list::Cmp::Le)] {
-                if let Some(text) = self.params.get(name).filter(|s| !s.is_empty()) {
-                    let at = parse_time(text).ok_or_else(|| StoreError::Invalid(format!("Invalid {name} {text:?}")))?;
-                    filters.push(Filter::LastSeen(cmp, at));
-                }
+            if let Some(end) = window.end {
+                filters.push(Filter::LastSeen(issue_list::Cmp::Le, end));
             }
         }
         Ok(filters)
     }
-}
-
-fn parse_time(text: &str) -> Option<f64> {
-    if let Ok(t) = chrono::DateTime::parse_from_rfc3339(text) {
-        return Some(t.timestamp_micros() as f64 / 1e6);
-    }
-    chrono::NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S%.f")
-        .ok()
-        .map(|t| t.and_utc().timestamp_micros() as f64 / 1e6)
 }
 
 /// Issue JSON for `issues` with their stats series.

@@ -7,7 +7,7 @@
 
 mod auth;
 mod catalog;
-mod event_json;
+pub(crate) mod event_json;
 mod events;
 mod issue_json;
 mod issues;

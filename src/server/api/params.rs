@@ -34,6 +34,22 @@ impl Params {
         matches!(self.get(name), Some("1" | "true" | "yes" | "on"))
     }
 
+    /// The time filter: `statsPeriod` (a duration back from `now`, which wins) or `start`
+    /// and `end` (RFC 3339, or naive UTC). The error names the parameter that does not parse.
+    pub fn time_window(&self, now: f64) -> Result<crate::store::TimeWindow, String> {
+        if let Some(text) = self.get("statsPeriod").filter(|s| !s.is_empty()) {
+            let secs = duration_secs(text).ok_or_else(|| format!("Invalid statsPeriod {text:?}"))?;
+            return Ok(crate::store::TimeWindow { start: Some(now - secs), end: None });
+        }
+        let at = |name: &str| -> Result<Option<f64>, String> {
+            match self.get(name).filter(|s| !s.is_empty()) {
+                Some(text) => parse_time(text).map(Some).ok_or_else(|| format!("Invalid {name} {text:?}")),
+                None => Ok(None),
+            }
+        };
+        Ok(crate::store::TimeWindow { start: at("start")?, end: at("end")? })
+    }
+
     /// The numeric `id` parameters; anything else is a 400.
     pub fn ids(&self) -> Result<Vec<i64>, ApiError> {
         self.all("id")
@@ -122,6 +138,31 @@ fn absolute_base(uri: &Uri, headers: &HeaderMap) -> String {
         .filter(|p| *p == "https" || *p == "http")
         .unwrap_or("http");
     format!("{scheme}://{host}")
+}
+
+/// Seconds in a Sentry duration such as `24h`, `14d`, `90m`, `2w`.
+pub fn duration_secs(text: &str) -> Option<f64> {
+    let (number, unit) = text.split_at(text.find(|c: char| !c.is_ascii_digit())?);
+    let n: f64 = number.parse().ok()?;
+    let unit = match unit {
+        "s" => 1.0,
+        "m" => 60.0,
+        "h" => 3600.0,
+        "d" => 86_400.0,
+        "w" => 604_800.0,
+        _ => return None,
+    };
+    Some(n * unit)
+}
+
+/// A point in time as Sentry's `start`/`end` take it: RFC 3339, or naive (UTC).
+pub fn parse_time(text: &str) -> Option<f64> {
+    if let Ok(t) = chrono::DateTime::parse_from_rfc3339(text) {
+        return Some(t.timestamp_micros() as f64 / 1e6);
+    }
+    chrono::NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S%.f")
+        .ok()
+        .map(|t| t.and_utc().timestamp_micros() as f64 / 1e6)
 }
 
 #[cfg(test)]

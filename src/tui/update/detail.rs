@@ -5,7 +5,7 @@
 use chrono::{DateTime, Utc};
 
 use super::super::action::Action;
-use super::super::detail::{Detail, EventPick, frame_key, shown_frames};
+use super::super::detail::{Detail, EventPick, Section, crumb_categories, frame_key, json_matches, shown_frames};
 use super::super::msg::Effect;
 use super::super::state::{Failure, Load, ReqId, State, ToastLevel, describe};
 use crate::api::Error;
@@ -17,23 +17,32 @@ pub fn open(state: &mut State, now: DateTime<Utc>) -> Vec<Effect> {
         return Vec::new();
     };
     state.detail = Some(Detail::new(id.clone()));
-    let mut effects = load(state, EventPick::Recommended, now);
+    let mut effects = load(state, EventPick::Recommended, None, now);
     effects.push(Effect::FetchIssueTags { issue_id: id.clone(), environments: environments(state) });
-    effects.push(Effect::FetchActivity { issue_id: id });
+    effects.push(Effect::FetchActivity { issue_id: id.clone() });
+    effects.push(Effect::FetchIssue { issue_id: id });
     effects
+}
+
+/// The opened issue's event count (what "event 3 of N" counts against).
+fn total(state: &State) -> Option<u64> {
+    let id = &state.detail.as_ref()?.issue_id;
+    state.list.rows().iter().find(|r| &r.issue.id == id).map(|r| r.issue.count)
 }
 
 fn environments(state: &State) -> Vec<String> {
     state.list.environment.iter().cloned().collect()
 }
 
-/// Shows `pick`: at once when it was prefetched, else after asking the server.
-fn load(state: &mut State, pick: EventPick, now: DateTime<Utc>) -> Vec<Effect> {
+/// Shows `pick`: at once when it was prefetched, else after asking the server. `position` is
+/// where the picked event stands, when the step makes that plain (oldest, latest, one over).
+fn load(state: &mut State, pick: EventPick, position: Option<u64>, now: DateTime<Utc>) -> Vec<Effect> {
     let req = state.request();
     let environments = environments(state);
     let Some(detail) = state.detail.as_mut() else {
         return Vec::new();
     };
+    detail.position_hint = position;
     if let EventPick::Id(id) = &pick
         && let Some(event) = detail.prefetched.get(id).cloned()
     {
@@ -60,21 +69,42 @@ fn show(state: &mut State, event: Event) -> Vec<Effect> {
         .cloned()
         .collect();
     detail.prefetched.insert(event.event_id.clone(), event.clone());
+    detail.set_json(&event);
+    detail.position = detail.position_hint.take();
+    let ask_position = match (detail.position, event.date_created) {
+        (None, Some(at)) => Some(Effect::FetchEventPosition {
+            issue_id: detail.issue_id.clone(),
+            event_id: event.event_id.clone(),
+            at,
+            environments: environments.clone(),
+        }),
+        _ => None,
+    };
     detail.event = Load::Ready(event);
     detail.frame = 0;
-    detail.scroll = 0;
+    detail.scrolls = Default::default();
     let issue_id = detail.issue_id.clone();
-    let mut effects: Vec<Effect> = neighbours
-        .into_iter()
-        .map(|id| Effect::FetchEvent {
-            req: None,
-            issue_id: issue_id.clone(),
-            pick: EventPick::Id(id),
-            environments: environments.clone(),
-        })
-        .collect();
+    let mut effects: Vec<Effect> = ask_position.into_iter().collect();
+    effects.extend(neighbours.into_iter().map(|id| Effect::FetchEvent {
+        req: None,
+        issue_id: issue_id.clone(),
+        pick: EventPick::Id(id),
+        environments: environments.clone(),
+    }));
     effects.extend(highlight_selected(state));
     effects
+}
+
+/// The server counted where an event stands.
+pub fn positioned(state: &mut State, issue_id: &str, event_id: &str, result: Result<Option<u64>, Error>) {
+    let Some(detail) = state.detail.as_mut().filter(|d| d.issue_id == issue_id) else {
+        return;
+    };
+    if detail.event.ready().is_some_and(|e| e.event_id == event_id)
+        && let Ok(position) = result
+    {
+        detail.position = position;
+    }
 }
 
 /// Asks for the selected frame's source context to be highlighted, unless it already is.
@@ -178,29 +208,72 @@ fn frames_len(detail: &Detail) -> usize {
     detail.event.ready().map_or(0, |e| shown_frames(e, detail.newest_first, detail.all_frames).len())
 }
 
-/// Whether the opened issue handles `action` (the rest go to the list or are global).
-pub fn handles(action: Action) -> bool {
-    matches!(
-        action,
-        Action::MoveDown
-            | Action::MoveUp
-            | Action::PageDown
-            | Action::PageUp
-            | Action::Top
-            | Action::Bottom
-            | Action::Back
-            | Action::NextTab
-            | Action::PrevTab
-            | Action::Open
-            | Action::OlderEvent
-            | Action::NewerEvent
-            | Action::LatestEvent
-            | Action::OldestEvent
-            | Action::RecommendedEvent
-            | Action::ToggleAllFrames
-            | Action::ToggleFrameOrder
-            | Action::Comment
-    )
+/// Whether the opened issue handles `action` (the rest go to the list or are global). `/`
+/// finds within the breadcrumbs and the JSON; elsewhere it searches the list.
+pub fn handles(state: &State, action: Action) -> bool {
+    let Some(detail) = state.detail.as_ref() else {
+        return false;
+    };
+    match action {
+        Action::Search => matches!(detail.section, Section::Breadcrumbs | Section::Json),
+        _ => matches!(
+            action,
+            Action::MoveDown
+                | Action::MoveUp
+                | Action::PageDown
+                | Action::PageUp
+                | Action::Top
+                | Action::Bottom
+                | Action::Back
+                | Action::NextTab
+                | Action::PrevTab
+                | Action::Open
+                | Action::OlderEvent
+                | Action::NewerEvent
+                | Action::LatestEvent
+                | Action::OldestEvent
+                | Action::RecommendedEvent
+                | Action::ToggleAllFrames
+                | Action::ToggleFrameOrder
+                | Action::Comment
+                | Action::ShowStack
+                | Action::ShowBreadcrumbs
+                | Action::ShowRequest
+                | Action::ShowTags
+                | Action::ShowContext
+                | Action::ShowActivity
+                | Action::ShowJson
+                | Action::ToggleRawTrace
+                | Action::ToggleAbsoluteTime
+                | Action::CrumbLevel
+                | Action::CrumbCategory
+                | Action::FindNext
+                | Action::FindPrevious
+        ),
+    }
+}
+
+/// The find prompt's answer: filters the breadcrumbs, or jumps to the first JSON match.
+pub fn find(state: &mut State, text: String, now: DateTime<Utc>) {
+    let Some(detail) = state.detail.as_mut() else {
+        return;
+    };
+    if detail.section == Section::Breadcrumbs {
+        detail.crumbs.text = text;
+        *detail.scroll_mut() = 0;
+        return;
+    }
+    detail.json_find = text;
+    detail.json_match = 0;
+    let matches = json_matches(&detail.json_lines, &detail.json_find);
+    match matches.first() {
+        Some(line) => *detail.scroll_mut() = line.saturating_sub(3),
+        None if !detail.json_find.is_empty() => {
+            let message = format!("no match for {:?}", detail.json_find);
+            state.toast(ToastLevel::Info, message, now);
+        }
+        None => {}
+    }
 }
 
 /// Keys on the detail screen (nothing without an opened issue); a newly selected frame gets its source highlighted.
@@ -215,8 +288,10 @@ fn act_inner(state: &mut State, action: Action, now: DateTime<Utc>) -> Vec<Effec
     let Some(detail) = state.detail.as_mut() else {
         return Vec::new();
     };
-    let stack = detail.section == super::super::detail::Section::Stack;
-    if detail.section == super::super::detail::Section::Tags {
+    // The frame cursor moves in the stack; everywhere else (and in the plain-text trace) lines scroll.
+    let stack = detail.section == Section::Stack && !detail.raw_trace;
+    let last_line = detail.section_len().saturating_sub(1);
+    if detail.section == Section::Tags {
         let values = detail.tags.ready().map_or(0, |t| super::super::detail::tag_values(t).len());
         match action {
             Action::MoveDown => {
@@ -267,29 +342,104 @@ fn act_inner(state: &mut State, action: Action, now: DateTime<Utc>) -> Vec<Effec
             detail.frame = last;
             Vec::new()
         }
-        Action::MoveDown => {
-            detail.scroll += 1;
+        Action::MoveDown | Action::PageDown => {
+            let step = if action == Action::MoveDown { 1 } else { page };
+            let scroll = detail.scroll_mut();
+            *scroll = (*scroll + step).min(last_line);
             Vec::new()
         }
-        Action::MoveUp => {
-            detail.scroll = detail.scroll.saturating_sub(1);
-            Vec::new()
-        }
-        Action::PageDown => {
-            detail.scroll += page;
-            Vec::new()
-        }
-        Action::PageUp => {
-            detail.scroll = detail.scroll.saturating_sub(page);
+        Action::MoveUp | Action::PageUp => {
+            let step = if action == Action::MoveUp { 1 } else { page };
+            let scroll = detail.scroll_mut();
+            *scroll = scroll.saturating_sub(step);
             Vec::new()
         }
         Action::Top => {
-            detail.scroll = 0;
+            *detail.scroll_mut() = 0;
+            Vec::new()
+        }
+        Action::Bottom => {
+            *detail.scroll_mut() = last_line.saturating_sub(page / 2);
             Vec::new()
         }
         Action::NextTab | Action::PrevTab => {
             detail.section = detail.section.step(action == Action::NextTab);
-            detail.scroll = 0;
+            Vec::new()
+        }
+        Action::ShowStack
+        | Action::ShowBreadcrumbs
+        | Action::ShowRequest
+        | Action::ShowTags
+        | Action::ShowContext
+        | Action::ShowActivity
+        | Action::ShowJson => {
+            let index = [
+                Action::ShowStack,
+                Action::ShowBreadcrumbs,
+                Action::ShowRequest,
+                Action::ShowTags,
+                Action::ShowContext,
+                Action::ShowActivity,
+                Action::ShowJson,
+            ]
+            .iter()
+            .position(|a| *a == action)
+            .unwrap_or(0);
+            detail.section = Section::ALL[index];
+            Vec::new()
+        }
+        Action::ToggleRawTrace => {
+            detail.section = Section::Stack;
+            detail.raw_trace = !detail.raw_trace;
+            *detail.scroll_mut() = 0;
+            Vec::new()
+        }
+        Action::ToggleAbsoluteTime => {
+            detail.section = Section::Breadcrumbs;
+            detail.absolute_time = !detail.absolute_time;
+            Vec::new()
+        }
+        Action::CrumbLevel => {
+            detail.section = Section::Breadcrumbs;
+            // All, then info and worse, warning and worse, error and worse.
+            detail.crumbs.min_level = (detail.crumbs.min_level + 1) % 4;
+            *detail.scroll_mut() = 0;
+            Vec::new()
+        }
+        Action::CrumbCategory => {
+            detail.section = Section::Breadcrumbs;
+            let categories = detail.event.ready().map(crumb_categories).unwrap_or_default();
+            let next = match &detail.crumbs.category {
+                None => categories.first().cloned(),
+                Some(current) => {
+                    categories.iter().position(|c| c == current).and_then(|i| categories.get(i + 1)).cloned()
+                }
+            };
+            detail.crumbs.category = next;
+            *detail.scroll_mut() = 0;
+            Vec::new()
+        }
+        Action::Search => {
+            let (kind, text) = if detail.section == Section::Breadcrumbs {
+                (super::super::overlay::PromptKind::FindCrumbs, detail.crumbs.text.clone())
+            } else {
+                (super::super::overlay::PromptKind::FindJson, detail.json_find.clone())
+            };
+            state.overlay =
+                Some(super::super::overlay::Overlay::Prompt(super::super::overlay::Prompt::new(kind, &text)));
+            Vec::new()
+        }
+        Action::FindNext | Action::FindPrevious => {
+            let matches = json_matches(&detail.json_lines, &detail.json_find);
+            if matches.is_empty() {
+                state.toast(ToastLevel::Info, "nothing to find: / finds text in the JSON", now);
+                return Vec::new();
+            }
+            detail.section = Section::Json;
+            let n = matches.len();
+            detail.json_match =
+                if action == Action::FindNext { (detail.json_match + 1) % n } else { (detail.json_match + n - 1) % n };
+            *detail.scroll_mut() = matches[detail.json_match].saturating_sub(3);
             Vec::new()
         }
         Action::ToggleAllFrames => {
@@ -309,8 +459,9 @@ fn act_inner(state: &mut State, action: Action, now: DateTime<Utc>) -> Vec<Effec
             } else {
                 event.and_then(|e| e.next_event_id.clone())
             };
+            let position = detail.position.map(|p| if action == Action::OlderEvent { p - 1 } else { p + 1 });
             match target {
-                Some(id) => load(state, EventPick::Id(id), now),
+                Some(id) => load(state, EventPick::Id(id), position.filter(|p| *p > 0), now),
                 None => {
                     let which = if action == Action::OlderEvent { "the oldest" } else { "the latest" };
                     state.toast(ToastLevel::Info, format!("this is {which} event"), now);
@@ -323,9 +474,12 @@ fn act_inner(state: &mut State, action: Action, now: DateTime<Utc>) -> Vec<Effec
             state.overlay = Some(super::super::overlay::Overlay::Prompt(prompt));
             Vec::new()
         }
-        Action::LatestEvent => load(state, EventPick::Latest, now),
-        Action::OldestEvent => load(state, EventPick::Oldest, now),
-        Action::RecommendedEvent => load(state, EventPick::Recommended, now),
+        Action::LatestEvent => {
+            let total = total(state);
+            load(state, EventPick::Latest, total, now)
+        }
+        Action::OldestEvent => load(state, EventPick::Oldest, Some(1), now),
+        Action::RecommendedEvent => load(state, EventPick::Recommended, None, now),
         _ => Vec::new(),
     }
 }

@@ -2,7 +2,7 @@
 //! clock (the time comes in [`Ctx`]). Keys go to the open overlay first, then through the
 //! keymap to an [`Action`]; answers are applied only when their request is the one awaited.
 
-mod detail;
+pub(crate) mod detail;
 mod list;
 mod overlays;
 mod triage;
@@ -49,6 +49,17 @@ pub fn update(state: &mut State, msg: Msg, ctx: &Ctx<'_>) -> Vec<Effect> {
         Msg::EventLoaded { req, result } => detail::loaded(state, req, result, ctx.now),
         Msg::EventPrefetched { issue_id, result } => detail::prefetched(state, &issue_id, result),
         Msg::ActivityLoaded { issue_id, result } => detail::activity_loaded(state, &issue_id, result, ctx.now),
+        Msg::EventPositioned { issue_id, event_id, result } => {
+            detail::positioned(state, &issue_id, &event_id, result);
+            Vec::new()
+        }
+        Msg::IssueLoaded { issue_id, result } => {
+            // Only the header's releases come from here; a failure leaves them out.
+            if let (Some(detail), Ok(issue)) = (state.detail.as_mut().filter(|d| d.issue_id == issue_id), result) {
+                detail.issue = Some(*issue);
+            }
+            Vec::new()
+        }
         Msg::CommentAdded { req, result } => detail::comment_added(state, req, result, ctx.now),
         Msg::IssueTagsLoaded { issue_id, result } => {
             if let Some(detail) = state.detail.as_mut().filter(|d| d.issue_id == issue_id) {
@@ -113,7 +124,7 @@ pub fn act(state: &mut State, action: Action, ctx: &Ctx<'_>) -> Vec<Effect> {
             if state.poll.paused { Vec::new() } else { list::refresh(state, now) }
         }
         // The opened issue takes navigation, sections and events first.
-        _ if state.detail.is_some() && detail::handles(action) => detail::act(state, action, now),
+        _ if detail::handles(state, action) => detail::act(state, action, now),
         Action::Open => detail::open(state, now),
         Action::OlderEvent
         | Action::NewerEvent
@@ -122,7 +133,20 @@ pub fn act(state: &mut State, action: Action, ctx: &Ctx<'_>) -> Vec<Effect> {
         | Action::RecommendedEvent
         | Action::ToggleAllFrames
         | Action::ToggleFrameOrder
-        | Action::Comment => detail::act(state, action, now),
+        | Action::Comment
+        | Action::ShowStack
+        | Action::ShowBreadcrumbs
+        | Action::ShowRequest
+        | Action::ShowTags
+        | Action::ShowContext
+        | Action::ShowActivity
+        | Action::ShowJson
+        | Action::ToggleRawTrace
+        | Action::ToggleAbsoluteTime
+        | Action::CrumbLevel
+        | Action::CrumbCategory
+        | Action::FindNext
+        | Action::FindPrevious => detail::act(state, action, now),
         Action::MoveDown
         | Action::MoveUp
         | Action::PageDown

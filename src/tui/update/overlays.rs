@@ -48,6 +48,10 @@ fn copy_menu(state: &State) -> Menu {
         MenuItem::new('l', "permalink", Choice::Copy(CopyChoice::Permalink)),
         MenuItem::new('m', "Markdown summary", Choice::Copy(CopyChoice::Markdown)),
     ];
+    if state.detail.as_ref().is_some_and(|d| d.event.ready().is_some()) {
+        items.push(MenuItem::new('t', "the stack trace as text", Choice::Copy(CopyChoice::Traceback)));
+        items.push(MenuItem::new('e', "the event id", Choice::Copy(CopyChoice::EventId)));
+    }
     if state.source.dsn.is_some() {
         items.push(MenuItem::new('d', "the DSN to send events to", Choice::Copy(CopyChoice::Dsn)));
     }
@@ -303,6 +307,10 @@ fn submit(state: &mut State, mut prompt: Prompt, now: DateTime<Utc>) -> Vec<Effe
             Vec::new()
         }
         PromptKind::Comment => super::detail::comment(state, text),
+        PromptKind::FindCrumbs | PromptKind::FindJson => {
+            super::detail::find(state, text, now);
+            Vec::new()
+        }
         PromptKind::AssignName if text.is_empty() => {
             state.overlay = Some(Overlay::Prompt(prompt));
             Vec::new()

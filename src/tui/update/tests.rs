@@ -554,3 +554,173 @@ fn remaining_list_actions() {
     assert_eq!(updates(&effects)[0].1, IssueUpdate::unassign());
     assert_eq!(keys(&mut state, &keymap, "<c-z>"), vec![Effect::Suspend]);
 }
+
+/// Opens issue 1 on `event` (answered at once).
+fn opened_on(state: &mut State, keymap: &Keymap, event: crate::api::models::Event) -> Vec<Effect> {
+    let req = fetched_event(&keys(state, keymap, "<enter>"))[0].0.unwrap();
+    update(state, Msg::EventLoaded { req, result: Ok(event) }, &ctx(keymap))
+}
+
+fn position_asked(effects: &[Effect]) -> Vec<(String, chrono::DateTime<chrono::Utc>)> {
+    effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::FetchEventPosition { event_id, at, .. } => Some((event_id.clone(), *at)),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn the_event_position_is_counted_once_then_followed_by_steps() {
+    use crate::tui::fixtures::event;
+    let keymap = Keymap::defaults();
+    let mut state = state_with(issues());
+    let shown = event("b", Some("a"), Some("c"));
+    let at = shown.date_created.unwrap();
+    let effects = opened_on(&mut state, &keymap, shown);
+    assert_eq!(position_asked(&effects), vec![("b".to_string(), at)], "the recommended event's place is asked for");
+    let answer = |event_id: &str, n| Msg::EventPositioned {
+        issue_id: "1".into(),
+        event_id: event_id.into(),
+        result: Ok(Some(n)),
+    };
+    update(&mut state, answer("zzz", 99), &ctx(&keymap));
+    assert_eq!(state.detail.as_ref().unwrap().position, None, "an answer for another event is dropped");
+    update(&mut state, answer("b", 3), &ctx(&keymap));
+    assert_eq!(state.detail.as_ref().unwrap().position, Some(3));
+    update(
+        &mut state,
+        Msg::EventPrefetched { issue_id: "1".into(), result: Ok(event("a", None, Some("b"))) },
+        &ctx(&keymap),
+    );
+    let effects = keys(&mut state, &keymap, "[");
+    assert!(position_asked(&effects).is_empty(), "one step older is one less: nothing to ask");
+    assert_eq!(state.detail.as_ref().unwrap().position, Some(2));
+    let req = fetched_event(&keys(&mut state, &keymap, "O"))[0].0.unwrap();
+    let effects = update(&mut state, Msg::EventLoaded { req, result: Ok(event("a", None, Some("b"))) }, &ctx(&keymap));
+    assert!(position_asked(&effects).is_empty());
+    assert_eq!(state.detail.as_ref().unwrap().position, Some(1), "the oldest is event 1");
+    let req = fetched_event(&keys(&mut state, &keymap, "L"))[0].0.unwrap();
+    update(&mut state, Msg::EventLoaded { req, result: Ok(event("z", Some("y"), None)) }, &ctx(&keymap));
+    assert_eq!(state.detail.as_ref().unwrap().position, Some(1_204), "the latest is the issue's count");
+}
+
+#[test]
+fn breadcrumbs_filter_by_level_category_and_text() {
+    use crate::tui::detail::{Section, shown_breadcrumbs};
+    use crate::tui::fixtures::event;
+    let keymap = Keymap::defaults();
+    let mut state = state_with(issues());
+    opened_on(&mut state, &keymap, event("b", None, None));
+    let shown = |state: &State| {
+        let detail = state.detail.as_ref().unwrap();
+        shown_breadcrumbs(detail.event.ready().unwrap(), &detail.crumbs)
+            .iter()
+            .map(|c| c.category.clone().unwrap_or_default())
+            .collect::<Vec<_>>()
+    };
+    keys(&mut state, &keymap, "2");
+    assert_eq!(state.detail.as_ref().unwrap().section, Section::Breadcrumbs);
+    assert_eq!(shown(&state), ["app", "httplib", "navigation"], "newest first");
+    keys(&mut state, &keymap, "ll");
+    assert_eq!(shown(&state), ["app", "httplib"], "warning and worse");
+    keys(&mut state, &keymap, "l");
+    assert_eq!(shown(&state), ["app"], "error and worse");
+    keys(&mut state, &keymap, "l");
+    assert_eq!(shown(&state).len(), 3, "the fourth press shows every level again");
+    keys(&mut state, &keymap, "C");
+    assert_eq!(shown(&state), ["navigation"], "categories cycle in the order they happened");
+    keys(&mut state, &keymap, "CCC");
+    assert_eq!(shown(&state).len(), 3, "after the last category, all again");
+    keys(&mut state, &keymap, "/");
+    assert!(
+        matches!(&state.overlay, Some(Overlay::Prompt(p)) if p.kind == crate::tui::overlay::PromptKind::FindCrumbs)
+    );
+    keys(&mut state, &keymap, "VERIFY<enter>");
+    assert_eq!(shown(&state), ["httplib"], "text matches without regard to case");
+    keys(&mut state, &keymap, "/<bs><bs><bs><bs><bs><bs><enter>");
+    assert_eq!(shown(&state).len(), 3, "an empty find shows every breadcrumb");
+    keys(&mut state, &keymap, "@");
+    assert!(state.detail.as_ref().unwrap().absolute_time);
+    // Outside the breadcrumbs and the JSON, `/` still searches the list.
+    keys(&mut state, &keymap, "3/");
+    assert!(matches!(&state.overlay, Some(Overlay::Prompt(p)) if p.kind == crate::tui::overlay::PromptKind::Search));
+}
+
+#[test]
+fn json_finds_and_steps_through_matches() {
+    use crate::tui::detail::{Section, json_matches};
+    use crate::tui::fixtures::event;
+    let keymap = Keymap::defaults();
+    let mut state = state_with(issues());
+    opened_on(&mut state, &keymap, event("b", None, None));
+    keys(&mut state, &keymap, "7");
+    let detail = state.detail.as_ref().unwrap();
+    assert_eq!(detail.section, Section::Json);
+    assert!(detail.json_lines.len() > 50, "the event is pretty-printed one member per line");
+    keys(&mut state, &keymap, "n");
+    assert!(state.toasts.last().unwrap().text.contains("nothing to find"));
+    keys(&mut state, &keymap, "/signup<enter>");
+    let detail = state.detail.as_ref().unwrap();
+    let matches = json_matches(&detail.json_lines, "signup");
+    assert!(matches.len() >= 2, "{matches:?}");
+    assert_eq!(detail.json_match, 0);
+    assert_eq!(detail.scroll(), matches[0] - 3, "the first match is in view with a little above it");
+    keys(&mut state, &keymap, "n");
+    assert_eq!(state.detail.as_ref().unwrap().json_match, 1);
+    keys(&mut state, &keymap, "NN");
+    assert_eq!(state.detail.as_ref().unwrap().json_match, matches.len() - 1, "previous wraps around");
+    keys(&mut state, &keymap, "/no such text anywhere<enter>");
+    assert!(state.toasts.last().unwrap().text.contains("no match"));
+}
+
+#[test]
+fn sections_scroll_on_their_own_and_number_keys_reach_them() {
+    use crate::tui::detail::Section;
+    use crate::tui::fixtures::event;
+    let keymap = Keymap::defaults();
+    let mut state = state_with(issues());
+    opened_on(&mut state, &keymap, event("b", None, None));
+    keys(&mut state, &keymap, "3jjj");
+    assert_eq!(state.detail.as_ref().unwrap().scroll(), 3);
+    keys(&mut state, &keymap, "5");
+    assert_eq!(state.detail.as_ref().unwrap().scroll(), 0, "Context has its own place");
+    keys(&mut state, &keymap, "3");
+    assert_eq!(state.detail.as_ref().unwrap().scroll(), 3, "Request kept its place");
+    keys(&mut state, &keymap, "2jjjjjjjjjj");
+    assert_eq!(state.detail.as_ref().unwrap().scroll(), 2, "scrolling stops at the last breadcrumb");
+    for (key, section) in ["1", "2", "3", "4", "5", "6", "7"].iter().zip(Section::ALL) {
+        keys(&mut state, &keymap, key);
+        assert_eq!(state.detail.as_ref().unwrap().section, section);
+    }
+}
+
+#[test]
+fn the_plain_text_trace_reads_like_python_and_copies_clean() {
+    use crate::tui::fixtures::event;
+    let keymap = Keymap::defaults();
+    let mut state = state_with(issues());
+    opened_on(&mut state, &keymap, event("b", None, None));
+    keys(&mut state, &keymap, "T");
+    let detail = state.detail.as_ref().unwrap();
+    assert!(detail.raw_trace);
+    let text = crate::tui::detail::raw_traceback(detail.event.ready().unwrap());
+    let expected_tail = "  File \"app/views.py\", line 12, in handle\n    raise ValueError(f\"bad input for field {email!r}\")\nValueError: bad input for field 'email'\n";
+    assert!(
+        text.starts_with("Traceback (most recent call last):\n  File \"django/core/handlers/base.py\", line 181"),
+        "{text}"
+    );
+    assert!(text.contains("KeyError: 'email'\n\nThe above exception was the direct cause"), "{text}");
+    assert!(text.ends_with(expected_tail), "{text}");
+    keys(&mut state, &keymap, "jj");
+    assert_eq!(state.detail.as_ref().unwrap().scroll(), 2, "the text scrolls instead of moving a frame");
+    let effects = keys(&mut state, &keymap, "yt");
+    let copied: Vec<&String> =
+        effects.iter().filter_map(|e| if let Effect::Copy(t) = e { Some(t) } else { None }).collect();
+    assert_eq!(copied.len(), 1);
+    assert!(copied[0].starts_with("Traceback (most recent call last):"));
+    assert!(!copied[0].chars().any(|c| c.is_control() && c != '\n'), "no control characters reach the clipboard");
+    keys(&mut state, &keymap, "T");
+    assert!(!state.detail.as_ref().unwrap().raw_trace);
+}

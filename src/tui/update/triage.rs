@@ -219,6 +219,24 @@ pub fn copy(state: &mut State, what: CopyChoice, now: DateTime<Utc>) -> Vec<Effe
         state.toast(ToastLevel::Info, "copied the DSN", now);
         return vec![Effect::Copy(dsn)];
     }
+    if let Some(event) = state.detail.as_ref().and_then(|d| d.event.ready())
+        && matches!(what, CopyChoice::Traceback | CopyChoice::EventId)
+    {
+        // Clipboard text is pasted into terminals too: control characters stay out of it.
+        let (text, label) = match what {
+            CopyChoice::Traceback => (
+                crate::tui::detail::raw_traceback(event)
+                    .lines()
+                    .map(crate::tui::sanitize::clean)
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+                "the stack trace",
+            ),
+            _ => (crate::tui::sanitize::one_line(&event.event_id), "the event id"),
+        };
+        state.toast(ToastLevel::Info, format!("copied {label}"), now);
+        return vec![Effect::Copy(text)];
+    }
     let Some(issue) = state.list.current().map(|r| r.issue.clone()) else {
         return Vec::new();
     };
@@ -228,7 +246,7 @@ pub fn copy(state: &mut State, what: CopyChoice, now: DateTime<Utc>) -> Vec<Effe
             (crate::tui::sanitize::one_line(issue.permalink.as_deref().unwrap_or_default()), "the permalink".into())
         }
         CopyChoice::Markdown => (markdown(&issue), "a Markdown summary".into()),
-        CopyChoice::Dsn => return Vec::new(),
+        CopyChoice::Dsn | CopyChoice::Traceback | CopyChoice::EventId => return Vec::new(),
     };
     if text.is_empty() {
         state.toast(ToastLevel::Error, "this issue has no permalink", now);

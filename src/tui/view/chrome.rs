@@ -6,6 +6,7 @@ use ratatui::text::{Line, Span};
 
 use super::format::thousands;
 use crate::tui::action::Action;
+use crate::tui::detail::Section;
 use crate::tui::keymap::{Context, Keymap};
 use crate::tui::sanitize::one_line;
 use crate::tui::state::{State, Tab, Toast, ToastLevel};
@@ -77,27 +78,49 @@ const LIST_HINTS: [(Action, &str); 11] = [
 ];
 
 /// Hints on the opened issue.
-const DETAIL_HINTS: [(Action, &str); 10] = [
-    (Action::NextTab, "section"),
-    (Action::MoveDown, "frame"),
-    (Action::OlderEvent, "older"),
-    (Action::NewerEvent, "newer"),
-    (Action::ToggleAllFrames, "all frames"),
-    (Action::ToggleFrameOrder, "order"),
-    (Action::Comment, "comment"),
-    (Action::Resolve, "resolve"),
-    (Action::IgnoreMenu, "ignore"),
-    (Action::Back, "back"),
-];
+/// The opened issue's hints: the section's own keys first, then stepping events and triage.
+fn detail_hints(section: Section, raw_trace: bool) -> Vec<(Action, &'static str)> {
+    let own: &[(Action, &'static str)] = match section {
+        Section::Stack if raw_trace => &[(Action::ToggleRawTrace, "frames"), (Action::MoveDown, "scroll")],
+        Section::Stack => &[
+            (Action::MoveDown, "frame"),
+            (Action::ToggleAllFrames, "all frames"),
+            (Action::ToggleFrameOrder, "order"),
+            (Action::ToggleRawTrace, "text"),
+        ],
+        Section::Breadcrumbs => &[
+            (Action::CrumbLevel, "level"),
+            (Action::CrumbCategory, "category"),
+            (Action::Search, "find"),
+            (Action::ToggleAbsoluteTime, "clock"),
+        ],
+        Section::Tags => &[(Action::MoveDown, "value"), (Action::Open, "filter list")],
+        Section::Activity => &[(Action::Comment, "comment"), (Action::MoveDown, "scroll")],
+        Section::Json => &[(Action::Search, "find"), (Action::FindNext, "next"), (Action::MoveDown, "scroll")],
+        Section::Request | Section::Context => &[(Action::MoveDown, "scroll")],
+    };
+    let mut hints = vec![(Action::NextTab, "section")];
+    hints.extend_from_slice(own);
+    hints.extend([
+        (Action::OlderEvent, "older"),
+        (Action::NewerEvent, "newer"),
+        (Action::Resolve, "resolve"),
+        (Action::IgnoreMenu, "ignore"),
+        (Action::Back, "back"),
+    ]);
+    hints
+}
 
 pub fn footer(state: &State, keymap: &Keymap, theme: &Theme, width: u16) -> Line<'static> {
-    let (context, hints): (Context, &[(Action, &str)]) =
-        if state.detail.is_some() { (Context::Detail, &DETAIL_HINTS) } else { (Context::List, &LIST_HINTS) };
+    let (context, hints): (Context, Vec<(Action, &str)>) = match &state.detail {
+        Some(detail) => (Context::Detail, detail_hints(detail.section, detail.raw_trace)),
+        None => (Context::List, LIST_HINTS.to_vec()),
+    };
     let mut spans = Vec::new();
     // How to get help always fits: the other hints share what is left.
     let help = keymap.hint(Context::List, Action::Help).map(|k| (k.clone(), k.len() + "help".len() + 3));
     let mut used = help.as_ref().map_or(0, |(_, cost)| *cost);
-    for &(action, label) in hints {
+    for &(action, label) in &hints {
         if action == Action::Help {
             continue;
         }

@@ -10,10 +10,13 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Widget};
 use serde_json::Value;
 
-use super::format::{ago, fit, thousands};
+use super::format::{ago, fit, sparkline, thousands};
 use crate::api::Issue;
 use crate::api::models::{Event, Frame};
-use crate::tui::detail::{Detail, EventPick, Section, shown_exceptions};
+use crate::tui::detail::{
+    CRUMB_LEVELS, Detail, EventPick, Section, StackOwner, exception_title, json_matches, raw_traceback,
+    shown_breadcrumbs, shown_exceptions, thread_title,
+};
 use crate::tui::sanitize::one_line;
 use crate::tui::state::Load;
 use crate::tui::theme::{Role, Theme};
@@ -23,29 +26,38 @@ pub struct IssueDetailView<'a> {
     pub detail: &'a Detail,
     pub theme: &'a Theme,
     pub now: DateTime<Utc>,
+    /// The sparkline's period (`24h` or `30d`, as the list shows).
+    pub period: &'a str,
+}
+
+/// Event text cut to `width` columns on one line. Only a prefix is sanitised, so a 1 MB string
+/// costs no more than a short one.
+fn clip(text: &str, width: usize) -> String {
+    let prefix: String = text.chars().take(width.saturating_mul(2) + 8).collect();
+    super::format::truncate(&one_line(&prefix), width)
 }
 
 fn span(text: impl Into<String>, theme: &Theme, role: Role) -> Span<'static> {
     Span::styled(text.into(), theme.style(role))
 }
 
-/// A compact one-line rendering of a JSON value.
-fn compact(value: &Value) -> String {
+/// A compact one-line rendering of a JSON value, at most `width` columns.
+fn compact(value: &Value, width: usize) -> String {
     match value {
-        Value::String(s) => one_line(s),
-        other => one_line(&other.to_string()),
+        Value::String(s) => clip(s, width),
+        other => clip(&other.to_string(), width),
     }
 }
 
-fn frame_title(frame: &Frame) -> String {
+fn frame_title(frame: &Frame, width: usize) -> String {
     let file = frame.filename.as_deref().or(frame.abs_path.as_deref()).or(frame.module.as_deref()).unwrap_or("?");
     let function = frame.function.as_deref().unwrap_or("?");
     let line = frame.line_no.map(|l| format!(" at line {l}")).unwrap_or_default();
-    one_line(&format!("{file} in {function}{line}"))
+    format!("{} in {}{line}", clip(file, width), clip(function, width))
 }
 
 impl IssueDetailView<'_> {
-    fn header(&self) -> Vec<Line<'static>> {
+    fn header(&self, width: usize, roomy: bool) -> Vec<Line<'static>> {
         let (theme, issue) = (self.theme, self.issue);
         let state = match (&issue.status, &issue.substatus) {
             (Some(status), Some(sub)) => format!("{} ({})", status.as_str(), sub.as_str().replace('_', " ")),
@@ -54,13 +66,31 @@ impl IssueDetailView<'_> {
         };
         let assignee =
             issue.assigned_to.as_ref().map_or("nobody".into(), |a| one_line(a.name.as_deref().unwrap_or(&a.id)));
+        let level = issue.level.as_ref().map_or("error", |l| l.as_str());
+        let level_role = match level {
+            "fatal" | "error" => Role::LevelError,
+            "warning" => Role::LevelWarning,
+            "debug" => Role::LevelDebug,
+            _ => Role::LevelInfo,
+        };
+        // The issue's own record carries the releases; the list row does not.
+        let full = self.detail.issue.as_ref();
+        let release = |r: Option<&crate::api::models::Release>| {
+            r.map(|r| format!(" ({})", clip(r.short_version.as_deref().unwrap_or(&r.version), 24))).unwrap_or_default()
+        };
+        let first_release = release(full.and_then(|i| i.first_release.as_ref()));
+        let last_release = release(full.and_then(|i| i.last_release.as_ref()));
+        let values: Vec<u64> =
+            issue.stats.series(self.period).map(|points| points.iter().map(|p| p.count).collect()).unwrap_or_default();
+        let spark_width = if width >= 100 { 24 } else { 12 };
         let mut lines = vec![
             Line::from(vec![
                 span(format!("{} ", one_line(&issue.short_id)), theme, Role::Muted),
-                span(one_line(&issue.title), theme, Role::Title),
+                span(clip(&issue.title, width.saturating_sub(issue.short_id.len() + 1)), theme, Role::Title),
             ]),
-            Line::from(span(issue.culprit.as_deref().map(one_line).unwrap_or_default(), theme, Role::Muted)),
+            Line::from(span(issue.culprit.as_deref().map(|c| clip(c, width)).unwrap_or_default(), theme, Role::Muted)),
             Line::from(vec![
+                span(format!("{level} "), theme, level_role),
                 span(state, theme, Role::Text),
                 span(
                     format!(" · priority {}", issue.priority.as_ref().map_or("-", |p| p.as_str())),
@@ -72,9 +102,14 @@ impl IssueDetailView<'_> {
                     theme,
                     Role::Count,
                 ),
+                span(format!(" · {assignee}"), theme, Role::Muted),
+            ]),
+            Line::from(vec![
+                span(format!("{} ", sparkline(&values, spark_width)), theme, Role::Sparkline),
+                span(format!("{} · ", self.period), theme, Role::Dim),
                 span(
                     format!(
-                        " · first seen {} · last seen {} · {assignee}",
+                        "first seen {} ago{first_release} · last seen {} ago{last_release}",
                         ago(issue.first_seen, self.now),
                         ago(issue.last_seen, self.now)
                     ),
@@ -83,20 +118,27 @@ impl IssueDetailView<'_> {
                 ),
             ]),
         ];
+        if roomy && let Some(link) = &issue.permalink {
+            lines.push(Line::from(span(clip(link, width), theme, Role::Link)));
+        }
         let event_line = match &self.detail.event {
             Load::Ready(event) => {
                 let which = match &self.detail.pick {
-                    Some(EventPick::Latest) => "latest event",
-                    Some(EventPick::Oldest) => "oldest event",
-                    Some(EventPick::Recommended) => "recommended event",
+                    Some(EventPick::Latest) => "latest",
+                    Some(EventPick::Oldest) => "oldest",
+                    Some(EventPick::Recommended) => "recommended",
                     _ => "event",
                 };
-                let at = event.date_created.map(|t| t.format("%Y-%m-%d %H:%M:%S UTC").to_string()).unwrap_or_default();
-                let mut text =
-                    format!("{which} {} · {at}", one_line(&event.event_id.chars().take(8).collect::<String>()));
+                let position = match self.detail.position {
+                    Some(n) => format!("event {} of {}", thousands(n), thousands(issue.count)),
+                    None => format!("event … of {}", thousands(issue.count)),
+                };
+                let at = event.date_created.map(|t| t.format("%b %d %H:%M:%S").to_string()).unwrap_or_default();
+                let id: String = event.event_id.chars().take(8).collect();
+                let mut text = format!("{position} ({which}) · {} · {at}", one_line(&id));
                 for key in ["environment", "release"] {
                     if let Some(value) = event.tag(key) {
-                        text.push_str(&format!(" · {key} {}", one_line(value)));
+                        text.push_str(&format!(" · {}", clip(value, 24)));
                     }
                 }
                 let older = if event.previous_event_id.is_some() { "[ older" } else { "(oldest)" };
@@ -117,10 +159,9 @@ impl IssueDetailView<'_> {
 
     fn tabs(&self) -> Line<'static> {
         let mut spans = Vec::new();
-        for section in Section::ALL {
+        for (i, section) in Section::ALL.into_iter().enumerate() {
             let role = if section == self.detail.section { Role::TabActive } else { Role::Tab };
-            spans.push(span(format!(" {} ", section.label()), self.theme, role));
-            spans.push(Span::raw(" "));
+            spans.push(span(format!(" {} {} ", i + 1, section.label()), self.theme, role));
         }
         Line::from(spans)
     }
@@ -135,30 +176,40 @@ impl IssueDetailView<'_> {
         if exceptions.is_empty() {
             let message =
                 event.message_entry().and_then(|m| m.formatted.clone().or(m.message.clone())).or(event.message.clone());
-            lines.push(Line::from(span(message.map(|m| one_line(&m)).unwrap_or_default(), theme, Role::Text)));
+            lines.push(Line::from(span(message.map(|m| clip(&m, width)).unwrap_or_default(), theme, Role::Text)));
             lines.push(Line::from(span("This event has no stack trace.", theme, Role::Muted)));
         }
         for shown in exceptions {
-            let exception = shown.exception;
-            let title = match (&exception.kind, &exception.value) {
-                (Some(kind), Some(value)) => format!("{kind}: {value}"),
-                (Some(kind), None) => kind.clone(),
-                (None, Some(value)) => value.clone(),
-                (None, None) => "exception".into(),
+            let exception = match shown.owner {
+                StackOwner::Exception(exception) => {
+                    lines.push(Line::from(span(clip(&exception_title(exception), width), theme, Role::LevelError)));
+                    Some(exception)
+                }
+                StackOwner::Thread(thread) => {
+                    lines.push(Line::from(span(clip(&thread_title(thread), width), theme, Role::Header)));
+                    None
+                }
+                StackOwner::Bare => {
+                    lines.push(Line::from(span("stack trace", theme, Role::Header)));
+                    None
+                }
             };
-            lines.push(Line::from(span(one_line(&title), theme, Role::LevelError)));
-            if let Some(mechanism) = &exception.mechanism {
+            if let Some(mechanism) = exception.and_then(|e| e.mechanism.as_ref()) {
                 let handled = match mechanism.handled {
                     Some(false) => "unhandled",
                     Some(true) => "handled",
                     None => "handled?",
                 };
                 let kind = mechanism.kind.as_deref().unwrap_or("generic");
-                lines.push(Line::from(span(format!("{handled} · mechanism {}", one_line(kind)), theme, Role::Muted)));
+                lines.push(Line::from(span(format!("{handled} · mechanism {}", clip(kind, 40)), theme, Role::Muted)));
             }
             if shown.hidden > 0 {
                 lines.push(Line::from(span(
-                    format!("{} library frames hidden (f shows them)", shown.hidden),
+                    format!(
+                        "{} library frame{} hidden (f shows all, T the plain-text trace)",
+                        shown.hidden,
+                        if shown.hidden == 1 { "" } else { "s" }
+                    ),
                     theme,
                     Role::Dim,
                 )));
@@ -176,7 +227,11 @@ impl IssueDetailView<'_> {
                     Role::FrameSystem
                 };
                 let marker = if selected { "▾ " } else { "▸ " };
-                lines.push(Line::from(span(fit(&format!("  {marker}{}", frame_title(frame)), width), theme, role)));
+                lines.push(Line::from(span(
+                    fit(&format!("  {marker}{}", frame_title(frame, width)), width),
+                    theme,
+                    role,
+                )));
                 if selected {
                     lines.extend(self.frame_body(frame, width));
                 }
@@ -215,7 +270,7 @@ impl IssueDetailView<'_> {
                 }
                 None => {
                     let role = if crash { Role::CrashLine } else { Role::Text };
-                    spans.push(span(fit(&one_line(&context.text.replace('\t', "    ")), room), theme, role));
+                    spans.push(span(clip(&context.text.replace('\t', "    "), room), theme, role));
                 }
             }
             lines.push(Line::from(spans));
@@ -229,9 +284,9 @@ impl IssueDetailView<'_> {
             lines.push(Line::from(span("    locals", theme, Role::Muted)));
             let key_width = vars.keys().map(|k| k.chars().count()).max().unwrap_or(4).min(24);
             for (name, value) in vars {
-                let text = fit(&compact(value), width.saturating_sub(key_width + 9));
+                let text = compact(value, width.saturating_sub(key_width + 9));
                 lines.push(Line::from(vec![
-                    span(format!("      {} ", fit(&one_line(name), key_width)), theme, Role::JsonKey),
+                    span(format!("      {} ", fit(&clip(name, key_width), key_width)), theme, Role::JsonKey),
                     span(text, theme, Role::JsonString),
                 ]));
             }
@@ -239,41 +294,134 @@ impl IssueDetailView<'_> {
         lines
     }
 
-    fn breadcrumbs(&self, event: &Event, width: usize) -> Vec<Line<'static>> {
-        let theme = self.theme;
-        let Some(crumbs) = event.breadcrumbs().filter(|b| !b.values.is_empty()) else {
+    /// The plain-text trace, scrolled.
+    fn raw_trace(&self, event: &Event, width: usize, height: usize) -> Vec<Line<'static>> {
+        let text = raw_traceback(event);
+        if text.is_empty() {
+            return vec![Line::from(span("This event has no stack trace.", self.theme, Role::Muted))];
+        }
+        let mut lines = vec![Line::from(span(
+            "plain-text trace (T returns to frames; y then t copies it)",
+            self.theme,
+            Role::KeyDesc,
+        ))];
+        let body: Vec<&str> = text.lines().collect();
+        let skip = self.detail.scroll().min(body.len().saturating_sub(height.saturating_sub(1)));
+        lines.extend(
+            body.iter().skip(skip).take(height).map(|l| Line::from(span(clip(l, width), self.theme, Role::Text))),
+        );
+        lines
+    }
+
+    /// The breadcrumbs: a line saying which filters apply, then the shown crumbs newest first,
+    /// only as many as fit (10,000 crumbs cost no more to draw than 20).
+    fn breadcrumbs(&self, event: &Event, width: usize, height: usize) -> Vec<Line<'static>> {
+        let (theme, detail) = (self.theme, self.detail);
+        let total = event.breadcrumbs().map_or(0, |b| b.values.len());
+        if total == 0 {
             return vec![Line::from(span("This event has no breadcrumbs.", theme, Role::Muted))];
+        }
+        let crumbs = shown_breadcrumbs(event, &detail.crumbs);
+        let filter = &detail.crumbs;
+        let level =
+            if filter.min_level == 0 { "all".to_string() } else { format!("{}+", CRUMB_LEVELS[filter.min_level]) };
+        let category = filter.category.as_deref().map_or("all".to_string(), |c| clip(c, 20));
+        let mut status = format!(
+            "{} of {} · level {level} (l) · category {category} (C) · ",
+            thousands(crumbs.len() as u64),
+            thousands(total as u64)
+        );
+        status.push_str(&if filter.text.is_empty() {
+            "/ finds".to_string()
+        } else {
+            format!("text {:?} (/)", clip(&filter.text, 20))
+        });
+        status.push_str(if detail.absolute_time { " · clock time (@)" } else { " · time before the event (@)" });
+        let mut lines = vec![Line::from(span(clip(&status, width), theme, Role::KeyDesc))];
+        let rows = height.saturating_sub(1);
+        let skip = detail.scroll().min(crumbs.len().saturating_sub(rows));
+        let wide = width >= 100;
+        for crumb in crumbs.iter().skip(skip).take(rows) {
+            let when = match (crumb.timestamp, event.date_created) {
+                (Some(t), _) if detail.absolute_time => t.format("%H:%M:%S%.3f").to_string(),
+                (Some(t), Some(at)) => format!("{:>11.3}s", (t - at).num_milliseconds() as f64 / 1000.0),
+                _ => " ".repeat(12),
+            };
+            let level = crumb.level.as_deref().unwrap_or("info");
+            let role = match level {
+                "fatal" | "error" => Role::LevelError,
+                "warning" => Role::LevelWarning,
+                "debug" => Role::LevelDebug,
+                _ => Role::LevelInfo,
+            };
+            let mut spans = vec![span(format!("{} ", fit(&when, 12)), theme, Role::LineNumber)];
+            if wide {
+                spans.push(span(
+                    format!("{} ", fit(&clip(crumb.kind.as_deref().unwrap_or("default"), 10), 10)),
+                    theme,
+                    Role::Dim,
+                ));
+            }
+            let category = crate::tui::detail::crumb_category(crumb);
+            spans.push(span(format!("{} ", fit(&clip(category, 14), 14)), theme, Role::Muted));
+            spans.push(span(format!("{} ", fit(level, 7)), theme, role));
+            let used = 13 + if wide { 11 } else { 0 } + 15 + 8;
+            let room = width.saturating_sub(used);
+            let message = crumb.message.as_deref().map(|m| clip(m, room)).unwrap_or_default();
+            let message_width = unicode_width::UnicodeWidthStr::width(message.as_str());
+            let gap = if message.is_empty() { "" } else { "  " };
+            spans.push(span(message, theme, Role::Text));
+            if let Some(data) =
+                crumb.data.as_ref().filter(|d| !d.is_null() && d.as_object().is_none_or(|o| !o.is_empty()))
+            {
+                let room = room.saturating_sub(message_width + gap.len());
+                if room > 4 {
+                    spans.push(span(format!("{gap}{}", compact(data, room)), theme, Role::Dim));
+                }
+            }
+            lines.push(Line::from(spans));
+        }
+        if crumbs.is_empty() {
+            lines.push(Line::from(span("No breadcrumb matches these filters.", theme, Role::Muted)));
+        }
+        lines
+    }
+
+    /// The event's JSON, pretty-printed and coloured; the find text is marked, its current
+    /// match's line picked out.
+    fn json(&self, width: usize, height: usize) -> Vec<Line<'static>> {
+        let (theme, detail) = (self.theme, self.detail);
+        let total = detail.json_lines.len();
+        let matches = json_matches(&detail.json_lines, &detail.json_find);
+        let status = if detail.json_find.is_empty() {
+            format!("{} lines · / finds", thousands(total as u64))
+        } else if matches.is_empty() {
+            format!("{} lines · no match for {:?}", thousands(total as u64), clip(&detail.json_find, 30))
+        } else {
+            format!(
+                "{} lines · match {} of {} for {:?} (n next, N previous)",
+                thousands(total as u64),
+                detail.json_match + 1,
+                matches.len(),
+                clip(&detail.json_find, 30)
+            )
         };
-        crumbs
-            .values
-            .iter()
-            .map(|crumb| {
-                let when = match (crumb.timestamp, event.date_created) {
-                    (Some(t), Some(at)) => format!("{:>8.1}s", (t - at).num_milliseconds() as f64 / 1000.0),
-                    _ => "        ".into(),
-                };
-                let level = crumb.level.as_deref().unwrap_or("info");
-                let role = match level {
-                    "fatal" | "error" => Role::LevelError,
-                    "warning" => Role::LevelWarning,
-                    "debug" => Role::LevelDebug,
-                    _ => Role::LevelInfo,
-                };
-                let kind = crumb.category.as_deref().or(crumb.kind.as_deref()).unwrap_or("default");
-                let message = crumb
-                    .message
-                    .clone()
-                    .map(|m| one_line(&m))
-                    .or_else(|| crumb.data.as_ref().map(compact))
-                    .unwrap_or_default();
-                Line::from(vec![
-                    span(format!("{when} "), theme, Role::LineNumber),
-                    span(format!("{:<14}", fit(&one_line(kind), 14)), theme, Role::Muted),
-                    span(format!("{:<8}", fit(level, 8)), theme, role),
-                    span(fit(&message, width.saturating_sub(32)), theme, Role::Text),
-                ])
-            })
-            .collect()
+        let mut lines = vec![Line::from(span(clip(&status, width), theme, Role::KeyDesc))];
+        let rows = height.saturating_sub(1);
+        let skip = detail.scroll().min(total.saturating_sub(rows));
+        let current = matches.get(detail.json_match).copied();
+        let number_width = total.to_string().len();
+        for (i, line) in detail.json_lines.iter().enumerate().skip(skip).take(rows) {
+            let mut spans = vec![span(format!("{:>number_width$} ", i + 1), theme, Role::LineNumber)];
+            let room = width.saturating_sub(number_width + 1);
+            if Some(i) == current {
+                spans.push(span(clip(line, room), theme, Role::SearchMatch));
+            } else {
+                spans.extend(json_spans(&clip(line, room), theme));
+            }
+            lines.push(Line::from(spans));
+        }
+        lines
     }
 
     fn pairs(&self, title: &str, pairs: &[(String, String)], width: usize) -> Vec<Line<'static>> {
@@ -285,8 +433,8 @@ impl IssueDetailView<'_> {
         let mut lines = vec![Line::from(span(title.to_string(), theme, Role::Header))];
         for (key, value) in pairs {
             lines.push(Line::from(vec![
-                span(format!("  {} ", fit(&one_line(key), key_width)), theme, Role::JsonKey),
-                span(fit(&one_line(value), width.saturating_sub(key_width + 3)), theme, Role::Text),
+                span(format!("  {} ", fit(&clip(key, key_width), key_width)), theme, Role::JsonKey),
+                span(clip(value, width.saturating_sub(key_width + 3)), theme, Role::Text),
             ]));
         }
         lines.push(Line::default());
@@ -301,7 +449,7 @@ impl IssueDetailView<'_> {
         let method = request.method.as_deref().unwrap_or("GET");
         let mut lines = vec![
             Line::from(span(
-                one_line(&format!("{method} {}", request.url.as_deref().unwrap_or(""))),
+                clip(&format!("{method} {}", request.url.as_deref().unwrap_or("")), width),
                 theme,
                 Role::Title,
             )),
@@ -311,14 +459,33 @@ impl IssueDetailView<'_> {
         lines.extend(self.pairs("headers", &request.headers, width));
         lines.extend(self.pairs("cookies", &request.cookies, width));
         if let Some(body) = &request.data {
-            lines.push(Line::from(span("body", theme, Role::Header)));
-            let pretty = serde_json::to_string_pretty(body).unwrap_or_default();
-            for line in pretty.lines() {
-                lines.push(Line::from(span(fit(&format!("  {}", one_line(line)), width), theme, Role::JsonString)));
+            let kind =
+                request.inferred_content_type.as_deref().map(|t| format!(" ({})", clip(t, 40))).unwrap_or_default();
+            lines.push(Line::from(span(format!("body{kind}"), theme, Role::Header)));
+            match body {
+                // A form or raw body sent as text reads as it was sent.
+                Value::String(text) => {
+                    for line in text.lines().take(200) {
+                        lines.push(Line::from(span(
+                            format!("  {}", clip(line, width.saturating_sub(2))),
+                            theme,
+                            Role::JsonString,
+                        )));
+                    }
+                }
+                _ => {
+                    let pretty = serde_json::to_string_pretty(body).unwrap_or_default();
+                    for line in pretty.lines().take(500) {
+                        let mut spans = vec![Span::raw("  ")];
+                        spans.extend(json_spans(&clip(line, width.saturating_sub(2)), theme));
+                        lines.push(Line::from(spans));
+                    }
+                }
             }
             lines.push(Line::default());
         }
-        let env: Vec<(String, String)> = request.env.iter().map(|(k, v)| (k.clone(), compact(v))).collect();
+        let room = width.saturating_sub(8);
+        let env: Vec<(String, String)> = request.env.iter().map(|(k, v)| (k.clone(), compact(v, room))).collect();
         lines.extend(self.pairs("env", &env, width));
         lines
     }
@@ -390,10 +557,10 @@ impl IssueDetailView<'_> {
         };
         let mut lines = vec![Line::from(span("c adds a comment", theme, Role::KeyDesc)), Line::default()];
         for entry in activity {
-            let who = entry.user.as_ref().map_or("sift".to_string(), |u| one_line(u.display_name()));
+            let who = entry.user.as_ref().map_or("sift".to_string(), |u| clip(u.display_name(), 14));
             let when = ago(entry.date_created, self.now);
             let what = match entry.text() {
-                Some(text) => format!("commented: {}", one_line(text)),
+                Some(text) => format!("commented: {}", clip(text, width)),
                 None => entry.kind.replace('_', " "),
             };
             let role = if entry.is_note() { Role::Text } else { Role::Muted };
@@ -417,14 +584,26 @@ impl IssueDetailView<'_> {
                 ("ip", &user.ip_address),
                 ("name", &user.name),
             ];
-            let pairs: Vec<(String, String)> =
+            let mut pairs: Vec<(String, String)> =
                 fields.iter().filter_map(|(k, v)| v.as_ref().map(|v| (k.to_string(), v.clone()))).collect();
+            if let Some(Value::Object(geo)) = &user.geo {
+                let place: Vec<String> = ["city", "region", "country_code"]
+                    .iter()
+                    .filter_map(|k| geo.get(*k).and_then(Value::as_str).map(str::to_owned))
+                    .collect();
+                if !place.is_empty() {
+                    pairs.push(("geo".into(), place.join(", ")));
+                }
+            }
             lines.extend(self.pairs("user", &pairs, width));
         }
         for (name, value) in &event.contexts {
             if let Value::Object(fields) = value {
-                let pairs: Vec<(String, String)> =
-                    fields.iter().filter(|(k, _)| k.as_str() != "type").map(|(k, v)| (k.clone(), compact(v))).collect();
+                let pairs: Vec<(String, String)> = fields
+                    .iter()
+                    .filter(|(k, _)| k.as_str() != "type")
+                    .map(|(k, v)| (k.clone(), compact(v, width)))
+                    .collect();
                 lines.extend(self.pairs(name, &pairs, width));
             }
         }
@@ -439,9 +618,38 @@ impl IssueDetailView<'_> {
     }
 }
 
+/// A pretty-printed JSON line in the theme's JSON colours: the key, then the value by kind.
+fn json_spans(line: &str, theme: &Theme) -> Vec<Span<'static>> {
+    let indent = line.len() - line.trim_start().len();
+    let mut spans = vec![Span::raw(line[..indent].to_string())];
+    let mut rest = &line[indent..];
+    if rest.starts_with('"')
+        && let Some(end) = rest.find("\": ")
+    {
+        spans.push(span(rest[..end + 1].to_string(), theme, Role::JsonKey));
+        spans.push(span(": ", theme, Role::Muted));
+        rest = &rest[end + 3..];
+    }
+    let value = rest.trim_end_matches(',');
+    let role = if value.starts_with('"') {
+        Role::JsonString
+    } else if matches!(value, "true" | "false" | "null") {
+        Role::JsonLiteral
+    } else if value.starts_with(['-', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9']) {
+        Role::JsonNumber
+    } else {
+        Role::Muted
+    };
+    spans.push(span(value.to_string(), theme, role));
+    if rest.len() > value.len() {
+        spans.push(span(rest[value.len()..].to_string(), theme, Role::Muted));
+    }
+    spans
+}
+
 impl Widget for IssueDetailView<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
-        let header = self.header();
+        let header = self.header(area.width as usize, area.height >= 30);
         let header_height = header.len() as u16;
         Paragraph::new(header).render(Rect::new(area.x, area.y, area.width, header_height.min(area.height)), buf);
         if area.height <= header_height + 2 {
@@ -449,24 +657,30 @@ impl Widget for IssueDetailView<'_> {
         }
         Paragraph::new(self.tabs()).render(Rect::new(area.x, area.y + header_height, area.width, 1), buf);
         let body = Rect::new(area.x, area.y + header_height + 1, area.width, area.height - header_height - 1);
-        let width = body.width as usize;
+        let (width, height) = (body.width as usize, body.height as usize);
+        let scrolled = |lines: Vec<Line<'static>>| -> Vec<Line<'static>> {
+            let skip = self.detail.scroll().min(lines.len().saturating_sub(height));
+            lines.into_iter().skip(skip).collect()
+        };
         let lines = match &self.detail.event {
             Load::Ready(event) => match self.detail.section {
+                Section::Stack if self.detail.raw_trace => self.raw_trace(event, width, height),
                 Section::Stack => {
                     let (lines, selected) = self.stack(event, width);
                     // Keep the selected frame in the upper third.
-                    let skip = selected.saturating_sub(body.height as usize / 3);
+                    let skip = selected.saturating_sub(height / 3);
                     lines.into_iter().skip(skip).collect()
                 }
-                Section::Breadcrumbs => self.breadcrumbs(event, width).into_iter().skip(self.detail.scroll).collect(),
-                Section::Request => self.request(event, width).into_iter().skip(self.detail.scroll).collect(),
+                Section::Breadcrumbs => self.breadcrumbs(event, width, height),
+                Section::Request => scrolled(self.request(event, width)),
                 Section::Tags => {
                     let (lines, selected) = self.issue_tags(width);
-                    let skip = selected.saturating_sub(body.height as usize / 2);
+                    let skip = selected.saturating_sub(height / 2);
                     lines.into_iter().skip(skip).collect()
                 }
-                Section::Context => self.context(event, width).into_iter().skip(self.detail.scroll).collect(),
-                Section::Activity => self.activity(width).into_iter().skip(self.detail.scroll).collect(),
+                Section::Context => scrolled(self.context(event, width)),
+                Section::Activity => scrolled(self.activity(width)),
+                Section::Json => self.json(width, height),
             },
             _ => Vec::new(),
         };

@@ -55,11 +55,13 @@ fn body_area(frame: &mut Frame<'_>, state: &State, theme: &Theme, area: Rect, no
             let [left, right] =
                 Layout::horizontal([Constraint::Percentage(38), Constraint::Percentage(62)]).areas(area);
             list_area(frame, state, theme, left, now, false);
-            let view = detail::IssueDetailView { issue: &row.issue, detail, theme, now };
+            let period = state.list.stats_period.key();
+            let view = detail::IssueDetailView { issue: &row.issue, detail, theme, now, period };
             frame.render_widget(view, right.inner(ratatui::layout::Margin::new(1, 0)));
         }
         Some((detail, row)) => {
-            frame.render_widget(detail::IssueDetailView { issue: &row.issue, detail, theme, now }, area)
+            let period = state.list.stats_period.key();
+            frame.render_widget(detail::IssueDetailView { issue: &row.issue, detail, theme, now, period }, area)
         }
         None => list_area(frame, state, theme, area, now, true),
     }

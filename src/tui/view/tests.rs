@@ -135,7 +135,11 @@ fn opened(section: crate::tui::detail::Section, event: Option<crate::api::models
     detail.pick = Some(crate::tui::detail::EventPick::Recommended);
     detail.section = section;
     detail.event = match event {
-        Some(event) => Load::Ready(event),
+        Some(event) => {
+            detail.set_json(&event);
+            detail.position = Some(3);
+            Load::Ready(event)
+        }
         None => Load::Loading { since: now() },
     };
     state.detail = Some(detail);
@@ -177,6 +181,20 @@ fn opened_issue_sections() {
         });
     }
     snapshot("detail_failed", &failed);
+    let mut json = opened(Section::Json, event());
+    crate::tui::update::detail::find(&mut json, "signup".into(), now());
+    snapshot("detail_json_find", &json);
+    let mut raw = opened(Section::Stack, event());
+    if let Some(detail) = raw.detail.as_mut() {
+        detail.raw_trace = true;
+    }
+    snapshot("detail_raw_trace", &raw);
+    let mut crumbs = opened(Section::Breadcrumbs, event());
+    if let Some(detail) = crumbs.detail.as_mut() {
+        detail.crumbs.min_level = 2;
+        detail.absolute_time = true;
+    }
+    snapshot("detail_breadcrumbs_filtered", &crumbs);
     insta::assert_snapshot!("detail_split_180x40", text(&opened(Section::Stack, event()), 180, 40));
     assert!(
         !text(&opened(Section::Stack, event()), 120, 40).contains('\u{1b}'),
@@ -214,5 +232,54 @@ fn key_cells_use_their_theme_roles_in_every_theme() {
             let toast = buffer[(1, 38)].style();
             assert_eq!(reset(toast.bg), reset(theme.style(Role::ToastError).bg), "{name} {depth:?}: toast");
         }
+    }
+}
+
+/// The opened issue on an event a real SDK sent (recorded in `tests/fixtures/sdk`, run through
+/// sift's ingest and Web API code), in `section`.
+fn opened_sdk(client: &str, title: &str, section: crate::tui::detail::Section) -> State {
+    let event = crate::tui::sdk_events::event(client, title);
+    let mut issue = crate::tui::fixtures::issue(1, &event.title, "new", 6);
+    issue.culprit = event.culprit.clone();
+    issue.platform = event.platform.clone();
+    let mut state = opened(section, Some(event));
+    if let Some(data) = state.list.data.ready_mut() {
+        data.rows[0].issue = issue;
+    }
+    state
+}
+
+#[test]
+fn sections_of_events_from_the_real_sdks() {
+    use crate::tui::detail::Section;
+    // (client, title, the name in the snapshot): an ordinary error with breadcrumbs and a
+    // user, a request, and a chained error.
+    let events = [
+        ("python", "invalid order 1002", "error"),
+        ("python", "AuthError", "request"),
+        ("python", "PaymentError", "chain"),
+        ("node", "invalid order 1002", "error"),
+        ("node", "AuthError", "request"),
+        ("node", "PaymentError", "chain"),
+        ("rust", "PaymentError", "error"),
+        ("rust", "api key rejected", "request"),
+        ("rust", "panic: billing", "chain"),
+    ];
+    for (client, title, name) in events {
+        let sections: &[Section] = match name {
+            "error" => &[Section::Stack, Section::Breadcrumbs, Section::Context, Section::Json],
+            "request" => &[Section::Request, Section::Stack],
+            _ => &[Section::Stack],
+        };
+        for section in sections {
+            let state = opened_sdk(client, title, *section);
+            snapshot(&format!("sdk_{client}_{name}_{}", section.label().to_lowercase()), &state);
+            assert!(!text(&state, 120, 40).contains('\u{1b}'));
+        }
+        let mut raw = opened_sdk(client, title, Section::Stack);
+        if let Some(detail) = raw.detail.as_mut() {
+            detail.raw_trace = true;
+        }
+        snapshot(&format!("sdk_{client}_{name}_text"), &raw);
     }
 }

@@ -1,7 +1,10 @@
 //! Console benchmarks: frame render time for a 10,000-issue list (rows are virtualised),
 //! keypress-to-frame time for `j`, and the bytes written to a real crossterm backend per `j` at
-//! 120x40. Cold start to the first frame is measured by `benches/console_start.sh` (it needs a
-//! real terminal). Results go to stdout and `target/bench-results/console.md`.
+//! 120x40. The opened issue: a 60-frame Python trace with its selected frame highlighted (warm),
+//! `j` through those frames, what the first highlight costs (it runs on a worker thread, never
+//! in the draw), and the big events: 1,000 frames, 10,000 breadcrumbs, 1 MB strings. Cold start
+//! to the first frame is measured by `benches/console_start.sh` (it needs a real terminal).
+//! Results go to stdout and `target/bench-results/console.md`.
 
 #![allow(clippy::expect_used, reason = "a benchmark: a failure should stop it loudly")]
 
@@ -88,6 +91,93 @@ fn fixed_terminal(counter: &Counter) -> Terminal<CrosstermBackend<Counter>> {
     Terminal::with_options(CrosstermBackend::new(counter.clone()), options).expect("terminal")
 }
 
+/// A Python event: one exception with `frames` in-app frames, each with 11 lines of source and
+/// locals, `crumbs` breadcrumbs, and `huge` bytes of text in the message, a local and a crumb.
+fn big_event(frames: usize, crumbs: usize, huge: usize) -> sift::api::models::Event {
+    const CATEGORIES: [&str; 3] = ["httplib", "query", "ui.click"];
+    const LEVELS: [&str; 4] = ["info", "warning", "error", "debug"];
+    let at = now() - chrono::Duration::minutes(3);
+    let long = "x".repeat(huge);
+    let frames: Vec<_> = (0..frames)
+        .map(|i| {
+            let line = 20 + i as u64;
+            let context: Vec<_> = (line - 5..=line + 5)
+                .map(|n| {
+                    json!([
+                        n,
+                        format!(
+                            "    result = handler_{n}(request, payload={{'id': {n}, 'name': \"row {n}\"}})  # step"
+                        )
+                    ])
+                })
+                .collect();
+            json!({
+                "filename": format!("app/handlers/step_{i}.py"), "function": format!("handle_{i}"),
+                "module": format!("app.handlers.step_{i}"), "lineNo": line, "inApp": true, "context": context,
+                "vars": { "request": "<WSGIRequest: POST '/import'>", "payload": { "id": i, "blob": long }, "i": i },
+            })
+        })
+        .collect();
+    let breadcrumbs: Vec<_> = (0..crumbs)
+        .map(|i| {
+            json!({
+                "type": "http", "category": CATEGORIES[i % 3], "level": LEVELS[i % 4],
+                "message": if i == 0 { long.clone() } else { format!("GET https://api.example.com/items/{i} [200]") },
+                "data": { "status_code": 200, "i": i },
+                "timestamp": (at - chrono::Duration::milliseconds((crumbs - i) as i64 * 10)).to_rfc3339(),
+            })
+        })
+        .collect();
+    let value = json!({
+        "id": "9ec79c33ec9942ab8353589fcb2e04dc", "eventID": "9ec79c33ec9942ab8353589fcb2e04dc", "groupID": "1",
+        "title": "ValueError: bad row", "message": long, "platform": "python", "dateCreated": at.to_rfc3339(),
+        "tags": [{ "key": "environment", "value": "production" }],
+        "entries": [
+            { "type": "exception", "data": { "values": [{ "type": "ValueError", "value": format!("bad row {long}"),
+                "mechanism": { "type": "generic", "handled": false }, "stacktrace": { "frames": frames } }] } },
+            { "type": "breadcrumbs", "data": { "values": breadcrumbs } },
+        ],
+    });
+    sift::api::models::Event::from_json(value).expect("event")
+}
+
+/// `state` with issue 0 opened on `event`, in `section`.
+fn opened(mut state: State, event: sift::api::models::Event, section: sift::tui::detail::Section) -> State {
+    let mut detail = sift::tui::detail::Detail::new("0".into());
+    detail.pick = Some(sift::tui::detail::EventPick::Recommended);
+    detail.section = section;
+    detail.set_json(&event);
+    detail.event = Load::Ready(event);
+    state.detail = Some(detail);
+    state
+}
+
+/// Highlights every shown frame's source, as the worker thread would, and hands it to the detail.
+fn highlight_all(state: &mut State, theme: &Theme) {
+    let Some(detail) = state.detail.as_mut() else { return };
+    let Load::Ready(event) = &detail.event else { return };
+    let mut done = Vec::new();
+    for frame in sift::tui::detail::shown_frames(event, detail.newest_first, detail.all_frames) {
+        let language = sift::highlight::Language::detect(frame.filename.as_deref(), Some("python"));
+        let lines: Vec<&str> = frame.context.iter().map(|c| c.text.as_str()).collect();
+        let highlighted = sift::highlight::Highlighter::shared().highlight(language, theme.syntect_name(), &lines);
+        done.push((sift::tui::detail::frame_key(frame), std::sync::Arc::new(highlighted)));
+    }
+    detail.highlighted.extend(done);
+}
+
+/// Draw times (ms) of `rounds` frames of `state`.
+fn draw_times(state: &State, theme: &Theme, keymap: &Keymap, rounds: usize) -> Vec<f64> {
+    let mut terminal = Terminal::new(TestBackend::new(120, 40)).expect("terminal");
+    (0..rounds)
+        .map(|_| {
+            let t = Instant::now();
+            terminal.draw(|frame| draw(frame, state, theme, keymap, now())).expect("draw");
+            t.elapsed().as_secs_f64() * 1e3
+        })
+        .collect()
+}
+
 fn percentile(times: &mut [f64], p: f64) -> f64 {
     times.sort_by(f64::total_cmp);
     times[((times.len() - 1) as f64 * p) as usize]
@@ -158,6 +248,71 @@ fn main() {
         percentile(&mut sizes, 1.0)
     ));
     rows.push(format!("| bytes of a full first frame at 120x40 | {first_full} B | |"));
+
+    // The opened issue: what the first highlight of a frame costs. It runs on a worker thread
+    // (the reducer asks for it as an effect); the draw only ever reads finished results.
+    let first_event = big_event(60, 20, 0);
+    let frame = &sift::tui::detail::shown_frames(&first_event, true, false)[0];
+    let lines: Vec<&str> = frame.context.iter().map(|c| c.text.as_str()).collect();
+    let t = Instant::now();
+    let _ = sift::highlight::Highlighter::shared().highlight(
+        sift::highlight::Language::Python,
+        theme.syntect_name(),
+        &lines,
+    );
+    let first = t.elapsed().as_secs_f64() * 1e3;
+    rows.push(format!("| first highlight of a frame (loads the grammars; worker thread) | {first:.1} ms | |"));
+
+    // A 60-frame trace, the selected frame expanded and highlighted, warm.
+    let mut opened_state = opened(self::state(), big_event(60, 20, 0), sift::tui::detail::Section::Stack);
+    highlight_all(&mut opened_state, &theme);
+    let mut times = draw_times(&opened_state, &theme, &keymap, ROUNDS);
+    rows.push(format!(
+        "| detail render, 60-frame trace, highlighted (warm) | {:.3} ms | {:.3} ms |",
+        percentile(&mut times, 0.5),
+        percentile(&mut times, 0.99)
+    ));
+    let mut terminal = Terminal::new(TestBackend::new(120, 40)).expect("terminal");
+    let k = KeyEvent::new(KeyCode::Char('k'), KeyModifiers::NONE);
+    let mut times = Vec::with_capacity(ROUNDS);
+    for round in 0..ROUNDS {
+        // Down through the frames and back up, so every frame is drawn expanded.
+        let key = if (round / 59) % 2 == 0 { j } else { k };
+        let t = Instant::now();
+        let _ = update(&mut opened_state, Msg::Key(key), &Ctx { now: now(), keymap: &keymap });
+        terminal.draw(|frame| draw(frame, &opened_state, &theme, &keymap, now())).expect("draw");
+        times.push(t.elapsed().as_secs_f64() * 1e3);
+    }
+    rows.push(format!(
+        "| keypress (`j`/`k`) to frame, 60-frame trace, highlighted | {:.3} ms | {:.3} ms |",
+        percentile(&mut times, 0.5),
+        percentile(&mut times, 0.99)
+    ));
+
+    // Big events stay responsive.
+    let big: [(&str, sift::api::models::Event, sift::tui::detail::Section); 4] = [
+        ("1,000 frames, stack", big_event(1_000, 20, 0), sift::tui::detail::Section::Stack),
+        ("10,000 breadcrumbs", big_event(20, 10_000, 0), sift::tui::detail::Section::Breadcrumbs),
+        ("1 MB strings, stack", big_event(20, 20, 1 << 20), sift::tui::detail::Section::Stack),
+        ("1 MB strings, JSON", big_event(20, 20, 1 << 20), sift::tui::detail::Section::Json),
+    ];
+    for (label, event, section) in big {
+        let mut big_state = opened(self::state(), event, section);
+        highlight_all(&mut big_state, &theme);
+        let mut times = Vec::with_capacity(200);
+        let mut terminal = Terminal::new(TestBackend::new(120, 40)).expect("terminal");
+        for _ in 0..200 {
+            let t = Instant::now();
+            let _ = update(&mut big_state, Msg::Key(j), &Ctx { now: now(), keymap: &keymap });
+            terminal.draw(|frame| draw(frame, &big_state, &theme, &keymap, now())).expect("draw");
+            times.push(t.elapsed().as_secs_f64() * 1e3);
+        }
+        rows.push(format!(
+            "| keypress (`j`) to frame, {label} | {:.3} ms | {:.3} ms |",
+            percentile(&mut times, 0.5),
+            percentile(&mut times, 0.99)
+        ));
+    }
 
     let table = format!("| measure | p50 | p99 |\n|---|---|---|\n{}\n", rows.join("\n"));
     println!("{table}");

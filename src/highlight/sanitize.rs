@@ -5,8 +5,8 @@
 //! guarantees that its output contains no `char::is_control` character: a tab becomes four spaces, a C0
 //! control becomes its Unicode control picture (U+2400 + code, so ESC shows as `␛`), DEL becomes `␡` and a
 //! C1 control becomes `�`. One trailing carriage return (a CRLF file split on `\n`) is dropped rather than
-//! shown as `␍`. Nothing else is changed (format characters such as bidi overrides are not controls and are
-//! kept).
+//! shown as `␍`. Bidi overrides and isolates and zero-width characters (U+200B–U+200F, U+202A–U+202E,
+//! U+2066–U+2069), which could reorder what the reader sees, become `�` too. Nothing else is changed.
 
 /// How many spaces stand for one tab.
 pub const TAB_WIDTH: usize = 4;
@@ -19,6 +19,9 @@ pub fn sanitize_line(line: &str) -> String {
         match c {
             '\t' => out.extend(std::iter::repeat_n(' ', TAB_WIDTH)),
             c if c.is_control() => out.push(control_picture(c)),
+            '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' => {
+                out.push(char::REPLACEMENT_CHARACTER)
+            }
             c => out.push(c),
         }
     }
@@ -56,6 +59,7 @@ mod tests {
         assert_eq!(sanitize_line("\u{1b}[31m\u{7}\u{0}"), "\u{241b}[31m\u{2407}\u{2400}");
         assert_eq!(sanitize_line("\u{7f}\u{9b}\u{85}"), "\u{2421}\u{fffd}\u{fffd}");
         assert_eq!(sanitize_line("\tx\t"), "    x    ");
+        assert_eq!(sanitize_line("a\u{202e}b\u{2066}c\u{200b}"), "a\u{fffd}b\u{fffd}c\u{fffd}");
         assert_eq!(sanitize_line("line\r"), "line");
         assert_eq!(sanitize_line("a\rb\r\r"), "a\u{240d}b\u{240d}");
         assert_eq!(sanitize_line("héllo → 世界"), "héllo → 世界");

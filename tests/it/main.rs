@@ -4,6 +4,7 @@
 
 mod api_client;
 mod bad_input;
+mod console_pty;
 mod console_tmux;
 mod durability;
 mod grouping_e2e;

@@ -41,11 +41,39 @@ fn span(text: impl Into<String>, theme: &Theme, role: Role) -> Span<'static> {
     Span::styled(text.into(), theme.style(role))
 }
 
-/// A compact one-line rendering of a JSON value, at most `width` columns.
+/// A compact one-line rendering of a JSON value, at most `width` columns. Objects are written
+/// only as far as they show, so a local holding megabytes costs what a short one does.
 fn compact(value: &Value, width: usize) -> String {
     match value {
         Value::String(s) => clip(s, width),
-        other => clip(&other.to_string(), width),
+        other => {
+            let mut out = Bounded { text: Vec::new(), limit: width.saturating_mul(4) + 16 };
+            // The writer stops serde once it has enough: that error is the point, not a failure.
+            let _ = serde_json::to_writer(&mut out, other);
+            clip(&String::from_utf8_lossy(&out.text), width)
+        }
+    }
+}
+
+/// Collects bytes up to `limit`, then refuses more.
+struct Bounded {
+    text: Vec<u8>,
+    limit: usize,
+}
+
+impl std::io::Write for Bounded {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let room = self.limit.saturating_sub(self.text.len());
+        if room == 0 {
+            return Err(std::io::Error::other("enough to fill the line"));
+        }
+        let taken = buf.len().min(room);
+        self.text.extend_from_slice(&buf[..taken]);
+        Ok(taken)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
     }
 }
 
@@ -364,7 +392,7 @@ impl IssueDetailView<'_> {
             }
             let category = crate::tui::detail::crumb_category(crumb);
             spans.push(span(format!("{} ", fit(&clip(category, 14), 14)), theme, Role::Muted));
-            spans.push(span(format!("{} ", fit(level, 7)), theme, role));
+            spans.push(span(format!("{} ", fit(&clip(level, 7), 7)), theme, role));
             let used = 13 + if wide { 11 } else { 0 } + 15 + 8;
             let room = width.saturating_sub(used);
             let message = crumb.message.as_deref().map(|m| clip(m, room)).unwrap_or_default();

@@ -20,8 +20,9 @@ use super::keymap::Keymap;
 use super::state::{Load, State};
 use super::theme::{Role, Theme};
 
-/// The list and the opened issue side by side from this width up (source lines need room).
-pub const SPLIT_WIDTH: u16 = 160;
+/// The list and the opened issue side by side from this width up; narrower, the issue takes the
+/// whole screen.
+pub const SPLIT_WIDTH: u16 = 120;
 
 /// Draws the whole screen.
 pub fn draw(frame: &mut Frame<'_>, state: &State, theme: &Theme, keymap: &Keymap, now: DateTime<Utc>) {
@@ -52,8 +53,9 @@ fn body_area(frame: &mut Frame<'_>, state: &State, theme: &Theme, area: Rect, no
     let opened = state.detail.as_ref().and_then(|d| state.list.current().map(|row| (d, row)));
     match opened {
         Some((detail, row)) if area.width >= SPLIT_WIDTH => {
-            let [left, right] =
-                Layout::horizontal([Constraint::Percentage(38), Constraint::Percentage(62)]).areas(area);
+            // The list keeps short ids and titles; the rest goes to source lines.
+            let list_width = (area.width * 7 / 20).clamp(40, 64);
+            let [left, right] = Layout::horizontal([Constraint::Length(list_width), Constraint::Fill(1)]).areas(area);
             list_area(frame, state, theme, left, now, false);
             let period = state.list.stats_period.key();
             let view = detail::IssueDetailView { issue: &row.issue, detail, theme, now, period };

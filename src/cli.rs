@@ -6,27 +6,32 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
-use clap::{Parser, Subcommand};
+use clap::{Parser, Subcommand, ValueHint};
 
 use crate::config::Config;
 use crate::local_server;
 use crate::paths::Paths;
 use crate::store::{self, projects};
 
+pub mod docs;
+
 /// sift: triage Sentry-compatible errors from the terminal, with a Sentry-compatible server built in.
 #[derive(Debug, Parser)]
-#[command(name = "sift", version, about, long_about = None)]
+#[command(name = "sift", version, about, long_about = docs::SIFT_LONG_ABOUT, after_help = docs::SIFT_EXAMPLES)]
 pub struct Cli {
     /// Where sift keeps its database and logs [default: the platform data directory]
-    #[arg(long, global = true, env = "SIFT_DATA_DIR", value_name = "DIR")]
+    #[arg(long, global = true, env = "SIFT_DATA_DIR", value_name = "DIR", value_hint = ValueHint::DirPath)]
+    #[arg(hide_env_values = true, help_heading = "Global options")]
     pub data_dir: Option<PathBuf>,
 
     /// Where sift reads config.toml [default: the platform config directory]
-    #[arg(long, global = true, env = "SIFT_CONFIG_DIR", value_name = "DIR")]
+    #[arg(long, global = true, env = "SIFT_CONFIG_DIR", value_name = "DIR", value_hint = ValueHint::DirPath)]
+    #[arg(hide_env_values = true, help_heading = "Global options")]
     pub config_dir: Option<PathBuf>,
 
     /// Open the console on this remote profile from config.toml
     #[arg(long, global = true, env = "SIFT_PROFILE", value_name = "NAME")]
+    #[arg(hide_env_values = true, help_heading = "Global options")]
     pub profile: Option<String>,
 
     /// With no command, sift opens the console: on the remote profile (or SENTRY_* settings) when
@@ -38,37 +43,61 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Run the Sentry-compatible server: SDKs send events to its DSNs
+    #[command(long_about = docs::SERVE_LONG_ABOUT, after_help = docs::SERVE_EXAMPLES)]
     Serve {
         /// Address to listen on [default: 127.0.0.1:9000, or [server] listen in config.toml]
         #[arg(long, value_name = "ADDR")]
         listen: Option<SocketAddr>,
     },
-    /// List or create projects (each has its own DSN)
-    #[command(subcommand)]
+    /// List, create or configure projects (each has its own DSN)
+    #[command(subcommand, after_help = docs::PROJECTS_EXAMPLES)]
     Projects(ProjectsCommand),
     /// Print the Web API token (for sentry-cli's SENTRY_AUTH_TOKEN or scripts)
+    #[command(long_about = docs::TOKEN_LONG_ABOUT, after_help = docs::TOKEN_EXAMPLES)]
     Token,
+    /// Open the console on a demo data set: three projects, about fifty issues and thousands of
+    /// events from the real SDKs' shapes, in DATA_DIR/demo (loaded once; --reset loads it anew)
+    Demo {
+        /// Delete the demo data directory and load the data set again, with times shifted to now
+        #[arg(long)]
+        reset: bool,
+    },
+    /// Print the completion script for a shell (bash, zsh, fish, elvish, powershell)
+    #[command(long_about = docs::COMPLETIONS_LONG_ABOUT, after_help = docs::COMPLETIONS_EXAMPLES)]
+    Completions {
+        /// The shell to complete for
+        #[arg(value_name = "SHELL")]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page, sift(1), in roff
+    #[command(long_about = docs::MAN_LONG_ABOUT, after_help = docs::MAN_EXAMPLES)]
+    Man,
 }
 
 #[derive(Debug, Subcommand)]
 pub enum ProjectsCommand {
     /// Print each project's id, slug and DSN
+    #[command(after_help = docs::PROJECTS_LIST_EXAMPLES)]
     List {
         /// Print JSON: [{"id":"1","slug":"default","dsn":"http://KEY@HOST:PORT/1"}]
         #[arg(long)]
         json: bool,
     },
-    /// Create a project with its own DSN key
+    /// Create a project with its own DSN key, and print the DSN
+    #[command(after_help = docs::PROJECTS_CREATE_EXAMPLES)]
     Create {
-        /// Lowercase letters, digits, '-' and '_'
+        /// The project's slug: lowercase letters, digits, '-' and '_'
         slug: String,
         /// The project's platform (python, node, javascript, rust, ...)
-        #[arg(long)]
+        #[arg(long, value_name = "PLATFORM")]
         platform: Option<String>,
     },
     /// Turn server-side scrubbing of credentials and card numbers on or off for a project
+    #[command(long_about = docs::PROJECTS_SCRUBBING_LONG_ABOUT, after_help = docs::PROJECTS_SCRUBBING_EXAMPLES)]
     Scrubbing {
+        /// The project's slug (see `sift projects list`)
         slug: String,
+        /// on: scrub its events before storing them (the default); off: store them as sent
         #[arg(value_parser = ["on", "off"])]
         state: String,
     },
@@ -87,12 +116,22 @@ pub fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> Result<()> {
+    // Help for shells and man needs no data directory, config or log file: answered first.
+    match cli.command {
+        Some(Command::Completions { shell }) => return docs::print(&docs::completions(shell)),
+        Some(Command::Man) => return docs::print(&docs::man_page()),
+        _ => {}
+    }
+    let default_data_dir = cli.data_dir.is_none();
     let paths = Paths::resolve(cli.data_dir, cli.config_dir)?;
     paths.ensure_data_dir()?;
     let _log_guard = crate::logging::init(&paths.log_dir())?;
     let config = Config::load(&paths.config_file())?;
+    // The first start of the platform's own data directory shows the demo data set; a data
+    // directory given by flag or SIFT_DATA_DIR (scripts, tests, teams) starts empty.
+    let seed = if default_data_dir { crate::tui::Seed::IfNew } else { crate::tui::Seed::No };
     let Some(command) = cli.command else {
-        return crate::tui::open(&paths, &config, cli.profile.as_deref());
+        return crate::tui::open(&paths, &config, cli.profile.as_deref(), seed);
     };
     match command {
         Command::Serve { listen } => serve(&paths, &config, listen.unwrap_or(config.server.listen)),
@@ -102,7 +141,24 @@ fn run(cli: Cli) -> Result<()> {
         }
         Command::Projects(ProjectsCommand::Scrubbing { slug, state }) => set_scrubbing(&paths, &slug, state == "on"),
         Command::Token => print_token(&paths),
+        Command::Demo { reset } => demo(&paths, &config, reset),
+        Command::Completions { .. } | Command::Man => unreachable!("answered before the data directory is opened"),
     }
+}
+
+/// The console on its own demo data directory.
+fn demo(paths: &Paths, config: &Config, reset: bool) -> Result<()> {
+    let demo = Paths { data_dir: paths.data_dir.join("demo"), config_dir: paths.config_dir.clone() };
+    if reset && demo.data_dir.exists() {
+        anyhow::ensure!(
+            crate::local_server::read_marker(&demo).is_none(),
+            "a console or server is using {}; quit it first",
+            demo.data_dir.display()
+        );
+        std::fs::remove_dir_all(&demo.data_dir).with_context(|| format!("removing {}", demo.data_dir.display()))?;
+    }
+    demo.ensure_data_dir()?;
+    crate::tui::open(&demo, config, None, crate::tui::Seed::Demo)
 }
 
 fn admin(paths: &Paths) -> Result<rusqlite::Connection> {

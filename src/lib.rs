@@ -8,6 +8,7 @@
 pub mod api;
 pub mod cli;
 pub mod config;
+pub mod demo;
 pub mod highlight;
 pub mod ingest;
 pub mod lifecycle;

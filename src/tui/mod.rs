@@ -44,10 +44,24 @@ struct Embedded {
 }
 
 /// Opens the console (blocks until it is closed).
-pub fn open(paths: &Paths, config: &Config, profile: Option<&str>) -> Result<()> {
+/// When the embedded store gets the demo data set.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Seed {
+    /// Never (a data directory chosen by flag or environment).
+    No,
+    /// On the store's first start (the platform's own data directory).
+    IfNew,
+    /// `sift demo`: always the embedded server, with the demo loaded once.
+    Demo,
+}
+
+pub fn open(paths: &Paths, config: &Config, profile: Option<&str>, seed: Seed) -> Result<()> {
     let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
     runtime.block_on(async {
-        let (client, source, poll_default, _embedded) = connect(paths, config, profile).await?;
+        let (client, source, poll_default, _embedded) = match seed {
+            Seed::Demo => embedded(paths, config, seed).await?,
+            _ => connect(paths, config, profile, seed).await?,
+        };
         let interval = Duration::from_secs(config.console.poll_secs.unwrap_or(poll_default).max(1));
         let alerts = Alerts { bell: config.console.bell, notify: config.console.notify };
         let depth = ColorDepth::detect(&|name| std::env::var(name).ok());
@@ -81,7 +95,7 @@ fn client_config(url: &str, org: &str, token: &str, config: &Config) -> ClientCo
         .retry(RetryPolicy { max_retries: 1, ..RetryPolicy::default() })
 }
 
-async fn connect(paths: &Paths, config: &Config, profile: Option<&str>) -> Result<Connected> {
+async fn connect(paths: &Paths, config: &Config, profile: Option<&str>, seed: Seed) -> Result<Connected> {
     let remotes = config.remotes()?;
     let ctx = profiles::Ctx::from_system(Some(paths.config_file()));
     let selection = profile.map_or(Selection::Auto, Selection::Profile);
@@ -102,17 +116,22 @@ async fn connect(paths: &Paths, config: &Config, profile: Option<&str>) -> Resul
         let source = Source { label, url: remote.url.value.clone(), org, dsn: None };
         return Ok((client, source, 30, None));
     }
-    embedded(paths, config).await
+    embedded(paths, config, seed).await
 }
 
 /// Attaches to the running `sift serve` of this data directory, or starts the server here.
-async fn embedded(paths: &Paths, config: &Config) -> Result<Connected> {
-    let (token, dsn_of) = {
+async fn embedded(paths: &Paths, config: &Config, seed: Seed) -> Result<Connected> {
+    let (token, dsn_of, wants_demo) = {
         let mut conn = store::open_admin(&paths.database())?;
-        projects::bootstrap(&mut conn)?;
+        let created = projects::bootstrap(&mut conn)?;
+        let wants_demo = match seed {
+            Seed::No => false,
+            Seed::IfNew => created,
+            Seed::Demo => !crate::demo::loaded(&conn)?,
+        };
         let token = projects::api_token(&conn)?.context("the database has no Web API token")?;
         let first = projects::list_projects(&conn)?.into_iter().next();
-        (token, first)
+        (token, first, wants_demo)
     };
     let dsn = |base: &str| dsn_of.as_ref().map(|p| p.dsn(base));
     if let Some(url) = local_server::read_marker(paths) {
@@ -120,6 +139,9 @@ async fn embedded(paths: &Paths, config: &Config) -> Result<Connected> {
             ClientConfig::new(&url, "local", &token).request_timeout(Duration::from_secs(2)).retry(RetryPolicy::none());
         let probe = Client::new(probe)?;
         if matches!(probe.whoami().await, Ok(Some(_))) {
+            if wants_demo {
+                load_demo(paths, &url).await?;
+            }
             let base = projects::public_url(&store::open_admin(&paths.database())?)?;
             let source = Source {
                 label: "attached to sift serve".into(),
@@ -137,7 +159,19 @@ async fn embedded(paths: &Paths, config: &Config) -> Result<Connected> {
     tokio::spawn(prepared.server.run(async {
         let _ = stopped.await;
     }));
+    if wants_demo {
+        load_demo(paths, &url).await?;
+    }
     let client = Client::new(client_config(&url, "local", &token, config))?;
     let source = Source { label: "embedded".into(), url, org: "local".into(), dsn: dsn(&prepared.public_url) };
     Ok((client, source, 15, Some(Embedded { _marker: marker, _shutdown: shutdown })))
+}
+
+/// Loads the demo data set through the server at `url`, saying so (the terminal is not taken yet).
+async fn load_demo(paths: &Paths, url: &str) -> Result<()> {
+    eprintln!("sift: loading the demo data set into {} …", paths.data_dir.display());
+    let mut conn = store::open_admin(&paths.database())?;
+    let loaded = crate::demo::load(&mut conn, url).await.context("loading the demo data set")?;
+    tracing::info!(?loaded, "demo data set loaded");
+    Ok(())
 }

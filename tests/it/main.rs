@@ -4,8 +4,10 @@
 
 mod api_client;
 mod bad_input;
+mod cli_help;
 mod console_pty;
 mod console_tmux;
+mod demo;
 mod durability;
 mod grouping_e2e;
 mod ingest_router;
@@ -13,6 +15,7 @@ mod lifecycle_e2e;
 mod prism;
 mod prism_harness;
 mod profiles;
+mod readme_snippets;
 mod sdk_clients;
 mod sdk_rust;
 mod support;

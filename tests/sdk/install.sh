@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Install the real Sentry clients that sift's SDK suite drives:
 #   $SIFT_SDK_DIR/python  a venv with sentry-sdk + brotli (tests/sdk/python/requirements.txt)
-#   $SIFT_SDK_DIR/node    @sentry/node + @sentry/cli via `npm ci` (tests/sdk/node/package-lock.json)
+#   $SIFT_SDK_DIR/node    @sentry/node + @sentry/cli, and @sentry/browser + jsdom (the README's browser
+#                         snippet runs under Node with jsdom), via `npm ci` (tests/sdk/node/package-lock.json)
 #
 # Idempotent: each half writes a stamp keyed on its inputs (pin files + tool version)
 # and is skipped when the stamp matches. Only package registries are contacted.
@@ -95,7 +96,11 @@ install_node() {
     pinned="$(node -p "require('$src/package.json').dependencies['@sentry/cli']")"
     [[ "$got" == "sentry-cli $pinned" ]] || die "expected 'sentry-cli $pinned', got '$got'"
     say "node: $got"
-    say "node: @sentry/node $(node -p "require('$dir/node_modules/@sentry/node/package.json').version")"
+    local pkg
+    for pkg in @sentry/node @sentry/browser jsdom; do
+        [[ -f "$dir/node_modules/$pkg/package.json" ]] || die "$pkg missing from $dir/node_modules"
+        say "node: $pkg $(node -p "require('$dir/node_modules/$pkg/package.json').version")"
+    done
     printf '%s\n' "$want" >"$stamp"
 }
 

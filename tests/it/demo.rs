@@ -1,0 +1,83 @@
+//! The demo data set through the real server: three projects, at least forty issues and
+//! thousands of events over fourteen days, with regressed, escalating, new, resolved and
+//! archived issues among them; loading it again adds nothing.
+
+use serde_json::Value;
+use sift::store::{self, projects};
+
+use super::support::SiftProcess;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_demo_loads_once_through_the_server() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = SiftProcess::start(dir.path());
+    let base = format!("http://{}", server.addr);
+    let db = dir.path().join("sift.db");
+    let mut conn = store::open_admin(&db).unwrap();
+    let loaded = sift::demo::load(&mut conn, &base).await.unwrap();
+    assert_eq!(loaded.projects, 3);
+    assert!(loaded.issues >= 40, "{loaded:?}");
+    assert!(loaded.events >= 2_000, "{loaded:?}");
+    assert!(sift::demo::loaded(&conn).unwrap());
+
+    let token = projects::api_token(&conn).unwrap().unwrap();
+    let http = reqwest::Client::new();
+    let get = |path: String| {
+        let request = http.get(format!("{base}{path}")).bearer_auth(&token);
+        async move { request.send().await.unwrap().json::<Value>().await.unwrap() }
+    };
+    let slugs: Vec<String> = get("/api/0/organizations/local/projects/".into())
+        .await
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["slug"].as_str().unwrap().to_string())
+        .collect();
+    for slug in ["shop-backend", "shop-api", "ledger-worker"] {
+        assert!(slugs.iter().any(|s| s == slug), "{slugs:?}");
+    }
+    let count = |query: &'static str| {
+        let get = &get;
+        async move {
+            let path = format!("/api/0/organizations/local/issues/?query={query}&limit=100");
+            get(path).await.as_array().unwrap().len()
+        }
+    };
+    assert!(count("").await >= 40);
+    for (query, at_least) in [
+        ("is:regressed", 3),
+        ("is:escalating", 2),
+        ("is:new", 5),
+        ("is:resolved", 3),
+        ("is:archived", 2),
+        ("is:ongoing", 10),
+        ("is:assigned", 2),
+    ] {
+        let n = count(query).await;
+        assert!(n >= at_least, "{query}: {n} issues");
+    }
+    // Events span two weeks and reach the last minutes.
+    let issues = get("/api/0/organizations/local/issues/?query=&sort=date&limit=100".to_string()).await;
+    let times: Vec<chrono::DateTime<chrono::Utc>> = issues
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|i| [&i["firstSeen"], &i["lastSeen"]])
+        .map(|t| t.as_str().unwrap().parse().unwrap())
+        .collect();
+    let now = chrono::Utc::now();
+    assert!(times.iter().any(|t| now - *t > chrono::Duration::days(12)), "two weeks back");
+    assert!(times.iter().any(|t| now - *t < chrono::Duration::hours(1)), "up to now");
+
+    let events_before: i64 = conn.query_row("SELECT count(*) FROM events", [], |r| r.get(0)).unwrap();
+    let again = sift::demo::load(&mut conn, &base).await.unwrap();
+    assert_eq!(again, sift::demo::Loaded::default(), "a second load does nothing");
+    // Even without the record, the same events are not stored twice.
+    conn.execute("DELETE FROM meta WHERE key = ?1", [sift::demo::META_DEMO]).unwrap();
+    let events_after_reload = {
+        sift::demo::load(&mut conn, &base).await.unwrap();
+        conn.query_row("SELECT count(*) FROM events", [], |r| r.get::<_, i64>(0)).unwrap()
+    };
+    assert_eq!(events_after_reload, events_before, "event ids are stable, so nothing is duplicated");
+    drop(server);
+}

@@ -178,6 +178,32 @@ fn draw_times(state: &State, theme: &Theme, keymap: &Keymap, rounds: usize) -> V
         .collect()
 }
 
+/// Keypress-to-frame times (ms): `key(round, state)` picks each round's key (and may reset
+/// the state), the reducer takes it, and the frame is drawn.
+fn key_times(
+    state: &mut State,
+    theme: &Theme,
+    keymap: &Keymap,
+    rounds: usize,
+    mut key: impl FnMut(usize, &mut State) -> KeyEvent,
+) -> Vec<f64> {
+    let mut terminal = Terminal::new(TestBackend::new(120, 40)).expect("terminal");
+    (0..rounds)
+        .map(|round| {
+            let key = key(round, state);
+            let t = Instant::now();
+            let _ = update(state, Msg::Key(key), &Ctx { now: now(), keymap });
+            terminal.draw(|frame| draw(frame, state, theme, keymap, now())).expect("draw");
+            t.elapsed().as_secs_f64() * 1e3
+        })
+        .collect()
+}
+
+/// A table row with the p50 and p99 of `times`.
+fn row(label: &str, mut times: Vec<f64>) -> String {
+    format!("| {label} | {:.3} ms | {:.3} ms |", percentile(&mut times, 0.5), percentile(&mut times, 0.99))
+}
+
 fn percentile(times: &mut [f64], p: f64) -> f64 {
     times.sort_by(f64::total_cmp);
     times[((times.len() - 1) as f64 * p) as usize]
@@ -193,35 +219,16 @@ fn main() {
     let mut state = state();
     state.list.cursor = ISSUES / 2;
     state.list.offset = ISSUES / 2 - 10;
-    let mut terminal = Terminal::new(TestBackend::new(120, 40)).expect("terminal");
-    let mut times = Vec::with_capacity(ROUNDS);
-    for _ in 0..ROUNDS {
-        let t = Instant::now();
-        terminal.draw(|frame| draw(frame, &state, &theme, &keymap, now())).expect("draw");
-        times.push(t.elapsed().as_secs_f64() * 1e3);
-    }
-    rows.push(format!(
-        "| frame render, 10,000 issues, 120x40 | {:.3} ms | {:.3} ms |",
-        percentile(&mut times, 0.5),
-        percentile(&mut times, 0.99)
-    ));
+    rows.push(row("frame render, 10,000 issues, 120x40", draw_times(&state, &theme, &keymap, ROUNDS)));
 
     // Keypress to frame: reduce `j`, then draw.
-    let mut times = Vec::with_capacity(ROUNDS);
-    for round in 0..ROUNDS {
+    let times = key_times(&mut state, &theme, &keymap, ROUNDS, |round, state| {
         if round % 1000 == 0 {
             state.list.cursor = 100;
         }
-        let t = Instant::now();
-        let _ = update(&mut state, Msg::Key(j), &Ctx { now: now(), keymap: &keymap });
-        terminal.draw(|frame| draw(frame, &state, &theme, &keymap, now())).expect("draw");
-        times.push(t.elapsed().as_secs_f64() * 1e3);
-    }
-    rows.push(format!(
-        "| keypress (`j`) to frame, 10,000 issues | {:.3} ms | {:.3} ms |",
-        percentile(&mut times, 0.5),
-        percentile(&mut times, 0.99)
-    ));
+        j
+    });
+    rows.push(row("keypress (`j`) to frame, 10,000 issues", times));
 
     // Bytes on the wire per `j` at 120x40 through the real crossterm backend.
     let mut state = self::state();
@@ -266,28 +273,13 @@ fn main() {
     // A 60-frame trace, the selected frame expanded and highlighted, warm.
     let mut opened_state = opened(self::state(), big_event(60, 20, 0), sift::tui::detail::Section::Stack);
     highlight_all(&mut opened_state, &theme);
-    let mut times = draw_times(&opened_state, &theme, &keymap, ROUNDS);
-    rows.push(format!(
-        "| detail render, 60-frame trace, highlighted (warm) | {:.3} ms | {:.3} ms |",
-        percentile(&mut times, 0.5),
-        percentile(&mut times, 0.99)
-    ));
-    let mut terminal = Terminal::new(TestBackend::new(120, 40)).expect("terminal");
+    let times = draw_times(&opened_state, &theme, &keymap, ROUNDS);
+    rows.push(row("detail render, 60-frame trace, highlighted (warm)", times));
     let k = KeyEvent::new(KeyCode::Char('k'), KeyModifiers::NONE);
-    let mut times = Vec::with_capacity(ROUNDS);
-    for round in 0..ROUNDS {
-        // Down through the frames and back up, so every frame is drawn expanded.
-        let key = if (round / 59) % 2 == 0 { j } else { k };
-        let t = Instant::now();
-        let _ = update(&mut opened_state, Msg::Key(key), &Ctx { now: now(), keymap: &keymap });
-        terminal.draw(|frame| draw(frame, &opened_state, &theme, &keymap, now())).expect("draw");
-        times.push(t.elapsed().as_secs_f64() * 1e3);
-    }
-    rows.push(format!(
-        "| keypress (`j`/`k`) to frame, 60-frame trace, highlighted | {:.3} ms | {:.3} ms |",
-        percentile(&mut times, 0.5),
-        percentile(&mut times, 0.99)
-    ));
+    // Down through the frames and back up, so every frame is drawn expanded.
+    let times =
+        key_times(&mut opened_state, &theme, &keymap, ROUNDS, |round, _| if (round / 59) % 2 == 0 { j } else { k });
+    rows.push(row("keypress (`j`/`k`) to frame, 60-frame trace, highlighted", times));
 
     // Big events stay responsive.
     let big: [(&str, sift::api::models::Event, sift::tui::detail::Section); 4] = [
@@ -299,19 +291,8 @@ fn main() {
     for (label, event, section) in big {
         let mut big_state = opened(self::state(), event, section);
         highlight_all(&mut big_state, &theme);
-        let mut times = Vec::with_capacity(200);
-        let mut terminal = Terminal::new(TestBackend::new(120, 40)).expect("terminal");
-        for _ in 0..200 {
-            let t = Instant::now();
-            let _ = update(&mut big_state, Msg::Key(j), &Ctx { now: now(), keymap: &keymap });
-            terminal.draw(|frame| draw(frame, &big_state, &theme, &keymap, now())).expect("draw");
-            times.push(t.elapsed().as_secs_f64() * 1e3);
-        }
-        rows.push(format!(
-            "| keypress (`j`) to frame, {label} | {:.3} ms | {:.3} ms |",
-            percentile(&mut times, 0.5),
-            percentile(&mut times, 0.99)
-        ));
+        let times = key_times(&mut big_state, &theme, &keymap, 200, |_, _| j);
+        rows.push(row(&format!("keypress (`j`) to frame, {label}"), times));
     }
 
     let table = format!("| measure | p50 | p99 |\n|---|---|---|\n{}\n", rows.join("\n"));

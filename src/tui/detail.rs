@@ -68,6 +68,21 @@ impl Section {
         }
     }
 
+    /// The section an action jumps to (`show_stack`, … on the number keys).
+    pub fn for_action(action: crate::tui::action::Action) -> Option<Section> {
+        use crate::tui::action::Action;
+        Some(match action {
+            Action::ShowStack => Section::Stack,
+            Action::ShowBreadcrumbs => Section::Breadcrumbs,
+            Action::ShowRequest => Section::Request,
+            Action::ShowTags => Section::Tags,
+            Action::ShowContext => Section::Context,
+            Action::ShowActivity => Section::Activity,
+            Action::ShowJson => Section::Json,
+            _ => return None,
+        })
+    }
+
     /// Position in [`Section::ALL`] (the number key is one more).
     pub fn index(self) -> usize {
         Section::ALL.iter().position(|s| *s == self).unwrap_or(0)
@@ -167,8 +182,10 @@ pub struct Detail {
     /// Breadcrumb times as clock times instead of offsets from the event.
     pub absolute_time: bool,
     pub crumbs: CrumbFilter,
-    /// Text to find in the JSON section, and the match shown (index into [`json_matches`]).
+    /// Text to find in the JSON section, the lines holding it (kept with the lines, so a draw
+    /// never searches), and the match shown (index into `json_hits`).
     pub json_find: String,
+    pub json_hits: Vec<usize>,
     pub json_match: usize,
     /// The event pretty-printed, one entry per line (made when the event arrives).
     pub json_lines: Vec<String>,
@@ -261,6 +278,13 @@ impl Detail {
             None => serde_json::to_string_pretty(event),
         };
         self.json_lines = value.unwrap_or_default().lines().map(str::to_owned).collect();
+        self.find_in_json(self.json_find.clone());
+    }
+
+    /// Finds `text` in the JSON lines; the first match becomes the one shown.
+    pub fn find_in_json(&mut self, text: String) {
+        self.json_hits = json_matches(&self.json_lines, &text);
+        self.json_find = text;
         self.json_match = 0;
     }
 }

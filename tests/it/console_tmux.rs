@@ -102,12 +102,11 @@ fn write_config(dir: &Path, text: &str) {
     std::fs::write(dir.join("config/config.toml"), text).unwrap();
 }
 
-#[test]
-#[ignore = "needs tmux and the Python SDK from tests/sdk/install.sh; .ci/run runs it"]
-fn embedded_console_shows_an_sdk_event_and_resolves_it() {
-    let dir = tempfile::tempdir().unwrap();
-    write_config(dir.path(), "[server]\nlisten = \"127.0.0.1:0\"\n[console]\npoll_secs = 2\n");
-    let tmux = Tmux::start("e2e", &sift_command(dir.path(), "", ""));
+/// The console on a fresh embedded server (any free port, polling every 2 s), and the DSN its
+/// status line shows.
+fn embedded_console(name: &str, dir: &Path) -> (Tmux, String) {
+    write_config(dir, "[server]\nlisten = \"127.0.0.1:0\"\n[console]\npoll_secs = 2\n");
+    let tmux = Tmux::start(name, &sift_command(dir, "", ""));
     let screen = tmux.wait_for("embedded · DSN http://", Duration::from_secs(30));
     let dsn = screen
         .lines()
@@ -115,6 +114,14 @@ fn embedded_console_shows_an_sdk_event_and_resolves_it() {
         .and_then(|rest| rest.split_whitespace().next())
         .map(|rest| format!("http{rest}"))
         .expect("the DSN on the status line");
+    (tmux, dsn)
+}
+
+#[test]
+#[ignore = "needs tmux and the Python SDK from tests/sdk/install.sh; .ci/run runs it"]
+fn embedded_console_shows_an_sdk_event_and_resolves_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let (tmux, dsn) = embedded_console("e2e", dir.path());
     tmux.wait_for("No issues match.", Duration::from_secs(10));
 
     let python = repo().join("target/sdk-clients/python/bin/python");
@@ -194,15 +201,7 @@ sentry_sdk.flush()
 #[ignore = "needs tmux and the Python SDK from tests/sdk/install.sh; .ci/run runs it"]
 fn the_opened_issue_walks_frames_breadcrumbs_request_and_events() {
     let dir = tempfile::tempdir().unwrap();
-    write_config(dir.path(), "[server]\nlisten = \"127.0.0.1:0\"\n[console]\npoll_secs = 2\n");
-    let tmux = Tmux::start("walk", &sift_command(dir.path(), "", ""));
-    let screen = tmux.wait_for("embedded · DSN http://", Duration::from_secs(30));
-    let dsn = screen
-        .lines()
-        .find_map(|l| l.split("DSN http").nth(1))
-        .and_then(|rest| rest.split_whitespace().next())
-        .map(|rest| format!("http{rest}"))
-        .expect("the DSN on the status line");
+    let (tmux, dsn) = embedded_console("walk", dir.path());
     let app = dir.path().join("shop.py");
     std::fs::write(&app, SHOP).unwrap();
     let python = repo().join("target/sdk-clients/python/bin/python");

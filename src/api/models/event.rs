@@ -87,7 +87,7 @@ pub struct Event {
 impl Event {
     /// Decodes an event and keeps the JSON it came from.
     pub fn from_json(value: Value) -> Result<Self, serde_json::Error> {
-        let mut event: Event = serde_json::from_value(value.clone())?;
+        let mut event = Event::deserialize(&value)?;
         event.raw = Some(std::sync::Arc::new(value));
         Ok(event)
     }

@@ -5,7 +5,7 @@
 use chrono::{DateTime, Utc};
 
 use super::super::action::Action;
-use super::super::detail::{Detail, EventPick, Section, crumb_categories, frame_key, json_matches, shown_frames};
+use super::super::detail::{Detail, EventPick, Section, crumb_categories, frame_key, shown_frames};
 use super::super::msg::Effect;
 use super::super::state::{Failure, Load, ReqId, State, ToastLevel, describe};
 use crate::api::Error;
@@ -208,48 +208,17 @@ fn frames_len(detail: &Detail) -> usize {
     detail.event.ready().map_or(0, |e| shown_frames(e, detail.newest_first, detail.all_frames).len())
 }
 
-/// Whether the opened issue handles `action` (the rest go to the list or are global). `/`
-/// finds within the breadcrumbs and the JSON; elsewhere it searches the list.
+/// Whether the opened issue takes `action` before the list: its own actions, moving and
+/// paging, tabs, Enter and Esc. `/` finds within the breadcrumbs and the JSON; elsewhere it
+/// searches the list.
 pub fn handles(state: &State, action: Action) -> bool {
     let Some(detail) = state.detail.as_ref() else {
         return false;
     };
     match action {
         Action::Search => matches!(detail.section, Section::Breadcrumbs | Section::Json),
-        _ => matches!(
-            action,
-            Action::MoveDown
-                | Action::MoveUp
-                | Action::PageDown
-                | Action::PageUp
-                | Action::Top
-                | Action::Bottom
-                | Action::Back
-                | Action::NextTab
-                | Action::PrevTab
-                | Action::Open
-                | Action::OlderEvent
-                | Action::NewerEvent
-                | Action::LatestEvent
-                | Action::OldestEvent
-                | Action::RecommendedEvent
-                | Action::ToggleAllFrames
-                | Action::ToggleFrameOrder
-                | Action::Comment
-                | Action::ShowStack
-                | Action::ShowBreadcrumbs
-                | Action::ShowRequest
-                | Action::ShowTags
-                | Action::ShowContext
-                | Action::ShowActivity
-                | Action::ShowJson
-                | Action::ToggleRawTrace
-                | Action::ToggleAbsoluteTime
-                | Action::CrumbLevel
-                | Action::CrumbCategory
-                | Action::FindNext
-                | Action::FindPrevious
-        ),
+        moves!() | Action::Open => true,
+        _ => matches!(action, detail_actions!()),
     }
 }
 
@@ -263,10 +232,8 @@ pub fn find(state: &mut State, text: String, now: DateTime<Utc>) {
         *detail.scroll_mut() = 0;
         return;
     }
-    detail.json_find = text;
-    detail.json_match = 0;
-    let matches = json_matches(&detail.json_lines, &detail.json_find);
-    match matches.first() {
+    detail.find_in_json(text);
+    match detail.json_hits.first().copied() {
         Some(line) => *detail.scroll_mut() = line.saturating_sub(3),
         None if !detail.json_find.is_empty() => {
             let message = format!("no match for {:?}", detail.json_find);
@@ -320,6 +287,10 @@ fn act_inner(state: &mut State, action: Action, now: DateTime<Utc>) -> Vec<Effec
             _ => {}
         }
     }
+    if let Some(section) = Section::for_action(action) {
+        detail.section = section;
+        return Vec::new();
+    }
     let last = frames_len(detail).saturating_sub(1);
     match action {
         Action::Back => {
@@ -366,28 +337,6 @@ fn act_inner(state: &mut State, action: Action, now: DateTime<Utc>) -> Vec<Effec
             detail.section = detail.section.step(action == Action::NextTab);
             Vec::new()
         }
-        Action::ShowStack
-        | Action::ShowBreadcrumbs
-        | Action::ShowRequest
-        | Action::ShowTags
-        | Action::ShowContext
-        | Action::ShowActivity
-        | Action::ShowJson => {
-            let index = [
-                Action::ShowStack,
-                Action::ShowBreadcrumbs,
-                Action::ShowRequest,
-                Action::ShowTags,
-                Action::ShowContext,
-                Action::ShowActivity,
-                Action::ShowJson,
-            ]
-            .iter()
-            .position(|a| *a == action)
-            .unwrap_or(0);
-            detail.section = Section::ALL[index];
-            Vec::new()
-        }
         Action::ToggleRawTrace => {
             detail.section = Section::Stack;
             detail.raw_trace = !detail.raw_trace;
@@ -430,16 +379,15 @@ fn act_inner(state: &mut State, action: Action, now: DateTime<Utc>) -> Vec<Effec
             Vec::new()
         }
         Action::FindNext | Action::FindPrevious => {
-            let matches = json_matches(&detail.json_lines, &detail.json_find);
-            if matches.is_empty() {
+            let n = detail.json_hits.len();
+            if n == 0 {
                 state.toast(ToastLevel::Info, "nothing to find: / finds text in the JSON", now);
                 return Vec::new();
             }
             detail.section = Section::Json;
-            let n = matches.len();
             detail.json_match =
                 if action == Action::FindNext { (detail.json_match + 1) % n } else { (detail.json_match + n - 1) % n };
-            *detail.scroll_mut() = matches[detail.json_match].saturating_sub(3);
+            *detail.scroll_mut() = detail.json_hits[detail.json_match].saturating_sub(3);
             Vec::new()
         }
         Action::ToggleAllFrames => {
@@ -459,7 +407,8 @@ fn act_inner(state: &mut State, action: Action, now: DateTime<Utc>) -> Vec<Effec
             } else {
                 event.and_then(|e| e.next_event_id.clone())
             };
-            let position = detail.position.map(|p| if action == Action::OlderEvent { p - 1 } else { p + 1 });
+            let position =
+                detail.position.map(|p| if action == Action::OlderEvent { p.saturating_sub(1) } else { p + 1 });
             match target {
                 Some(id) => load(state, EventPick::Id(id), position.filter(|p| *p > 0), now),
                 None => {

@@ -2,6 +2,49 @@
 //! clock (the time comes in [`Ctx`]). Keys go to the open overlay first, then through the
 //! keymap to an [`Action`]; answers are applied only when their request is the one awaited.
 
+/// The actions that only mean something in the opened issue (events, sections, frames,
+/// finding), as a pattern: the reducer routes them with it, and `detail::handles` asks it.
+macro_rules! detail_actions {
+    () => {
+        Action::OlderEvent
+            | Action::NewerEvent
+            | Action::LatestEvent
+            | Action::OldestEvent
+            | Action::RecommendedEvent
+            | Action::ToggleAllFrames
+            | Action::ToggleFrameOrder
+            | Action::Comment
+            | Action::ShowStack
+            | Action::ShowBreadcrumbs
+            | Action::ShowRequest
+            | Action::ShowTags
+            | Action::ShowContext
+            | Action::ShowActivity
+            | Action::ShowJson
+            | Action::ToggleRawTrace
+            | Action::ToggleAbsoluteTime
+            | Action::CrumbLevel
+            | Action::CrumbCategory
+            | Action::FindNext
+            | Action::FindPrevious
+    };
+}
+
+/// Moving, paging, tabs and Esc: the list's keys, which the opened issue takes first.
+macro_rules! moves {
+    () => {
+        Action::MoveDown
+            | Action::MoveUp
+            | Action::PageDown
+            | Action::PageUp
+            | Action::Top
+            | Action::Bottom
+            | Action::Back
+            | Action::NextTab
+            | Action::PrevTab
+    };
+}
+
 pub(crate) mod detail;
 mod list;
 mod overlays;
@@ -126,36 +169,8 @@ pub fn act(state: &mut State, action: Action, ctx: &Ctx<'_>) -> Vec<Effect> {
         // The opened issue takes navigation, sections and events first.
         _ if detail::handles(state, action) => detail::act(state, action, now),
         Action::Open => detail::open(state, now),
-        Action::OlderEvent
-        | Action::NewerEvent
-        | Action::LatestEvent
-        | Action::OldestEvent
-        | Action::RecommendedEvent
-        | Action::ToggleAllFrames
-        | Action::ToggleFrameOrder
-        | Action::Comment
-        | Action::ShowStack
-        | Action::ShowBreadcrumbs
-        | Action::ShowRequest
-        | Action::ShowTags
-        | Action::ShowContext
-        | Action::ShowActivity
-        | Action::ShowJson
-        | Action::ToggleRawTrace
-        | Action::ToggleAbsoluteTime
-        | Action::CrumbLevel
-        | Action::CrumbCategory
-        | Action::FindNext
-        | Action::FindPrevious => detail::act(state, action, now),
-        Action::MoveDown
-        | Action::MoveUp
-        | Action::PageDown
-        | Action::PageUp
-        | Action::Top
-        | Action::Bottom
-        | Action::Back
-        | Action::NextTab
-        | Action::PrevTab
+        detail_actions!() => detail::act(state, action, now),
+        moves!()
         | Action::CycleSort
         | Action::ToggleStatsPeriod
         | Action::ToggleSelect

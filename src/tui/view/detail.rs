@@ -14,8 +14,8 @@ use super::format::{ago, fit, sparkline, thousands};
 use crate::api::Issue;
 use crate::api::models::{Event, Frame};
 use crate::tui::detail::{
-    CRUMB_LEVELS, Detail, EventPick, Section, StackOwner, exception_title, json_matches, raw_traceback,
-    shown_breadcrumbs, shown_exceptions, thread_title,
+    CRUMB_LEVELS, Detail, EventPick, Section, StackOwner, exception_title, raw_traceback, shown_breadcrumbs,
+    shown_exceptions, thread_title,
 };
 use crate::tui::sanitize::one_line;
 use crate::tui::state::Load;
@@ -420,7 +420,7 @@ impl IssueDetailView<'_> {
     fn json(&self, width: usize, height: usize) -> Vec<Line<'static>> {
         let (theme, detail) = (self.theme, self.detail);
         let total = detail.json_lines.len();
-        let matches = json_matches(&detail.json_lines, &detail.json_find);
+        let matches = &detail.json_hits;
         let status = if detail.json_find.is_empty() {
             format!("{} lines · / finds", thousands(total as u64))
         } else if matches.is_empty() {

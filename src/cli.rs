@@ -14,6 +14,10 @@ use crate::paths::Paths;
 use crate::store::{self, projects};
 
 pub mod docs;
+pub mod issues;
+mod output;
+mod tail;
+pub mod until;
 
 /// sift: triage Sentry-compatible errors from the terminal, with a Sentry-compatible server built in.
 #[derive(Debug, Parser)]
@@ -33,6 +37,10 @@ pub struct Cli {
     #[arg(long, global = true, env = "SIFT_PROFILE", value_name = "NAME")]
     #[arg(hide_env_values = true, help_heading = "Global options")]
     pub profile: Option<String>,
+
+    /// Open the console without any action that changes issues (for screen-sharing)
+    #[arg(long, global = true, help_heading = "Global options")]
+    pub readonly: bool,
 
     /// With no command, sift opens the console: on the remote profile (or SENTRY_* settings) when
     /// one is configured, else on its embedded server (started here, or the running `sift serve`).
@@ -62,6 +70,28 @@ pub enum Command {
         #[arg(long)]
         reset: bool,
     },
+    /// List, show and triage issues from scripts: every console action as a command
+    #[command(subcommand, long_about = docs::ISSUES_LONG_ABOUT, after_help = docs::ISSUES_EXAMPLES)]
+    Issues(issues::IssuesCommand),
+    /// Follow events as they arrive
+    #[command(subcommand)]
+    Events(EventsCommand),
+    /// A digest for the daily standup: new, regressed, escalating, top and resolved issues
+    #[command(long_about = docs::REPORT_LONG_ABOUT, after_help = docs::REPORT_EXAMPLES)]
+    Report {
+        /// How far back: 30m, 24h, 7d, ...
+        #[arg(long, value_name = "AGO", value_parser = parse_ago, default_value = "24h")]
+        since: chrono::TimeDelta,
+        /// text (the terminal), markdown, json, or slack (a Block Kit message for a webhook)
+        #[arg(long, value_enum, default_value = "text")]
+        format: crate::report::Format,
+        /// Only events from this environment (repeat for more)
+        #[arg(long = "env", short, value_name = "E")]
+        environments: Vec<String>,
+        /// Issues per section
+        #[arg(long, value_name = "N", default_value_t = 10)]
+        limit: usize,
+    },
     /// Print the completion script for a shell (bash, zsh, fish, elvish, powershell)
     #[command(long_about = docs::COMPLETIONS_LONG_ABOUT, after_help = docs::COMPLETIONS_EXAMPLES)]
     Completions {
@@ -72,6 +102,33 @@ pub enum Command {
     /// Print the man page, sift(1), in roff
     #[command(long_about = docs::MAN_LONG_ABOUT, after_help = docs::MAN_EXAMPLES)]
     Man,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum EventsCommand {
+    /// Print new events as they arrive, like tail -f
+    #[command(long_about = docs::EVENTS_TAIL_LONG_ABOUT, after_help = docs::EVENTS_TAIL_EXAMPLES)]
+    Tail(tail::TailArgs),
+}
+
+/// A stretch of time back from now: `30s`, `10m`, `24h`, `7d`, `2w`.
+pub fn parse_ago(text: &str) -> Result<chrono::TimeDelta, String> {
+    let text = text.trim();
+    let split = text.find(|c: char| !c.is_ascii_digit()).unwrap_or(text.len());
+    let (number, unit) = text.split_at(split);
+    let n: i64 = number.parse().map_err(|_| format!("{text:?} is not a time such as 30m, 24h or 7d"))?;
+    let seconds = match unit {
+        "s" => 1,
+        "m" => 60,
+        "h" => 3_600,
+        "d" => 86_400,
+        "w" => 604_800,
+        _ => return Err(format!("{text:?}: the unit must be s, m, h, d or w")),
+    };
+    n.checked_mul(seconds)
+        .filter(|s| *s <= 366 * 86_400)
+        .map(chrono::TimeDelta::seconds)
+        .ok_or_else(|| format!("{text:?} is more than a year"))
 }
 
 #[derive(Debug, Subcommand)]
@@ -107,7 +164,7 @@ pub enum ProjectsCommand {
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli) {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(code) => code,
         Err(err) => {
             eprintln!("error: {err:#}");
             ExitCode::FAILURE
@@ -115,11 +172,13 @@ pub fn main() -> ExitCode {
     }
 }
 
-fn run(cli: Cli) -> Result<()> {
+fn run(cli: Cli) -> Result<ExitCode> {
     // Help for shells and man needs no data directory, config or log file: answered first.
     match cli.command {
-        Some(Command::Completions { shell }) => return docs::print(&docs::completions(shell)),
-        Some(Command::Man) => return docs::print(&docs::man_page()),
+        Some(Command::Completions { shell }) => {
+            return docs::print(&docs::completions(shell)).map(|()| ExitCode::SUCCESS);
+        }
+        Some(Command::Man) => return docs::print(&docs::man_page()).map(|()| ExitCode::SUCCESS),
         _ => {}
     }
     let default_data_dir = cli.data_dir.is_none();
@@ -130,9 +189,33 @@ fn run(cli: Cli) -> Result<()> {
     // The first start of the platform's own data directory shows the demo data set; a data
     // directory given by flag or SIFT_DATA_DIR (scripts, tests, teams) starts empty.
     let seed = if default_data_dir { crate::tui::Seed::IfNew } else { crate::tui::Seed::No };
+    let options = crate::tui::Options { readonly: cli.readonly };
     let Some(command) = cli.command else {
-        return crate::tui::open(&paths, &config, cli.profile.as_deref(), seed);
+        return crate::tui::open(&paths, &config, cli.profile.as_deref(), seed, options).map(|()| ExitCode::SUCCESS);
     };
+    let profile = cli.profile.as_deref();
+    match command {
+        Command::Issues(command) => {
+            return remote(&paths, &config, profile, async |client| {
+                issues::run(client, command, output::Out::stdout()).await
+            });
+        }
+        Command::Events(EventsCommand::Tail(args)) => {
+            return remote(&paths, &config, profile, async |client| {
+                tail::run(client, args, output::Out::stdout()).await.map(|()| None)
+            });
+        }
+        Command::Report { since, format, environments, limit } => {
+            return remote(&paths, &config, profile, async |client| {
+                let options = crate::report::ReportOptions { since, environments, projects: Vec::new(), limit };
+                let digest = crate::report::gather(client, &options, crate::clock::now()).await?;
+                let width = output::Out::stdout().width.unwrap_or(100);
+                print!("{}", crate::report::render(&digest, format, width));
+                Ok(None)
+            });
+        }
+        _ => {}
+    }
     match command {
         Command::Serve { listen } => serve(&paths, &config, listen.unwrap_or(config.server.listen)),
         Command::Projects(ProjectsCommand::List { json }) => list_projects(&paths, json),
@@ -141,13 +224,33 @@ fn run(cli: Cli) -> Result<()> {
         }
         Command::Projects(ProjectsCommand::Scrubbing { slug, state }) => set_scrubbing(&paths, &slug, state == "on"),
         Command::Token => print_token(&paths),
-        Command::Demo { reset } => demo(&paths, &config, reset),
+        Command::Demo { reset } => demo(&paths, &config, reset, options),
         Command::Completions { .. } | Command::Man => unreachable!("answered before the data directory is opened"),
+        Command::Issues(_) | Command::Events(_) | Command::Report { .. } => unreachable!("answered above"),
     }
+    .map(|()| ExitCode::SUCCESS)
+}
+
+/// Runs `work` with a client for the configured tracker (or the embedded server, started for
+/// the command when no console or `sift serve` runs); `Some(code)` is the exit status it asks for.
+fn remote(
+    paths: &Paths,
+    config: &Config,
+    profile: Option<&str>,
+    work: impl AsyncFnOnce(&crate::api::Client) -> Result<Option<u8>>,
+) -> Result<ExitCode> {
+    let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
+    runtime.block_on(async {
+        let session =
+            crate::session::connect(paths, config, profile, crate::session::Seed::No, crate::session::Host::Command)
+                .await?;
+        let code = work(&session.client).await?;
+        Ok(code.map_or(ExitCode::SUCCESS, ExitCode::from))
+    })
 }
 
 /// The console on its own demo data directory.
-fn demo(paths: &Paths, config: &Config, reset: bool) -> Result<()> {
+fn demo(paths: &Paths, config: &Config, reset: bool, options: crate::tui::Options) -> Result<()> {
     let demo = Paths { data_dir: paths.data_dir.join("demo"), config_dir: paths.config_dir.clone() };
     if reset && demo.data_dir.exists() {
         anyhow::ensure!(
@@ -158,7 +261,7 @@ fn demo(paths: &Paths, config: &Config, reset: bool) -> Result<()> {
         std::fs::remove_dir_all(&demo.data_dir).with_context(|| format!("removing {}", demo.data_dir.display()))?;
     }
     demo.ensure_data_dir()?;
-    crate::tui::open(&demo, config, None, crate::tui::Seed::Demo)
+    crate::tui::open(&demo, config, None, crate::tui::Seed::Demo, options)
 }
 
 fn admin(paths: &Paths) -> Result<rusqlite::Connection> {

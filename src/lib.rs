@@ -7,6 +7,7 @@
 
 pub mod api;
 pub mod cli;
+pub mod clock;
 pub mod config;
 pub mod demo;
 pub mod highlight;
@@ -16,7 +17,9 @@ pub mod local_server;
 pub mod logging;
 pub mod paths;
 pub mod profiles;
+pub mod report;
 pub mod search;
 pub mod server;
+pub mod session;
 pub mod store;
 pub mod tui;

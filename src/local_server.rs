@@ -52,6 +52,32 @@ pub async fn prepare(paths: &Paths, config: &Config, listen: SocketAddr, any_por
     Ok(Prepared { server, addr, public_url, created })
 }
 
+/// A server on any free loopback port for one command (`sift issues`, `sift report`, …) that
+/// lives as long as the command: it keeps the public URL that DSNs and permalinks already use,
+/// rather than publishing its own passing port.
+pub async fn prepare_for_command(paths: &Paths, config: &Config) -> Result<Prepared> {
+    let created = {
+        let mut conn =
+            store::open_admin(&paths.database()).with_context(|| format!("opening {}", paths.database().display()))?;
+        projects::bootstrap(&mut conn)?
+    };
+    let store = Store::open(&paths.database(), config.server.durability)?;
+    let server = Server::bind(SocketAddr::from(([127, 0, 0, 1], 0)), AppState::new(store, &config.server))
+        .await
+        .context("cannot listen on a loopback port")?;
+    let addr = server.local_addr()?;
+    let conn = store::open_admin(&paths.database())?;
+    let public_url = match projects::meta(&conn, projects::META_PUBLIC_URL)? {
+        Some(url) => url,
+        None => {
+            let url = config.server.public_url.clone().unwrap_or_else(|| format!("http://{}", config.server.listen));
+            projects::set_meta(&conn, projects::META_PUBLIC_URL, &url)?;
+            url
+        }
+    };
+    Ok(Prepared { server, addr, public_url, created })
+}
+
 fn marker_path(paths: &Paths) -> PathBuf {
     paths.data_dir.join("server.json")
 }

@@ -48,6 +48,9 @@ Examples:
   sift --profile work                       # open it on [profiles.work] from config.toml
   sift serve --listen 0.0.0.0:9000          # the server alone, reachable from other hosts
   sift projects create api --platform node  # a project with its own DSN
+  sift issues list --fail-if-any --query 'is:unresolved issue.priority:high'
+  sift report --since 24h --format markdown # the daily digest
+  sift --readonly                           # a console for screen-sharing: no changes
   sift completions --help                   # how to install shell completions
   sift man --help                           # how to install this man page";
 
@@ -101,6 +104,65 @@ Examples:
   export SENTRY_URL=http://127.0.0.1:9000/ SENTRY_ORG=local SENTRY_PROJECT=default
   export SENTRY_AUTH_TOKEN=$(sift token)
   sentry-cli issues list";
+
+pub const ISSUES_LONG_ABOUT: &str = "\
+Everything the console does to issues, as commands for scripts, cron jobs, chat bots and CI. They \
+talk to the same place the console would (--profile, sentry-cli's settings, the default profile, \
+else the embedded server) and take numeric ids or short ids. --json output is stable: fields are \
+only ever added.";
+
+pub const ISSUES_EXAMPLES: &str = "\
+Examples:
+  sift issues list --query 'is:unresolved level:error' --sort freq --limit 10
+  sift issues show DEFAULT-1A
+  sift issues resolve DEFAULT-1A DEFAULT-1B
+  sift issues ignore --until 100x/1h DEFAULT-2
+  sift issues priority high DEFAULT-3
+  sift issues assign me DEFAULT-3
+  sift issues comment 'Fixed by the retry change' DEFAULT-3";
+
+pub const ISSUES_LIST_EXAMPLES: &str = "\
+Examples:
+  sift issues list                                   # unresolved, last seen first
+  sift issues list --query 'is:regressed' --env production
+  sift issues list --project api --sort user --json | jq -r '.[].short_id'
+  sift issues list --query 'is:unresolved issue.priority:high firstSeen:-1d' --fail-if-any";
+
+pub const ISSUES_SHOW_EXAMPLES: &str = "\
+Examples:
+  sift issues show DEFAULT-1A                     # the recommended event
+  sift issues show 4711 --event latest
+  sift issues show DEFAULT-1A --markdown > ticket.md
+  sift issues show DEFAULT-1A --json | jq '.event.tags'";
+
+pub const ISSUES_IGNORE_LONG_ABOUT: &str = "\
+Archive issues. --until says when one comes back: after a time (30m, 6h, 7d, 2w), after N more \
+events (100x), N events within a window (100x/1h), N more users (10u), N users within a window \
+(10u/1d), when it escalates (escalating), or never (forever, the default). Windows are at most \
+a week.";
+
+pub const EVENTS_TAIL_LONG_ABOUT: &str = "\
+Print events as they arrive, oldest first, like tail -f: one line each (time, short id, level, \
+environment, title), or one JSON object per line with --json. It polls every --interval seconds; \
+a failed poll is reported on stderr and retried, and tailing goes on until Ctrl-C or --count.";
+
+pub const EVENTS_TAIL_EXAMPLES: &str = "\
+Examples:
+  sift events tail
+  sift events tail --since 10m --env production
+  sift events tail --query 'level:error' --json | jq -r .title";
+
+pub const REPORT_LONG_ABOUT: &str = "\
+A digest for the daily issue review: new, regressed and escalating issues, the top issues by \
+events and by users, what was resolved, and unassigned high-priority issues, with counts per \
+environment and project, short ids and links. Text for the terminal, Markdown for a wiki or a \
+ticket, JSON for scripts, and slack: a Block Kit message to post to an incoming webhook.";
+
+pub const REPORT_EXAMPLES: &str = "\
+Examples:
+  sift report
+  sift report --since 7d --format markdown > weekly.md
+  sift report --format slack | curl -X POST -H 'Content-Type: application/json' -d @- \"$SLACK_WEBHOOK\"";
 
 pub const COMPLETIONS_LONG_ABOUT: &str = "\
 Print the completion script for SHELL to stdout. Installed once, it completes sift's commands, \

@@ -82,6 +82,9 @@ pub async fn load(conn: &mut Connection, base: &str) -> Result<Loaded> {
     }
     let token = projects::api_token(conn)?.context("the database has no Web API token")?;
     let now = crate::store::now();
+    // One event of each issue goes first, one at a time, so issues get their ids and short ids
+    // in the same order on every load; the rest go eight at a time.
+    let mut firsts = Vec::new();
     let mut before = Vec::new();
     let mut after = Vec::new();
     let mut plan = Vec::new();
@@ -98,14 +101,21 @@ pub async fn load(conn: &mut Connection, base: &str) -> Result<Loaded> {
             for n in 0..spec.events {
                 let at = now - events::age(spec.shape, n, spec.events, (index as u64) << 32 | u64::from(n));
                 let event = events::event(project, template, spec, index, n, at);
-                let round = if now - at > TRIAGE_HOURS * 3600.0 { &mut before } else { &mut after };
+                let round = match (now - at > TRIAGE_HOURS * 3600.0, n) {
+                    (true, 0) => &mut firsts,
+                    (true, _) => &mut before,
+                    (false, _) => &mut after,
+                };
                 round.push((info.id, info.public_key.clone(), event));
             }
             plan.push((info.id, spec));
         }
     }
-    let sent = before.len() + after.len();
+    let sent = firsts.len() + before.len() + after.len();
     let http = reqwest::Client::builder().timeout(Duration::from_secs(30)).build()?;
+    for (project, key, event) in &firsts {
+        send(&http, base, *project, key, event).await?;
+    }
     send_all(&http, base, before).await?;
     let client = Client::new(ClientConfig::new(base, projects::LOCAL_ORG, &token))?;
     let ids = issue_ids(&client, &plan).await?;

@@ -138,5 +138,5 @@ fn restrict_permissions(path: &Path) {
 
 /// Seconds since the epoch, as the store records times.
 pub fn now() -> f64 {
-    chrono::Utc::now().timestamp_micros() as f64 / 1e6
+    crate::clock::unix()
 }

@@ -157,6 +157,27 @@ impl fmt::Display for Action {
     }
 }
 
+impl Action {
+    /// Whether the action changes issues on the server (hidden and refused by `--readonly`).
+    pub fn changes_issues(self) -> bool {
+        matches!(
+            self,
+            Action::Resolve
+                | Action::ResolveNextRelease
+                | Action::Unresolve
+                | Action::IgnoreMenu
+                | Action::PriorityMenu
+                | Action::Assign
+                | Action::AssignMe
+                | Action::Unassign
+                | Action::Bookmark
+                | Action::MarkReviewed
+                | Action::Undo
+                | Action::Comment
+        )
+    }
+}
+
 impl FromStr for Action {
     type Err = String;
 

@@ -5,7 +5,6 @@
 
 use std::time::{Duration, Instant};
 
-use chrono::Utc;
 use crossterm::event::{Event, EventStream, KeyEventKind};
 use futures_util::StreamExt;
 use tokio::sync::mpsc;
@@ -19,6 +18,7 @@ use super::theme::Theme;
 use super::update::{self, Ctx};
 use super::view;
 use crate::api::Client;
+use crate::clock;
 use crate::highlight::{HighlightCache, Highlighter};
 
 /// The shortest time between two frames.
@@ -33,8 +33,8 @@ pub async fn run(mut term: Term, client: Client, mut state: State, theme: Theme,
     #[cfg(unix)]
     let mut sigterm = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
     let size = term.terminal.size()?;
-    update::update(&mut state, Msg::Resized(size.width, size.height), &Ctx { now: Utc::now(), keymap: &keymap });
-    let mut effects = update::first_load(&mut state, Utc::now());
+    update::update(&mut state, Msg::Resized(size.width, size.height), &Ctx { now: clock::now(), keymap: &keymap });
+    let mut effects = update::first_load(&mut state, clock::now());
     let mut dirty = true;
     let mut last_draw = Instant::now().checked_sub(FRAME).unwrap_or_else(Instant::now);
     loop {
@@ -61,7 +61,7 @@ pub async fn run(mut term: Term, client: Client, mut state: State, theme: Theme,
                 }
                 Effect::OpenUrl(url) => {
                     if !browser_available() || webbrowser::open(&url).is_err() {
-                        state.toast(ToastLevel::Info, format!("open {url}"), Utc::now());
+                        state.toast(ToastLevel::Info, format!("open {url}"), clock::now());
                     }
                     dirty = true;
                 }
@@ -73,7 +73,7 @@ pub async fn run(mut term: Term, client: Client, mut state: State, theme: Theme,
         }
         let wait = FRAME.saturating_sub(last_draw.elapsed());
         if dirty && wait.is_zero() {
-            let now = Utc::now();
+            let now = clock::now();
             term.terminal.draw(|frame| view::draw(frame, &state, &theme, &keymap, now))?;
             last_draw = Instant::now();
             dirty = false;
@@ -98,7 +98,7 @@ pub async fn run(mut term: Term, client: Client, mut state: State, theme: Theme,
         };
         let is_tick = matches!(msg, Msg::Tick);
         let toasts = state.toasts.len();
-        effects = update::update(&mut state, msg, &Ctx { now: Utc::now(), keymap: &keymap });
+        effects = update::update(&mut state, msg, &Ctx { now: clock::now(), keymap: &keymap });
         dirty |= !is_tick || !effects.is_empty() || state.toasts.len() != toasts;
     }
 }

@@ -48,16 +48,7 @@ pub struct Failure {
     pub at: DateTime<Utc>,
 }
 
-/// What the console is connected to.
-#[derive(Debug, Clone, Default)]
-pub struct Source {
-    /// `embedded`, `attached` or `profile NAME` / `SENTRY_* settings`.
-    pub label: String,
-    pub url: String,
-    pub org: String,
-    /// The DSN SDKs should use (embedded mode).
-    pub dsn: Option<String>,
-}
+pub use crate::session::Source;
 
 /// The status tabs of the list, each a Sentry query.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -303,6 +294,8 @@ pub struct Alerts {
 #[derive(Debug, Clone, Default)]
 pub struct State {
     pub source: Source,
+    /// `--readonly`: actions that change issues are neither offered nor run.
+    pub readonly: bool,
     pub list: ListState,
     pub overlay: Option<Overlay>,
     /// The opened issue (Enter). The list cursor stays on it, so triage keys act on it.
@@ -333,6 +326,7 @@ impl State {
     pub fn new(source: Source, poll_interval: Duration, alerts: Alerts) -> Self {
         Self {
             source,
+            readonly: false,
             poll: PollState { interval: poll_interval, ..PollState::default() },
             alerts,
             page_rows: 20,
@@ -349,6 +343,12 @@ impl State {
     /// Whether priority actions make sense against this server.
     pub fn has_priority(&self) -> bool {
         !matches!(self.caps.priority, crate::api::Support::Unsupported)
+    }
+
+    /// Whether `action` is offered here: in hints, help and the palette, and when pressed.
+    pub fn offers(&self, action: crate::tui::action::Action) -> bool {
+        use crate::tui::action::Action;
+        !(self.readonly && action.changes_issues()) && (action != Action::PriorityMenu || self.has_priority())
     }
 
     pub fn toast(&mut self, level: ToastLevel, text: impl Into<String>, now: DateTime<Utc>) {

@@ -122,14 +122,22 @@ fn embedded_console(name: &str, dir: &Path) -> (Tmux, String) {
 fn embedded_console_shows_an_sdk_event_and_resolves_it() {
     let dir = tempfile::tempdir().unwrap();
     let (tmux, dsn) = embedded_console("e2e", dir.path());
-    tmux.wait_for("No issues match.", Duration::from_secs(10));
+    // The empty store's first-run hint: the DSN, and a line of Python to run, taken from the
+    // screen as a person would copy it.
+    let hint = tmux.wait_for("No issues yet.", Duration::from_secs(10));
+    assert!(hint.contains(&format!("export SENTRY_DSN={dsn}")), "{hint}");
+    let lines: Vec<&str> = hint.lines().collect();
+    let at = lines.iter().position(|l| l.trim_start().starts_with("Python")).expect("a Python line in the hint");
+    assert!(lines[at].contains("pip install sentry-sdk"), "{hint}");
+    let script = lines[at + 1].trim();
+    assert!(script.starts_with("import sentry_sdk"), "{hint}");
 
     let python = repo().join("target/sdk-clients/python/bin/python");
-    let script = "import sys, sentry_sdk\nsentry_sdk.init(dsn=sys.argv[1])\ntry:\n    raise ValueError('tmux end-to-end check')\nexcept ValueError:\n    sentry_sdk.capture_exception()\nsentry_sdk.flush()\n";
-    let sent = Command::new(python).args(["-c", script, &dsn]).output().expect("run the Python SDK");
-    assert!(sent.status.success(), "{dsn}: {}", String::from_utf8_lossy(&sent.stderr));
+    let sent = Command::new(python).args(["-c", script]).env("SENTRY_DSN", &dsn).output().expect("run the Python SDK");
+    // The line ends in an uncaught error: the interpreter exits 1 after the SDK has sent it.
+    assert_eq!(sent.status.code(), Some(1), "{dsn}: {}", String::from_utf8_lossy(&sent.stderr));
     // One poll is two seconds; allow a few for a slow machine.
-    tmux.wait_for("ValueError: tmux end-to-end check", Duration::from_secs(10));
+    tmux.wait_for("ZeroDivisionError: division by zero", Duration::from_secs(10));
 
     tmux.keys(&["r"]);
     tmux.wait_for("RES ", Duration::from_secs(5));
@@ -145,7 +153,7 @@ fn embedded_console_shows_an_sdk_event_and_resolves_it() {
         let resolved: Value = tokio::runtime::Runtime::new().unwrap().block_on(async {
             reqwest::Client::new().get(&url).bearer_auth(token.trim()).send().await.unwrap().json().await.unwrap()
         });
-        if resolved.as_array().is_some_and(|a| a.iter().any(|i| i["title"] == "ValueError: tmux end-to-end check")) {
+        if resolved.as_array().is_some_and(|a| a.iter().any(|i| i["title"] == "ZeroDivisionError: division by zero")) {
             break;
         }
         assert!(start.elapsed() < Duration::from_secs(5), "the server never saw the resolve: {resolved}");
@@ -353,4 +361,53 @@ fn console_attaches_to_a_running_sift_serve() {
     assert!(screen.contains(&server.addr.port().to_string()) || screen.contains("DSN http://"), "{screen}");
     tmux.keys(&["q"]);
     drop(server);
+}
+
+/// The README's first command, as written under "Two commands".
+fn readme_first_command() -> String {
+    let readme = std::fs::read_to_string(repo().join("README.md")).unwrap();
+    let block = readme.split("## Two commands").nth(1).and_then(|rest| rest.split("```sh\n").nth(1)).unwrap();
+    block.lines().next().unwrap().split('#').next().unwrap().trim().to_string()
+}
+
+/// A fresh machine, as far as sift can tell: a new home with nothing in it (no data, no config,
+/// no `.sentryclirc`, no SENTRY_* settings), where the README's first command opens the console
+/// on the embedded server with the demo data set loaded into the platform's data directory.
+/// Cargo and rustup keep their own homes (a fresh machine would download the toolchain and the
+/// crates; CI builds the release binary in the step before).
+#[test]
+#[ignore = "needs tmux and a release build; .ci/run runs it"]
+fn the_readmes_first_command_on_a_fresh_machine_shows_the_demo() {
+    let command = readme_first_command();
+    assert_eq!(command, "cargo run --release", "the README's first command");
+    let home = tempfile::tempdir().unwrap();
+    let real_home = PathBuf::from(std::env::var_os("HOME").expect("HOME"));
+    let cargo_home = std::env::var_os("CARGO_HOME").map_or_else(|| real_home.join(".cargo"), PathBuf::from);
+    let rustup_home = std::env::var_os("RUSTUP_HOME").map_or_else(|| real_home.join(".rustup"), PathBuf::from);
+    let path = std::env::var("PATH").unwrap();
+    let shell = format!(
+        "cd {repo} && env -i HOME={home} PATH={path} CARGO_HOME={cargo} RUSTUP_HOME={rustup} TERM=xterm-256color LANG=C.UTF-8 {command}; sleep 30",
+        repo = repo().display(),
+        home = home.path().display(),
+        cargo = cargo_home.display(),
+        rustup = rustup_home.display(),
+    );
+    let tmux = Tmux::start("first-run", &shell);
+    // Built by CI's step before; loading the demo's thousands of events takes a few seconds.
+    let screen = tmux.wait_for("LEDGER-WORKER-", Duration::from_secs(600));
+    for text in ["embedded · DSN http://", "SHOP-BACKEND-", "SHOP-API-", " REG ", " ESC ", " NEW "] {
+        assert!(screen.contains(text), "the demo's list shows {text:?}:\n{screen}");
+    }
+    // The opened issue: its header and a stack trace from the recorded SDK events.
+    tmux.keys(&["Enter"]);
+    let opened = tmux.wait_for("1 Stack", Duration::from_secs(10));
+    assert!(opened.contains(" events · ") && opened.contains(" at line "), "{opened}");
+    tmux.keys(&["Escape", "q"]);
+    let data = home.path().join(".local/share/sift");
+    let start = Instant::now();
+    while data.join("server.json").exists() && start.elapsed() < Duration::from_secs(10) {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert!(data.join("sift.db").exists(), "the platform data directory under the fresh home holds the store");
+    assert!(!data.join("server.json").exists(), "the console quit and took its server down");
 }

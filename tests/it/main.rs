@@ -5,6 +5,7 @@
 mod api_client;
 mod bad_input;
 mod cli_help;
+mod cli_issues;
 mod console_pty;
 mod console_tmux;
 mod demo;
@@ -15,6 +16,8 @@ mod lifecycle_e2e;
 mod prism;
 mod prism_harness;
 mod profiles;
+mod pty;
+mod readme_screenshot;
 mod readme_snippets;
 mod sdk_clients;
 mod sdk_rust;

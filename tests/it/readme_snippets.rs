@@ -340,3 +340,114 @@ fn rust_snippet_sends_its_event() {
         run(command, "readme_rust_main in a child test process", work);
     });
 }
+
+/// The console's first-run hint (`sift::tui::view::FIRST_RUN`): each SDK's second line, run as
+/// shown with `SENTRY_DSN` set, sends an event that arrives. Each ends in an uncaught error, so
+/// its process exits non-zero after the SDK has sent it.
+mod first_run_hint {
+    use super::*;
+
+    fn line(sdk: &str) -> &'static str {
+        sift::tui::view::FIRST_RUN.iter().find(|l| l.0 == sdk).map(|l| l.2).expect("an SDK in the hint")
+    }
+
+    /// Runs `command` (which must fail, as an uncaught error makes it) and waits for `title`.
+    fn check(sdk: &str, title: &str, sent_by: &str, make: impl FnOnce(&Path, &str) -> Command) {
+        let server = Server::start();
+        let work = tempfile::tempdir().expect("tempdir");
+        let mut command = make(work.path(), &server.dsn);
+        command.env("SENTRY_DSN", &server.dsn);
+        for (key, _) in std::env::vars_os() {
+            if key.to_string_lossy().starts_with("SENTRY_") && key != "SENTRY_DSN" {
+                command.env_remove(key);
+            }
+        }
+        let output = command.current_dir(work.path()).stdin(Stdio::null()).output().expect("run the hint's line");
+        assert!(!output.status.success(), "{sdk}: the line ends in an uncaught error");
+        server.expect_issue(&format!("first-run hint, {sdk}"), title, sent_by);
+    }
+
+    #[test]
+    #[ignore = "needs the SDK clients from tests/sdk/install.sh; .ci/run runs it"]
+    fn python_line_sends_its_event() {
+        check("Python", "ZeroDivisionError: division by zero", "sentry.python", |_, _| {
+            let mut command = Command::new(sdk_dir().join("python/bin/python"));
+            command.args(["-c", line("Python")]);
+            command
+        });
+    }
+
+    #[test]
+    #[ignore = "needs the SDK clients from tests/sdk/install.sh; .ci/run runs it"]
+    fn node_line_sends_its_event() {
+        let title = "TypeError: Cannot read properties of null (reading 'boom')";
+        check("Node", title, "sentry.javascript.node", |work, _| {
+            link_node_modules(work);
+            let mut command = Command::new("node");
+            command.args(["-e", line("Node")]);
+            command
+        });
+    }
+
+    #[test]
+    #[ignore = "needs the SDK clients from tests/sdk/install.sh; .ci/run runs it"]
+    fn cli_line_sends_its_event() {
+        check("CLI", "hello from the shell", "sentry-cli", |work, _| {
+            let bin = sdk_dir().join("node/node_modules/.bin");
+            link_node_modules(work);
+            let path = std::env::join_paths(
+                std::iter::once(bin).chain(std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default())),
+            )
+            .expect("PATH");
+            // `npx` finds the linked package's binary; an uncaught error is what the other lines
+            // end with, so the line is followed by `false` to share their exit check.
+            let mut command = Command::new("sh");
+            command
+                .args(["-eu", "-c", &format!("{}; false", line("CLI"))])
+                .env("PATH", path)
+                .env("HOME", work)
+                .env("SENTRY_DISABLE_UPDATE_CHECK", "true");
+            command
+        });
+    }
+
+    /// The Rust line is this function's body: `rust_line_matches_the_hint` compares the texts.
+    #[rustfmt::skip]
+    fn rust_line() {
+        let _sentry = sentry::init(()); panic!("boom");
+    }
+
+    #[test]
+    fn rust_line_matches_the_hint() {
+        let source = include_str!("readme_snippets.rs");
+        let body: Vec<&str> =
+            source.lines().skip_while(|l| l.trim() != "fn rust_line() {").skip(1).take(1).map(str::trim).collect();
+        assert_eq!(body, [line("Rust")]);
+    }
+
+    /// The child half of [`rust_line_sends_its_event`]: panics only when given a DSN.
+    #[test]
+    #[ignore = "runs only as the child process of rust_line_sends_its_event"]
+    fn rust_line_child() {
+        if std::env::var_os("SIFT_FIRST_RUN_CHILD").is_some() {
+            rust_line();
+        }
+    }
+
+    #[test]
+    fn rust_line_sends_its_event() {
+        check("Rust", "panic: boom", "sentry.rust", |_, _| {
+            let mut command = Command::new(std::env::current_exe().expect("test binary"));
+            command
+                .args([
+                    "--exact",
+                    "readme_snippets::first_run_hint::rust_line_child",
+                    "--ignored",
+                    "--test-threads",
+                    "1",
+                ])
+                .env("SIFT_FIRST_RUN_CHILD", "1");
+            command
+        });
+    }
+}

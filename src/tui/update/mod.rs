@@ -145,6 +145,11 @@ pub fn update(state: &mut State, msg: Msg, ctx: &Ctx<'_>) -> Vec<Effect> {
 /// Runs an action in the current state.
 pub fn act(state: &mut State, action: Action, ctx: &Ctx<'_>) -> Vec<Effect> {
     let now = ctx.now;
+    if state.readonly && action.changes_issues() {
+        let text = format!("read-only console: {} is off (--readonly)", action.name().replace('_', " "));
+        state.toast(super::state::ToastLevel::Info, text, now);
+        return Vec::new();
+    }
     match action {
         Action::Quit => {
             state.quit = true;

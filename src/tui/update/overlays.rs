@@ -380,9 +380,10 @@ fn priority_change(state: &mut State, priority: Priority, now: DateTime<Utc>) ->
     triage::change(state, &label, ChangeKind::Priority, IssueUpdate::set_priority(priority), now)
 }
 
-/// Actions the palette offers here (priority only where the server has it).
+/// Actions the palette offers here (priority only where the server has it, nothing that
+/// changes issues in a read-only console).
 pub fn palette_actions(state: &State) -> Vec<Action> {
-    Action::ALL.iter().copied().filter(|a| *a != Action::PriorityMenu || state.has_priority()).collect()
+    Action::ALL.iter().copied().filter(|a| state.offers(*a)).collect()
 }
 
 fn palette_key(state: &mut State, mut palette: Palette, key: KeyEvent, ctx: &Ctx<'_>) -> Vec<Effect> {

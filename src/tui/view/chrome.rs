@@ -124,7 +124,7 @@ pub fn footer(state: &State, keymap: &Keymap, theme: &Theme, width: u16) -> Line
         if action == Action::Help {
             continue;
         }
-        if action == Action::PriorityMenu && !state.has_priority() {
+        if !state.offers(action) {
             continue;
         }
         let Some(key) = keymap.hint(context, action) else {
@@ -161,6 +161,7 @@ pub fn status(state: &State, theme: &Theme, width: u16) -> Line<'static> {
         Some(dsn) => format!(" {} · DSN {dsn} ", state.source.label),
         None => format!(" {} · {} · {} ", state.source.label, state.source.url, state.source.org),
     };
+    let source = if state.readonly { format!(" READ-ONLY ·{source}") } else { source };
     // No countdowns: the screen is redrawn only when something changes, never to tick a clock.
     let poll = &state.poll;
     let (role, text) = if let Some(error) = &poll.last_error {

@@ -41,6 +41,25 @@ fn span(text: impl Into<String>, theme: &Theme, role: Role) -> Span<'static> {
     Span::styled(text.into(), theme.style(role))
 }
 
+/// One header line from segments in order of importance: each later segment that does not fit
+/// in what is left of `width` is left out (the next may still fit), so a narrow pane loses the
+/// assignee or the release rather than showing half of each. The first is clipped if need be.
+fn fit_segments(segments: Vec<Span<'static>>, width: usize) -> Line<'static> {
+    let mut used = 0;
+    let mut kept = Vec::new();
+    for (i, segment) in segments.into_iter().enumerate() {
+        let w = unicode_width::UnicodeWidthStr::width(segment.content.as_ref());
+        if i == 0 && w > width {
+            kept.push(Span::styled(clip(&segment.content, width), segment.style));
+            used = width;
+        } else if used + w <= width {
+            used += w;
+            kept.push(segment);
+        }
+    }
+    Line::from(kept)
+}
+
 /// A compact one-line rendering of a JSON value, at most `width` columns. Objects are written
 /// only as far as they show, so a local holding megabytes costs what a short one does.
 fn compact(value: &Value, width: usize) -> String {
@@ -104,7 +123,7 @@ impl IssueDetailView<'_> {
         // The issue's own record carries the releases; the list row does not.
         let full = self.detail.issue.as_ref();
         let release = |r: Option<&crate::api::models::Release>| {
-            r.map(|r| format!(" ({})", clip(r.short_version.as_deref().unwrap_or(&r.version), 24))).unwrap_or_default()
+            r.map(|r| clip(r.short_version.as_deref().unwrap_or(&r.version), 24)).unwrap_or_default()
         };
         let first_release = release(full.and_then(|i| i.first_release.as_ref()));
         let last_release = release(full.and_then(|i| i.last_release.as_ref()));
@@ -117,34 +136,40 @@ impl IssueDetailView<'_> {
                 span(clip(&issue.title, width.saturating_sub(issue.short_id.len() + 1)), theme, Role::Title),
             ]),
             Line::from(span(issue.culprit.as_deref().map(|c| clip(c, width)).unwrap_or_default(), theme, Role::Muted)),
-            Line::from(vec![
-                span(format!("{level} "), theme, level_role),
-                span(state, theme, Role::Text),
-                span(
-                    format!(" · priority {}", issue.priority.as_ref().map_or("-", |p| p.as_str())),
-                    theme,
-                    Role::Muted,
-                ),
-                span(
-                    format!(" · {} events · {} users", thousands(issue.count), thousands(issue.user_count)),
-                    theme,
-                    Role::Count,
-                ),
-                span(format!(" · {assignee}"), theme, Role::Muted),
-            ]),
-            Line::from(vec![
-                span(format!("{} ", sparkline(&values, spark_width)), theme, Role::Sparkline),
-                span(format!("{} · ", self.period), theme, Role::Dim),
-                span(
-                    format!(
-                        "first seen {} ago{first_release} · last seen {} ago{last_release}",
-                        ago(issue.first_seen, self.now),
-                        ago(issue.last_seen, self.now)
+            fit_segments(
+                vec![
+                    span(format!("{level} {state}"), theme, level_role),
+                    span(
+                        format!(" · priority {}", issue.priority.as_ref().map_or("-", |p| p.as_str())),
+                        theme,
+                        Role::Muted,
                     ),
-                    theme,
-                    Role::Muted,
-                ),
-            ]),
+                    span(
+                        format!(" · {} events · {} users", thousands(issue.count), thousands(issue.user_count)),
+                        theme,
+                        Role::Count,
+                    ),
+                    span(format!(" · {assignee}"), theme, Role::Muted),
+                ],
+                width,
+            ),
+            fit_segments(
+                vec![
+                    span(format!("{} ", sparkline(&values, spark_width)), theme, Role::Sparkline),
+                    span(self.period.to_string(), theme, Role::Dim),
+                    span(format!(" · first seen {} ago", ago(issue.first_seen, self.now)), theme, Role::Muted),
+                    span(format!(" · last seen {} ago", ago(issue.last_seen, self.now)), theme, Role::Muted),
+                ]
+                .into_iter()
+                .chain(
+                    [("first", first_release), ("last", last_release)]
+                        .into_iter()
+                        .filter(|(_, r)| !r.is_empty())
+                        .map(|(which, release)| span(format!(" · {which} release {release}"), theme, Role::Muted)),
+                )
+                .collect(),
+                width,
+            ),
         ];
         if roomy && let Some(link) = &issue.permalink {
             lines.push(Line::from(span(clip(link, width), theme, Role::Link)));
@@ -163,18 +188,20 @@ impl IssueDetailView<'_> {
                 };
                 let at = event.date_created.map(|t| t.format("%b %d %H:%M:%S").to_string()).unwrap_or_default();
                 let id: String = event.event_id.chars().take(8).collect();
-                let mut text = format!("{position} ({which}) · {} · {at}", one_line(&id));
-                for key in ["environment", "release"] {
-                    if let Some(value) = event.tag(key) {
-                        text.push_str(&format!(" · {}", clip(value, 24)));
-                    }
-                }
                 let older = if event.previous_event_id.is_some() { "[ older" } else { "(oldest)" };
                 let newer = if event.next_event_id.is_some() { "] newer" } else { "(latest)" };
-                Line::from(vec![
-                    span(text, theme, Role::Text),
-                    span(format!("   {older} · {newer}"), theme, Role::KeyDesc),
-                ])
+                let mut segments = vec![
+                    span(format!("{position} ({which})"), theme, Role::Text),
+                    span(format!(" · {at}"), theme, Role::Text),
+                ];
+                for key in ["environment", "release"] {
+                    if let Some(value) = event.tag(key) {
+                        segments.push(span(format!(" · {}", clip(value, 24)), theme, Role::Text));
+                    }
+                }
+                segments.push(span(format!(" · {}", one_line(&id)), theme, Role::Muted));
+                segments.push(span(format!("   {older} · {newer}"), theme, Role::KeyDesc));
+                fit_segments(segments, width)
             }
             Load::Failed(failure) => {
                 Line::from(span(format!("event unavailable: {}", one_line(&failure.message)), theme, Role::StatusError))

@@ -42,6 +42,15 @@ fn width_of(column: Optional) -> u16 {
     }
 }
 
+/// The last-seen column of the narrow table.
+const NARROW_SEEN: u16 = 5;
+
+/// Whether `width` is too narrow for the full table's fixed columns and a readable title: then
+/// the table shows level, title and last seen only (the opened issue's header has the rest).
+fn narrow(width: u16, short_id: u16) -> bool {
+    2 + 2 + 4 + short_id + 1 + 7 + 5 + MIN_TITLE > width
+}
+
 /// Which optional columns fit in `width` next to the fixed ones.
 fn columns(width: u16, short_id: u16) -> Vec<Optional> {
     // mark(2) level(2) badge(4) short id(+1) title events(7) last seen(5)
@@ -126,6 +135,35 @@ impl IssueTableView<'_> {
         Line::from(Span::styled(text, style))
     }
 
+    /// A row of the narrow table (the list beside an opened issue): level, title and last seen.
+    fn narrow_row(&self, row: &Row, selected: bool, width: u16) -> Line<'static> {
+        let theme = self.theme;
+        let issue = &row.issue;
+        let marked = self.list.marked.contains(&issue.id);
+        let base = match (selected, marked) {
+            (true, _) if self.focused => theme.style(Role::Selection),
+            (true, _) => theme.style(Role::SelectionInactive),
+            (false, true) => theme.style(Role::Marked),
+            _ => theme.style(Role::Text),
+        };
+        let over = |role: Role| if selected || marked { base } else { theme.style(role) };
+        let mark = if marked {
+            "+ "
+        } else if row.changed {
+            "• "
+        } else {
+            "  "
+        };
+        let (level_role, level_text) = level_role(issue.level.as_ref());
+        let title = width.saturating_sub(2 + 2 + NARROW_SEEN) as usize;
+        Line::from(vec![
+            Span::styled(mark, if row.changed && !marked { over(Role::Changed) } else { base }),
+            Span::styled(format!("{level_text} "), over(level_role)),
+            Span::styled(fit(&one_line(&issue.title), title), base),
+            Span::styled(format!("{:>4} ", ago(issue.last_seen, self.now)), over(Role::Muted)),
+        ])
+    }
+
     fn row(&self, row: &Row, selected: bool, shown: &[Optional], short_id: u16, title_width: u16) -> Line<'static> {
         let theme = self.theme;
         let issue = &row.issue;
@@ -202,6 +240,20 @@ impl Widget for IssueTableView<'_> {
             .max()
             .unwrap_or(8)
             .clamp(8, 18);
+        if narrow(area.width, short_id) {
+            let title = area.width.saturating_sub(4 + NARROW_SEEN) as usize;
+            let header = format!("    {}{:>4} ", fit("TITLE", title), "SEEN");
+            buf.set_line(area.x, area.y, &Line::styled(header, self.theme.style(Role::Header)), area.width);
+            for (i, row) in visible.enumerate() {
+                let index = self.list.offset + i;
+                let y = area.y + 1 + i as u16;
+                if index == self.list.cursor {
+                    buf.set_style(Rect::new(area.x, y, area.width, 1), self.theme.style(Role::Selection));
+                }
+                buf.set_line(area.x, y, &self.narrow_row(row, index == self.list.cursor, area.width), area.width);
+            }
+            return;
+        }
         let shown = columns(area.width, short_id);
         let fixed = 2 + 2 + 4 + short_id + 1 + 7 + 5 + shown.iter().map(|c| width_of(*c)).sum::<u16>();
         let title = area.width.saturating_sub(fixed).max(8);
@@ -227,6 +279,7 @@ mod tests {
         assert_eq!(columns(200, 12).len(), 5);
         assert_eq!(columns(80, 12), vec![Optional::Priority, Optional::Sparkline]);
         assert!(columns(50, 12).is_empty());
+        assert!(narrow(42, 15) && !narrow(80, 15), "the list beside an opened issue at 120 columns is narrow");
         let mid = columns(100, 12);
         assert!(!mid.contains(&Optional::Assignee) && mid.contains(&Optional::Sparkline), "{mid:?}");
     }

@@ -69,6 +69,43 @@ fn body_area(frame: &mut Frame<'_>, state: &State, theme: &Theme, area: Rect, no
     }
 }
 
+/// Two lines for each SDK that reads `SENTRY_DSN`: how to get it, and an error it sends.
+pub const FIRST_RUN: [(&str, &str, &str); 4] = [
+    ("Python", "pip install sentry-sdk", "import sentry_sdk; sentry_sdk.init(); 1 / 0"),
+    ("Node", "npm install @sentry/node", "require(\"@sentry/node\").init(); null.boom();"),
+    ("Rust", "cargo add sentry", "let _sentry = sentry::init(()); panic!(\"boom\");"),
+    ("CLI", "npm install @sentry/cli", "npx sentry-cli send-event -m \"hello from the shell\""),
+];
+
+/// What an empty store shows: the DSN, and two lines per SDK to send the first event with.
+fn first_run(dsn: &str, theme: &Theme) -> Vec<Line<'static>> {
+    let muted = theme.style(Role::Muted);
+    let code = theme.style(Role::Text);
+    let mut lines = vec![
+        Line::from(Span::styled("No issues yet.", theme.style(Role::Title))),
+        Line::from(Span::styled("Send an event to this server and it shows up here within seconds:", muted)),
+        Line::from(""),
+        Line::from(vec![
+            Span::styled("  export SENTRY_DSN=", code),
+            Span::styled(dsn.to_string(), theme.style(Role::Link)),
+        ]),
+        Line::from(""),
+    ];
+    for (sdk, install, send) in FIRST_RUN {
+        lines.push(Line::from(vec![
+            Span::styled(format!("  {sdk:<8}"), theme.style(Role::Header)),
+            Span::styled(install, code),
+        ]));
+        lines.push(Line::from(vec![Span::raw("          "), Span::styled(send, code)]));
+    }
+    lines.push(Line::from(""));
+    lines.push(Line::from(Span::styled(
+        "Browser SDKs take the DSN in Sentry.init({ dsn }). `sift demo` shows a demo data set.",
+        muted,
+    )));
+    lines
+}
+
 fn message(frame: &mut Frame<'_>, area: Rect, lines: Vec<Line<'static>>) {
     let top = area.height.saturating_sub(lines.len() as u16) / 3;
     let rect = Rect::new(area.x + 2, area.y + top, area.width.saturating_sub(4), area.height - top);
@@ -104,11 +141,7 @@ fn list_area(frame: &mut Frame<'_>, state: &State, theme: &Theme, area: Rect, no
                     theme.style(Role::Muted),
                 )));
             } else if let (Some(dsn), super::state::Tab::Unresolved) = (&state.source.dsn, state.list.tab) {
-                lines.push(Line::from(Span::styled(
-                    "Send an event to this DSN and it shows up here:",
-                    theme.style(Role::Muted),
-                )));
-                lines.push(Line::from(Span::styled(dsn.clone(), theme.style(Role::Link))));
+                lines = first_run(dsn, theme);
             } else {
                 lines.push(Line::from(Span::styled(
                     "Look at another tab (tab) or widen the search (/).",

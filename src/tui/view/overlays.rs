@@ -29,7 +29,7 @@ fn frame_box<'a>(title: &str, theme: &Theme) -> Block<'a> {
 pub fn draw(frame: &mut Frame<'_>, state: &State, theme: &Theme, keymap: &Keymap) {
     let area = frame.area();
     match &state.overlay {
-        Some(Overlay::Help) => help(frame, area, theme, keymap),
+        Some(Overlay::Help) => help(frame, area, state, theme, keymap),
         Some(Overlay::Palette(palette)) => palette_box(frame, area, state, palette, theme, keymap),
         Some(Overlay::Menu(menu)) => menu_box(frame, area, menu, theme),
         Some(Overlay::Prompt(prompt)) => prompt_box(frame, area, prompt, theme),
@@ -57,10 +57,11 @@ const LEGEND: [&str; 2] = [
     "+ selected · • new or changed since the last poll · the sparkline counts events per hour (24h) or day (14d)",
 ];
 
-fn help(frame: &mut Frame<'_>, area: Rect, theme: &Theme, keymap: &Keymap) {
+fn help(frame: &mut Frame<'_>, area: Rect, state: &State, theme: &Theme, keymap: &Keymap) {
     let entries: Vec<(String, &'static str)> = keymap
         .help(Context::List)
         .into_iter()
+        .filter(|(_, action)| state.offers(*action))
         .map(|(keys, action)| (keys.split(' ').take(2).collect::<Vec<_>>().join(" "), action.description()))
         .collect();
     let rect = centred(area, 116, entries.len() as u16 / 2 + 6);

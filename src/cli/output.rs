@@ -23,14 +23,17 @@ impl Out {
     /// Standard output as it is now.
     pub fn stdout() -> Self {
         let tty = std::io::stdout().is_terminal();
-        let columns = std::env::var("COLUMNS").ok().and_then(|c| c.trim().parse::<usize>().ok()).filter(|c| *c > 0);
-        let width = match (tty, columns) {
-            (_, Some(columns)) => Some(columns),
-            (true, None) => crossterm::terminal::size().ok().map(|(w, _)| usize::from(w)),
-            (false, None) => None,
-        };
-        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-        let dumb = std::env::var("TERM").is_ok_and(|t| t == "dumb");
+        let size = if tty { crossterm::terminal::size().ok().map(|(w, _)| usize::from(w)) } else { None };
+        Self::detect(tty, size, &|name| std::env::var(name).ok())
+    }
+
+    /// The rules: `COLUMNS` wins, else a terminal's own width, else unbounded; colour only on a
+    /// terminal, and never with `NO_COLOR` (any non-empty value) or `TERM=dumb`.
+    pub fn detect(tty: bool, terminal_width: Option<usize>, env: &dyn Fn(&str) -> Option<String>) -> Self {
+        let columns = env("COLUMNS").and_then(|c| c.trim().parse::<usize>().ok()).filter(|c| *c > 0);
+        let width = columns.or(if tty { terminal_width } else { None });
+        let no_color = env("NO_COLOR").is_some_and(|v| !v.is_empty());
+        let dumb = env("TERM").is_some_and(|t| t == "dumb");
         Self { width, color: tty && !no_color && !dumb }
     }
 
@@ -209,4 +212,47 @@ pub fn dim(out: Out, text: String) -> String {
 /// `text` bold, when colour is on.
 pub fn bold(out: Out, text: String) -> String {
     out.paint(text, Some("bold"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env<'a>(vars: &'a [(&'a str, &'a str)]) -> impl Fn(&str) -> Option<String> + 'a {
+        move |name| vars.iter().find(|(k, _)| *k == name).map(|(_, v)| v.to_string())
+    }
+
+    #[test]
+    fn width_and_colour_follow_the_terminal_columns_and_no_color() {
+        assert_eq!(Out::detect(true, Some(100), &env(&[])), Out { width: Some(100), color: true });
+        assert_eq!(Out::detect(true, Some(100), &env(&[("NO_COLOR", "1")])), Out { width: Some(100), color: false });
+        assert!(Out::detect(true, Some(100), &env(&[("NO_COLOR", "")])).color, "empty NO_COLOR is unset");
+        assert!(!Out::detect(true, Some(100), &env(&[("TERM", "dumb")])).color);
+        assert_eq!(Out::detect(true, Some(100), &env(&[("COLUMNS", "72")])).width, Some(72));
+        assert_eq!(Out::detect(false, None, &env(&[])), Out { width: None, color: false }, "a pipe");
+        assert_eq!(Out::detect(false, None, &env(&[("COLUMNS", "60")])).width, Some(60));
+    }
+
+    #[test]
+    fn tables_fit_the_width_and_colour_only_when_asked() {
+        let issues: Vec<Issue> = (1..=3)
+            .map(|i| {
+                serde_json::from_value(serde_json::json!({
+                    "id": i.to_string(), "shortId": format!("DEFAULT-{i}"), "title": format!("\u{1b}[2JValueError: {}", "x".repeat(90)),
+                    "level": "error", "status": "unresolved", "substatus": "new", "count": "3", "userCount": 1,
+                    "project": {"id": "1", "slug": "default", "name": "default"}
+                }))
+                .unwrap()
+            })
+            .collect();
+        let now = Utc::now();
+        for width in [40, 60, 80, 120] {
+            let table = issue_table(&issues, Out { width: Some(width), color: false }, now);
+            assert!(table.lines().all(|l| unicode_width::UnicodeWidthStr::width(l) <= width), "{width}:\n{table}");
+            assert!(!table.contains('\u{1b}'), "no raw escape at {width}");
+            assert!(width < 60 || table.contains('␛'), "escapes are drawn as pictures");
+        }
+        let coloured = issue_table(&issues, Out { width: Some(120), color: true }, now);
+        assert!(coloured.contains("\u{1b}["), "colour on a terminal");
+    }
 }

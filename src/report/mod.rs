@@ -30,4 +30,4 @@ pub use format::{Format, render};
 pub use gather::{ReportOptions, gather};
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

@@ -37,6 +37,8 @@ actions! {
     Help => "help",
     /// Run any action by name
     CommandPalette => "command_palette",
+    /// The standup digest: new, regressed, top and resolved issues
+    Standup => "standup",
     /// Suspend sift to the shell (fg to return)
     Suspend => "suspend",
     /// Reload now

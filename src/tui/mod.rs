@@ -18,6 +18,7 @@ mod runner;
 pub mod sanitize;
 #[cfg(test)]
 pub mod sdk_events;
+pub mod standup;
 pub mod state;
 pub mod terminal;
 pub mod theme;

@@ -22,6 +22,10 @@ pub enum Msg {
         req: ReqId,
         result: Result<Page<Issue>, Error>,
     },
+    DigestLoaded {
+        req: ReqId,
+        result: Result<crate::report::Digest, Error>,
+    },
     IssuesUpdated {
         req: ReqId,
         result: Result<(), Error>,
@@ -132,6 +136,13 @@ pub enum Effect {
         event_id: String,
         at: chrono::DateTime<chrono::Utc>,
         environments: Vec<String>,
+    },
+    /// Gather the standup digest of the last `since`.
+    FetchDigest {
+        req: ReqId,
+        since: chrono::TimeDelta,
+        environments: Vec<String>,
+        projects: Vec<i64>,
     },
     /// Load an issue's own record.
     FetchIssue {

@@ -19,6 +19,14 @@ pub fn spawn(client: &Client, effect: Effect, tx: &UnboundedSender<Msg>) -> Opti
             });
             None
         }
+        Effect::FetchDigest { req, since, environments, projects } => {
+            tokio::spawn(async move {
+                let options = crate::report::ReportOptions { since, environments, projects, limit: 10 };
+                let result = crate::report::gather(&client, &options, crate::clock::now()).await;
+                let _ = tx.send(Msg::DigestLoaded { req, result });
+            });
+            None
+        }
         Effect::UpdateIssues { req, ids, update } => {
             tokio::spawn(async move {
                 let result = match ids.as_slice() {

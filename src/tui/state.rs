@@ -300,6 +300,8 @@ pub struct State {
     pub overlay: Option<Overlay>,
     /// The opened issue (Enter). The list cursor stays on it, so triage keys act on it.
     pub detail: Option<super::detail::Detail>,
+    /// The standup screen (`S`), over the list while it shows.
+    pub standup: Option<super::standup::Standup>,
     pub toasts: Vec<Toast>,
     pub poll: PollState,
     pub caps: Capabilities,

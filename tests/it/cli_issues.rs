@@ -316,3 +316,35 @@ fn events_tail_prints_events_as_they_arrive() {
     assert_eq!(got[1]["environment"], "staging");
     assert!(got[0]["short_id"].as_str().unwrap().starts_with("DEFAULT-"));
 }
+
+#[test]
+fn report_in_every_format() {
+    let dir = tempfile::tempdir().unwrap();
+    let _server = seeded(dir.path());
+    let d = dir.path();
+
+    let digest = json_of(d, &["report", "--format", "json"]);
+    assert_eq!(digest["version"], 1);
+    let kinds: Vec<&str> = digest["sections"].as_array().unwrap().iter().map(|s| s["kind"].as_str().unwrap()).collect();
+    assert_eq!(
+        kinds,
+        ["new", "regressed", "escalating", "top_by_events", "top_by_users", "resolved", "unassigned_high_priority"]
+    );
+    let new: Vec<&str> =
+        digest["sections"][0]["entries"].as_array().unwrap().iter().map(|e| e["title"].as_str().unwrap()).collect();
+    assert_eq!(new.len(), 4, "every seeded issue is new today: {new:?}");
+    let projects: Vec<&str> =
+        digest["projects"].as_array().unwrap().iter().map(|t| t["name"].as_str().unwrap()).collect();
+    assert_eq!(projects, ["api", "default"]);
+
+    let markdown = ok(d, &["report", "--format", "markdown"]);
+    assert!(markdown.contains("ValueError: bad basket") && markdown.contains("](http://"), "{markdown}");
+    let slack: Value = serde_json::from_str(&ok(d, &["report", "--format", "slack"])).unwrap();
+    assert!(slack["text"].is_string() && slack["blocks"].as_array().is_some_and(|b| !b.is_empty()), "{slack}");
+    let out = sift(d, &["report", "--since", "7d"], &[("COLUMNS", "72")]);
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("last 7d") || text.contains("7d"), "{text}");
+    assert!(text.lines().all(|l| unicode_width::UnicodeWidthStr::width(l) <= 72), "{text}");
+    let bad = sift(d, &["report", "--since", "soon"], &[]);
+    assert_eq!(bad.status.code(), Some(2));
+}

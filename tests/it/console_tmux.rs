@@ -411,3 +411,58 @@ fn the_readmes_first_command_on_a_fresh_machine_shows_the_demo() {
     assert!(data.join("sift.db").exists(), "the platform data directory under the fresh home holds the store");
     assert!(!data.join("server.json").exists(), "the console quit and took its server down");
 }
+
+/// Sends `event` to the project of `dsn`, as an SDK would.
+fn send_to(dsn: &str, event: &Value) {
+    let (key, rest) = dsn.trim_start_matches("http://").split_once('@').unwrap();
+    let (host, project) = rest.rsplit_once('/').unwrap();
+    let url = format!("http://{host}/api/{project}/envelope/?sentry_key={key}");
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    runtime.block_on(async {
+        let response = reqwest::Client::new().post(url).body(super::support::envelope(event)).send().await.unwrap();
+        assert!(response.status().is_success(), "{}", response.status());
+    });
+}
+
+#[test]
+#[ignore = "needs tmux; .ci/run runs it"]
+fn the_standup_screen_opens_an_entry_and_comes_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let (tmux, dsn) = embedded_console("standup", dir.path());
+    for (ty, value, function) in
+        [("ValueError", "bad basket", "add"), ("KeyError", "'tenant'", "find"), ("OSError", "disk full", "save")]
+    {
+        let mut event = super::support::python_error(
+            ty,
+            value,
+            &[("app.main", "main", "main()"), ("app.shop", function, "boom()")],
+        );
+        event["event_id"] = json!(super::support::event_id());
+        send_to(&dsn, &event);
+    }
+    tmux.wait_for("OSError: disk full", Duration::from_secs(10));
+
+    tmux.keys(&["S"]);
+    let screen = tmux.wait_for("New issues (3)", Duration::from_secs(10));
+    assert!(screen.contains("Standup") && screen.contains("Environments"), "{screen}");
+    tmux.keys(&["j"]);
+    let screen = tmux.wait_for("▸ ", Duration::from_secs(5));
+    let chosen = screen.lines().find(|l| l.trim_start().starts_with("▸ ")).unwrap();
+    let short_id = chosen.split_whitespace().nth(1).unwrap().to_string();
+    let title_start = chosen.find(&short_id).unwrap() + short_id.len();
+    let title: String = chosen[title_start..].split("  ").find(|p| !p.trim().is_empty()).unwrap().trim().to_string();
+
+    tmux.keys(&["Enter"]);
+    let opened = tmux.wait_for("1 Stack", Duration::from_secs(10));
+    let header = opened.lines().find(|l| l.contains(&format!("{short_id} {title}"))).unwrap_or_else(|| {
+        panic!("the opened issue is {short_id} {title:?}:\n{opened}");
+    });
+    assert!(header.contains(&title));
+    assert!(opened.contains(&format!("issue:{short_id}")), "the list shows that one issue:\n{opened}");
+
+    tmux.keys(&["Escape"]);
+    let back = tmux.wait_for("Standup", Duration::from_secs(10));
+    assert!(back.contains("New issues (3)") && back.contains("search (none)"), "{back}");
+    tmux.keys(&["Escape"]);
+    tmux.wait_for("ID ", Duration::from_secs(5));
+}

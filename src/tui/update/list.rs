@@ -202,6 +202,7 @@ pub fn loaded(state: &mut State, req: ReqId, result: Result<Page<Issue>, Error>,
         }
     }
     clamp(state);
+    effects.extend(super::standup::arrived(state, now));
     effects
 }
 

@@ -48,6 +48,7 @@ macro_rules! moves {
 pub(crate) mod detail;
 mod list;
 mod overlays;
+mod standup;
 mod triage;
 
 use chrono::{DateTime, Utc};
@@ -101,6 +102,10 @@ pub fn update(state: &mut State, msg: Msg, ctx: &Ctx<'_>) -> Vec<Effect> {
             if let (Some(detail), Ok(issue)) = (state.detail.as_mut().filter(|d| d.issue_id == issue_id), result) {
                 detail.issue = Some(*issue);
             }
+            Vec::new()
+        }
+        Msg::DigestLoaded { req, result } => {
+            standup::loaded(state, req, result, ctx.now);
             Vec::new()
         }
         Msg::CommentAdded { req, result } => detail::comment_added(state, req, result, ctx.now),
@@ -164,12 +169,23 @@ pub fn act(state: &mut State, action: Action, ctx: &Ctx<'_>) -> Vec<Effect> {
             state.overlay = Some(super::overlay::Overlay::Palette(Default::default()));
             Vec::new()
         }
+        Action::Standup => standup::toggle(state, now),
+        _ if standup::handles(state, action) => standup::act(state, action, now),
         Action::Refresh => list::refresh(state, now),
         Action::TogglePoll => {
             state.poll.paused = !state.poll.paused;
             let text = if state.poll.paused { "polling paused" } else { "polling resumed" };
             state.toast(super::state::ToastLevel::Info, text, now);
             if state.poll.paused { Vec::new() } else { list::refresh(state, now) }
+        }
+        // Nothing else acts on the list hidden under the standup screen.
+        _ if state.standup.as_ref().is_some_and(|s| s.showing()) => {
+            state.toast(super::state::ToastLevel::Info, "open the issue (enter) to act on it", now);
+            Vec::new()
+        }
+        // Esc from an issue opened on the standup screen goes back to it.
+        Action::Back if state.detail.is_some() && state.standup.as_ref().is_some_and(|s| s.away.is_some()) => {
+            standup::back(state, now)
         }
         // The opened issue takes navigation, sections and events first.
         _ if detail::handles(state, action) => detail::act(state, action, now),

@@ -63,6 +63,16 @@ pub fn filters(state: &State, theme: &Theme, width: u16) -> Line<'static> {
 }
 
 /// The actions hinted in the footer, most used first; hints that do not fit are left out.
+/// The standup screen's keys.
+const STANDUP_HINTS: [(Action, &str); 6] = [
+    (Action::MoveDown, "move"),
+    (Action::Open, "open"),
+    (Action::ToggleStatsPeriod, "24h/3d/7d"),
+    (Action::Refresh, "refresh"),
+    (Action::Back, "close"),
+    (Action::Help, "help"),
+];
+
 const LIST_HINTS: [(Action, &str); 11] = [
     (Action::Resolve, "resolve"),
     (Action::IgnoreMenu, "ignore"),
@@ -112,7 +122,9 @@ fn detail_hints(section: Section, raw_trace: bool) -> Vec<(Action, &'static str)
 }
 
 pub fn footer(state: &State, keymap: &Keymap, theme: &Theme, width: u16) -> Line<'static> {
+    let standup = state.standup.as_ref().is_some_and(|s| s.showing());
     let (context, hints): (Context, Vec<(Action, &str)>) = match &state.detail {
+        _ if standup => (Context::List, STANDUP_HINTS.to_vec()),
         Some(detail) => (Context::Detail, detail_hints(detail.section, detail.raw_trace)),
         None => (Context::List, LIST_HINTS.to_vec()),
     };

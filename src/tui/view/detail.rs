@@ -192,6 +192,7 @@ impl IssueDetailView<'_> {
                 let newer = if event.next_event_id.is_some() { "] newer" } else { "(latest)" };
                 let mut segments = vec![
                     span(format!("{position} ({which})"), theme, Role::Text),
+                    span(format!(" · {}", one_line(&id)), theme, Role::Text),
                     span(format!(" · {at}"), theme, Role::Text),
                 ];
                 for key in ["environment", "release"] {
@@ -199,7 +200,6 @@ impl IssueDetailView<'_> {
                         segments.push(span(format!(" · {}", clip(value, 24)), theme, Role::Text));
                     }
                 }
-                segments.push(span(format!(" · {}", one_line(&id)), theme, Role::Muted));
                 segments.push(span(format!("   {older} · {newer}"), theme, Role::KeyDesc));
                 fit_segments(segments, width)
             }

@@ -7,6 +7,7 @@ mod detail;
 pub mod format;
 mod list;
 mod overlays;
+mod standup;
 
 use chrono::{DateTime, Utc};
 use ratatui::Frame;
@@ -50,6 +51,10 @@ pub fn draw(frame: &mut Frame<'_>, state: &State, theme: &Theme, keymap: &Keymap
 }
 
 fn body_area(frame: &mut Frame<'_>, state: &State, theme: &Theme, area: Rect, now: DateTime<Utc>) {
+    if let Some(standup) = state.standup.as_ref().filter(|s| s.showing()) {
+        frame.render_widget(standup::StandupView { standup, theme, now }, area);
+        return;
+    }
     let opened = state.detail.as_ref().and_then(|d| state.list.current().map(|row| (d, row)));
     match opened {
         Some((detail, row)) if area.width >= SPLIT_WIDTH => {

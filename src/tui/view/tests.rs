@@ -283,3 +283,38 @@ fn sections_of_events_from_the_real_sdks() {
         snapshot(&format!("sdk_{client}_{name}_text"), &raw);
     }
 }
+
+#[test]
+fn the_standup_screen() {
+    let mut state = state_with(issues());
+    state.standup = Some(crate::tui::standup::Standup::default());
+    if let Some(standup) = state.standup.as_mut() {
+        standup.digest = Load::Loading { since: now() };
+    }
+    snapshot("standup_loading", &state);
+    if let Some(standup) = state.standup.as_mut() {
+        standup.digest = Load::Failed(Failure { message: "server error (502): bad gateway".into(), at: now() });
+    }
+    snapshot("standup_failed", &state);
+    if let Some(standup) = state.standup.as_mut() {
+        // The cursor on the hostile title, which is drawn with its escapes as pictures.
+        standup.digest = Load::Ready(crate::report::tests::fixtures::digest());
+        standup.cursor = 1;
+    }
+    snapshot("standup", &state);
+    let screen = text(&state, 120, 40);
+    assert!(!screen.contains('\u{1b}') && screen.contains("▸ API-7"), "{screen}");
+}
+
+#[test]
+fn a_read_only_console_says_so_and_offers_no_changes() {
+    let mut state = state_with(issues());
+    state.readonly = true;
+    snapshot("readonly", &state);
+    let screen = text(&state, 120, 40);
+    assert!(screen.contains("READ-ONLY") && !screen.contains(" r resolve"), "{screen}");
+    state.overlay = Some(Overlay::Help);
+    let help = text(&state, 120, 40);
+    assert!(help.contains("Open the selected issue") && !help.contains("Resolve in the next release"), "{help}");
+    assert!(!help.contains("Set the priority") && !help.contains("Undo"), "{help}");
+}

@@ -181,6 +181,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Some(Command::Man) => return docs::print(&docs::man_page()).map(|()| ExitCode::SUCCESS),
         _ => {}
     }
+    crate::paths::private_files();
     let default_data_dir = cli.data_dir.is_none();
     let paths = Paths::resolve(cli.data_dir, cli.config_dir)?;
     paths.ensure_data_dir()?;

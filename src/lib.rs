@@ -23,3 +23,6 @@ pub mod server;
 pub mod session;
 pub mod store;
 pub mod tui;
+
+#[cfg(test)]
+mod test_support;

@@ -55,6 +55,14 @@ impl Paths {
     }
 }
 
+/// From here on, files and directories this process creates are its owner's alone (0600 and
+/// 0700): the database, its WAL, the logs and the server marker hold events, DSN keys and the
+/// API token. Called first thing, before any file is created.
+pub fn private_files() {
+    #[cfg(unix)]
+    rustix::process::umask(rustix::fs::Mode::from_bits_truncate(0o077));
+}
+
 /// Creates `dir` and its parents; the leaf gets mode 0700 so other users cannot read events.
 pub fn create_private_dir(dir: &Path) -> Result<()> {
     std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;

@@ -22,6 +22,10 @@ use super::link::Cursors;
 use super::page::Page;
 use super::retry::is_idempotent;
 
+/// The largest answer read: Sentry's biggest pages (100 issues with stats, an event with a
+/// thousand frames) are a few MiB.
+pub const MAX_RESPONSE_BYTES: usize = 32 << 20;
+
 /// A successful (2xx) response, fully read.
 pub(crate) struct RawResponse {
     pub status: StatusCode,
@@ -143,10 +147,22 @@ impl Client {
         if let Some(body) = body {
             req = req.header(CONTENT_TYPE, HeaderValue::from_static("application/json")).body(body.to_vec());
         }
-        let resp = req.send().await.map_err(|e| Error::from_reqwest(&e))?;
+        let mut resp = req.send().await.map_err(|e| Error::from_reqwest(&e))?;
         let status = resp.status();
         let headers = resp.headers().clone();
-        let body = resp.bytes().await.map_err(|e| Error::from_reqwest(&e))?.to_vec();
+        // Read as it comes, and stop at the cap: a broken proxy or a hostile server must not
+        // make the console hold gigabytes.
+        let mut body = Vec::new();
+        while let Some(chunk) = resp.chunk().await.map_err(|e| Error::from_reqwest(&e))? {
+            if body.len() + chunk.len() > MAX_RESPONSE_BYTES {
+                return Err(Error::Decode {
+                    url_path: path.to_owned(),
+                    message: format!("the answer is larger than {} MiB; not read", MAX_RESPONSE_BYTES >> 20),
+                    body_snippet: String::new(),
+                });
+            }
+            body.extend_from_slice(&chunk);
+        }
         if status.is_success() {
             Ok(RawResponse { status, headers, body, path: path.to_owned() })
         } else {

@@ -14,6 +14,9 @@ pub mod normalize;
 mod prepare;
 pub mod scrub;
 
+#[cfg(test)]
+mod props;
+
 use serde_json::Value;
 
 pub use error::IngestError;

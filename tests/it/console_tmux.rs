@@ -268,29 +268,106 @@ fn the_opened_issue_walks_frames_breadcrumbs_request_and_events() {
     tmux.keys(&["q"]);
 }
 
-/// What the fake remote answers.
-const OK: u8 = 0;
-const UNAUTHORIZED: u8 = 1;
-const LIMITED: u8 = 2;
-const BROKEN: u8 = 3;
-const HANGING: u8 = 4;
+/// What the fake remote answers, one fault at a time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u8)]
+enum Fault {
+    None,
+    Unauthorized,
+    Forbidden,
+    NotFound,
+    LimitedWithReset,
+    LimitedWithRetryAfter,
+    LimitedBare,
+    Broken,
+    BadGateway,
+    Hanging,
+    TruncatedJson,
+    InvalidJson,
+    HtmlPage,
+    Huge,
+    SlowDrip,
+}
+
+impl Fault {
+    const ALL: [Fault; 15] = [
+        Fault::None,
+        Fault::Unauthorized,
+        Fault::Forbidden,
+        Fault::NotFound,
+        Fault::LimitedWithReset,
+        Fault::LimitedWithRetryAfter,
+        Fault::LimitedBare,
+        Fault::Broken,
+        Fault::BadGateway,
+        Fault::Hanging,
+        Fault::TruncatedJson,
+        Fault::InvalidJson,
+        Fault::HtmlPage,
+        Fault::Huge,
+        Fault::SlowDrip,
+    ];
+
+    fn from(n: u8) -> Fault {
+        Fault::ALL[usize::from(n)]
+    }
+}
 
 async fn fault(mode: &AtomicU8, ok: Value) -> Response {
-    match mode.load(Ordering::SeqCst) {
-        UNAUTHORIZED => (StatusCode::UNAUTHORIZED, axum::Json(json!({ "detail": "Invalid token" }))).into_response(),
-        LIMITED => {
+    let error = |status: StatusCode, detail: &str| (status, axum::Json(json!({ "detail": detail }))).into_response();
+    let html = |status: StatusCode| {
+        let page =
+            "<!DOCTYPE html><html><head><title>502 Bad Gateway</title></head><body><h1>Bad Gateway</h1></body></html>";
+        (status, [("content-type", "text/html")], page).into_response()
+    };
+    match Fault::from(mode.load(Ordering::SeqCst)) {
+        Fault::None => axum::Json(ok).into_response(),
+        Fault::Unauthorized => error(StatusCode::UNAUTHORIZED, "Invalid token"),
+        Fault::Forbidden => error(StatusCode::FORBIDDEN, "You do not have permission to perform this action."),
+        Fault::NotFound => error(StatusCode::NOT_FOUND, "The requested resource does not exist"),
+        Fault::LimitedWithReset => {
+            let mut response = error(StatusCode::TOO_MANY_REQUESTS, "slow down");
             let reset = (chrono::Utc::now().timestamp() + 3).to_string();
-            let mut response =
-                (StatusCode::TOO_MANY_REQUESTS, axum::Json(json!({ "detail": "slow down" }))).into_response();
             response.headers_mut().insert("x-sentry-rate-limit-reset", reset.parse().unwrap());
             response
         }
-        BROKEN => (StatusCode::INTERNAL_SERVER_ERROR, "<html>oops</html>").into_response(),
-        HANGING => {
+        Fault::LimitedWithRetryAfter => {
+            let mut response = error(StatusCode::TOO_MANY_REQUESTS, "slow down");
+            response.headers_mut().insert("retry-after", "2".parse().unwrap());
+            response
+        }
+        Fault::LimitedBare => error(StatusCode::TOO_MANY_REQUESTS, "slow down"),
+        Fault::Broken => (StatusCode::INTERNAL_SERVER_ERROR, "<html>oops</html>").into_response(),
+        Fault::BadGateway => html(StatusCode::BAD_GATEWAY),
+        Fault::Hanging => {
             tokio::time::sleep(Duration::from_secs(3600)).await;
             StatusCode::OK.into_response()
         }
-        _ => axum::Json(ok).into_response(),
+        Fault::TruncatedJson => {
+            let text = ok.to_string();
+            ([("content-type", "application/json")], text[..text.len() / 2].to_string()).into_response()
+        }
+        Fault::InvalidJson => ([("content-type", "application/json")], "{\"detail\": nope}").into_response(),
+        Fault::HtmlPage => html(StatusCode::OK),
+        Fault::Huge => {
+            // 40 MiB of JSON, more than the client reads.
+            let body = format!("[{}\"{}\"]", "\"x\",".repeat(8 << 20), "end");
+            ([("content-type", "application/json")], body).into_response()
+        }
+        Fault::SlowDrip => {
+            let text = ok.to_string().into_bytes();
+            let drip = futures_util::stream::unfold(0usize, move |at| {
+                let text = text.clone();
+                async move {
+                    if at >= text.len() {
+                        return None;
+                    }
+                    tokio::time::sleep(Duration::from_millis(400)).await;
+                    Some((Ok::<_, std::io::Error>(axum::body::Bytes::from(text[at..at + 1].to_vec())), at + 1))
+                }
+            });
+            ([("content-type", "application/json")], axum::body::Body::from_stream(drip)).into_response()
+        }
     }
 }
 
@@ -303,19 +380,29 @@ fn remote_issue() -> Value {
     }])
 }
 
+/// The API fault suite, in a real terminal: a remote answers every kind of failure in turn
+/// (401, 403, 404, 429 with a reset header, with Retry-After and bare, 500, 502 with an HTML
+/// page, a hang, truncated and invalid JSON, an HTML page with 200, 40 MiB, and a slow drip).
+/// For each, the status line says what happened, the console answers keys while the request is
+/// in flight, and it recovers when the server does; a resolve the server refuses is rolled back.
 #[test]
 #[ignore = "needs tmux; .ci/run runs it"]
 fn console_survives_a_failing_remote() {
-    let mode = Arc::new(AtomicU8::new(UNAUTHORIZED));
+    let mode = Arc::new(AtomicU8::new(Fault::Unauthorized as u8));
+    let updates = Arc::new(AtomicU8::new(Fault::None as u8));
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let listener = runtime.block_on(tokio::net::TcpListener::bind("127.0.0.1:0")).unwrap();
     let addr = listener.local_addr().unwrap();
     let app = {
-        let (m1, m2, m3) = (mode.clone(), mode.clone(), mode.clone());
+        let (m1, m2, m3, u) = (mode.clone(), mode.clone(), mode.clone(), updates.clone());
         Router::new()
             .route("/api/0/organizations/acme/issues/", get(move || async move { fault(&m1, remote_issue()).await }))
             .route("/api/0/organizations/acme/environments/", get(move || async move { fault(&m2, json!([])).await }))
             .route("/api/0/organizations/acme/projects/", get(move || async move { fault(&m3, json!([])).await }))
+            .route(
+                "/api/0/organizations/acme/issues/42/",
+                axum::routing::put(move || async move { fault(&u, remote_issue()[0].clone()).await }),
+            )
     };
     runtime.spawn(async move { axum::serve(listener, app).await });
 
@@ -326,41 +413,50 @@ fn console_survives_a_failing_remote() {
         .replace("env -u SENTRY_URL -u SENTRY_AUTH_TOKEN -u SENTRY_ORG -u SENTRY_PROJECT", &format!("env {env}"));
     let tmux = Tmux::start("faults", &command);
     tmux.wait_for("token rejected (401)", Duration::from_secs(15));
-    tmux.keys(&["?"]);
-    tmux.wait_for("Keys (Esc to close)", Duration::from_secs(3));
-    tmux.keys(&["Escape"]);
 
-    for (next, says) in [(LIMITED, "rate limited (429)"), (BROKEN, "500"), (HANGING, "did not answer in time")] {
-        mode.store(next, Ordering::SeqCst);
+    let table = [
+        (Fault::Forbidden, "not allowed (403)"),
+        (Fault::NotFound, "not found (404)"),
+        (Fault::LimitedWithReset, "rate limited (429)"),
+        (Fault::LimitedWithRetryAfter, "rate limited (429): waiting 2s"),
+        (Fault::LimitedBare, "rate limited (429)"),
+        (Fault::Broken, "server error (500)"),
+        (Fault::BadGateway, "server error (502)"),
+        (Fault::Hanging, "did not answer in time"),
+        (Fault::TruncatedJson, "unexpected response"),
+        (Fault::InvalidJson, "unexpected response"),
+        (Fault::HtmlPage, "unexpected response"),
+        (Fault::Huge, "larger than 32 MiB"),
+        (Fault::SlowDrip, "did not answer in time"),
+    ];
+    for (next, says) in table {
+        // Back to a clean screen first, so each fault's words are its own.
+        mode.store(Fault::None as u8, Ordering::SeqCst);
         tmux.keys(&["C-r"]);
-        tmux.wait_for(says, Duration::from_secs(15));
-        // Still responsive while the server misbehaves.
-        tmux.keys(&[":"]);
-        tmux.wait_for("Commands", Duration::from_secs(3));
+        tmux.wait_for("● live", Duration::from_secs(20));
+        mode.store(next as u8, Ordering::SeqCst);
+        tmux.keys(&["C-r"]);
+        // Responsive while the request is in flight (or failing): help opens and closes.
+        tmux.keys(&["?"]);
+        tmux.wait_for("Keys (Esc to close)", Duration::from_secs(3));
         tmux.keys(&["Escape"]);
+        let screen = tmux.wait_for(says, Duration::from_secs(20));
+        assert!(screen.contains("RemoteError: served by the fake remote"), "{next:?}: the rows stay:\n{screen}");
+        assert!(!screen.contains('\u{1b}'), "{next:?}");
     }
-    mode.store(OK, Ordering::SeqCst);
+    mode.store(Fault::None as u8, Ordering::SeqCst);
     tmux.keys(&["C-r"]);
-    let screen = tmux.wait_for("RemoteError: served by the fake remote", Duration::from_secs(15));
-    tmux.wait_for("● live", Duration::from_secs(5));
+    let screen = tmux.wait_for("● live", Duration::from_secs(20));
     assert!(screen.contains("SENTRY_* settings"), "the status line names the source:\n{screen}");
-    tmux.keys(&["q"]);
-}
 
-#[test]
-#[ignore = "needs tmux; .ci/run runs it"]
-fn console_attaches_to_a_running_sift_serve() {
-    let dir = tempfile::tempdir().unwrap();
-    write_config(dir.path(), "[console]\npoll_secs = 2\n");
-    let server = super::support::SiftProcess::start_with_config(&dir.path().join("data"), "");
-    // `sift serve` leaves its address for consoles of the same data directory.
-    let marker = dir.path().join("data/server.json");
-    assert!(marker.exists(), "sift serve writes server.json");
-    let tmux = Tmux::start("attach", &sift_command(dir.path(), "", ""));
-    let screen = tmux.wait_for("attached to sift serve", Duration::from_secs(30));
-    assert!(screen.contains(&server.addr.port().to_string()) || screen.contains("DSN http://"), "{screen}");
+    // An optimistic resolve that the server refuses is put back.
+    updates.store(Fault::Broken as u8, Ordering::SeqCst);
+    tmux.keys(&["r"]);
+    tmux.wait_for("resolve failed: server error (500)", Duration::from_secs(10));
+    let screen = tmux.wait_for("RemoteError", Duration::from_secs(5));
+    let row = screen.lines().find(|l| l.contains("ACME-1")).unwrap();
+    assert!(!row.contains("RES") && !row.contains("..."), "the row is as it was: {row}");
     tmux.keys(&["q"]);
-    drop(server);
 }
 
 /// The README's first command, as written under "Two commands".

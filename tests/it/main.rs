@@ -21,6 +21,8 @@ mod readme_screenshot;
 mod readme_snippets;
 mod sdk_clients;
 mod sdk_rust;
+mod security;
+mod soak;
 mod support;
 mod theme;
 mod web_api;

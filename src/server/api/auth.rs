@@ -2,7 +2,6 @@
 //! constant time and remembered for a few seconds, so polling costs no query per request and a
 //! revoked token stops working within [`TTL`]. Tokens are never logged.
 
-use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
@@ -10,6 +9,7 @@ use axum::extract::{Request, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::Response;
+use subtle::ConstantTimeEq;
 
 use crate::server::{ApiError, AppState};
 use crate::store::catalog;
@@ -17,24 +17,28 @@ use crate::store::catalog;
 /// How long a verified token is trusted.
 const TTL: Duration = Duration::from_secs(5);
 
-/// Verified tokens and when they were checked.
+/// Verified tokens and when they were checked: a handful at most, each compared with the
+/// presented token in constant time (a map lookup would compare strings byte by byte).
 #[derive(Default)]
 pub struct TokenCache {
-    known: RwLock<HashMap<String, Instant>>,
+    known: RwLock<Vec<(String, Instant)>>,
 }
 
 impl TokenCache {
     async fn valid(&self, state: &AppState, token: &str) -> Result<bool, ApiError> {
-        if let Ok(known) = self.known.read()
-            && known.get(token).is_some_and(|at| at.elapsed() < TTL)
-        {
-            return Ok(true);
+        if let Ok(known) = self.known.read() {
+            let hit = known.iter().fold(false, |hit, (known, at)| {
+                hit | (bool::from(known.as_bytes().ct_eq(token.as_bytes())) && at.elapsed() < TTL)
+            });
+            if hit {
+                return Ok(true);
+            }
         }
         let candidate = token.to_string();
         let valid = state.store.read(move |conn| catalog::token_valid(conn, &candidate)).await?;
         if valid && let Ok(mut known) = self.known.write() {
-            known.retain(|_, at| at.elapsed() < TTL);
-            known.insert(token.to_string(), Instant::now());
+            known.retain(|(_, at)| at.elapsed() < TTL);
+            known.push((token.to_string(), Instant::now()));
         }
         Ok(valid)
     }

@@ -485,7 +485,7 @@ impl IssueDetailView<'_> {
             return Vec::new();
         }
         let key_width = pairs.iter().map(|(k, _)| k.chars().count()).max().unwrap_or(4).min(28);
-        let mut lines = vec![Line::from(span(title.to_string(), theme, Role::Header))];
+        let mut lines = vec![Line::from(span(clip(title, width), theme, Role::Header))];
         for (key, value) in pairs {
             lines.push(Line::from(vec![
                 span(format!("  {} ", fit(&clip(key, key_width), key_width)), theme, Role::JsonKey),

@@ -318,3 +318,66 @@ fn a_read_only_console_says_so_and_offers_no_changes() {
     assert!(help.contains("Open the selected issue") && !help.contains("Resolve in the next release"), "{help}");
     assert!(!help.contains("Set the priority") && !help.contains("Undo"), "{help}");
 }
+
+/// An event as the Web API serves it, with every field the console draws made of hostile text
+/// and, now and then, of the wrong type.
+fn arbitrary_event() -> impl proptest::strategy::Strategy<Value = serde_json::Value> {
+    use crate::test_support::{hostile_text, json_value, or_junk};
+    use proptest::prelude::*;
+    use serde_json::{Value, json};
+    let text = || or_junk(hostile_text().prop_map(Value::String));
+    let frame = (text(), text(), any::<u16>(), any::<bool>(), text(), json_value()).prop_map(
+        |(file, function, line, in_app, code, vars)| {
+            json!({ "filename": file, "function": function, "lineNo": line, "inApp": in_app,
+                    "context": [[line, code], [line.saturating_add(1), "next"]], "vars": vars })
+        },
+    );
+    let exception = (text(), text(), prop::collection::vec(frame, 0..5))
+        .prop_map(|(ty, value, frames)| json!({ "type": ty, "value": value, "stacktrace": { "frames": frames } }));
+    let crumb = (text(), text(), text(), json_value())
+        .prop_map(|(category, message, level, data)| json!({ "category": category, "message": message, "level": level, "data": data }));
+    let entries = (
+        prop::collection::vec(exception, 0..3),
+        prop::collection::vec(crumb, 0..6),
+        (text(), text(), prop::collection::vec((hostile_text(), hostile_text()), 0..4), json_value()),
+        text(),
+    )
+        .prop_map(|(exceptions, crumbs, (url, method, headers, data), message)| {
+            json!([
+                { "type": "exception", "data": { "values": exceptions } },
+                { "type": "breadcrumbs", "data": { "values": crumbs } },
+                { "type": "request", "data": { "url": url, "method": method, "headers": headers, "data": data } },
+                { "type": "message", "data": { "formatted": message } }
+            ])
+        });
+    (text(), entries, prop::collection::vec((hostile_text(), hostile_text()), 0..4), json_value(), json_value())
+        .prop_map(|(title, entries, tags, contexts, user)| {
+            let tags: Vec<Value> = tags.into_iter().map(|(k, v)| json!({ "key": k, "value": v })).collect();
+            json!({ "id": "e1", "eventID": "e1", "title": title, "platform": "python", "entries": entries,
+                    "tags": tags, "contexts": contexts, "user": user, "dateCreated": "2026-11-22T11:53:00Z" })
+        })
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig { cases: 64, ..Default::default() })]
+
+    /// The same code the `render` fuzz target drives: any event, in every section, at both
+    /// sizes, draws without panicking, and nothing it draws is a control character or a
+    /// bidi or zero-width character.
+    #[test]
+    fn any_event_draws_in_every_section_without_control_characters(json in arbitrary_event()) {
+        use crate::tui::detail::Section;
+        let Ok(event) = crate::api::models::Event::from_json(json) else { return Ok(()) };
+        for section in Section::ALL {
+            let state = opened(section, Some(event.clone()));
+            for (width, height) in [(80, 24), (120, 40)] {
+                let screen = text(&state, width, height);
+                let bad = screen.chars().find(|c| {
+                    (c.is_control() && *c != '\n')
+                        || matches!(c, '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+                });
+                proptest::prop_assert!(bad.is_none(), "{section:?} {width}x{height}: {bad:?} in\n{screen}");
+            }
+        }
+    }
+}

@@ -22,6 +22,7 @@ pub mod search;
 pub mod server;
 pub mod session;
 pub mod store;
+pub mod text;
 pub mod tui;
 
 #[cfg(test)]

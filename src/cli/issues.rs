@@ -13,7 +13,7 @@ use super::until::Until;
 use crate::api::{
     AssignTarget, Client, Event, EventListParams, Issue, IssueListParams, IssueSort, IssueUpdate, Priority,
 };
-use crate::tui::sanitize::one_line;
+use crate::text::one_line;
 
 #[derive(Debug, Subcommand)]
 pub enum IssuesCommand {

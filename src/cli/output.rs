@@ -9,7 +9,8 @@ use crossterm::style::Stylize;
 use serde::Serialize;
 
 use crate::api::Issue;
-use crate::tui::sanitize::one_line;
+pub use crate::text::{ago, truncate};
+use crate::text::{fit as pad, one_line};
 
 /// Where output goes and what it may use.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -55,45 +56,6 @@ impl Out {
             Some("bold") => text.bold().to_string(),
             _ => text,
         }
-    }
-}
-
-/// `text` cut to `width` display columns, with `…` when cut.
-pub fn truncate(text: &str, width: usize) -> String {
-    use unicode_width::UnicodeWidthChar;
-    if unicode_width::UnicodeWidthStr::width(text) <= width {
-        return text.to_string();
-    }
-    let mut out = String::new();
-    let mut used = 0;
-    for c in text.chars() {
-        let w = c.width().unwrap_or(0);
-        if used + w + 1 > width {
-            break;
-        }
-        used += w;
-        out.push(c);
-    }
-    out.push('…');
-    out
-}
-
-/// `text` padded with spaces to `width` display columns (cut first if longer).
-fn pad(text: &str, width: usize) -> String {
-    let text = truncate(text, width);
-    let w = unicode_width::UnicodeWidthStr::width(text.as_str());
-    format!("{text}{}", " ".repeat(width.saturating_sub(w)))
-}
-
-/// "5m", "3h", "2d" before `now`.
-pub fn ago(at: Option<DateTime<Utc>>, now: DateTime<Utc>) -> String {
-    let Some(at) = at else { return "-".into() };
-    let secs = (now - at).num_seconds().max(0);
-    match secs {
-        0..60 => format!("{secs}s"),
-        60..3_600 => format!("{}m", secs / 60),
-        3_600..86_400 => format!("{}h", secs / 3_600),
-        _ => format!("{}d", secs / 86_400),
     }
 }
 
@@ -201,7 +163,7 @@ pub fn issue_table(issues: &[Issue], out: Out, now: DateTime<Utc>) -> String {
 
 /// Multi-line event text with each line's control characters shown as pictures.
 pub fn clean_lines(text: &str) -> String {
-    text.lines().map(crate::tui::sanitize::clean).collect::<Vec<_>>().join("\n")
+    text.lines().map(crate::text::clean).collect::<Vec<_>>().join("\n")
 }
 
 /// `text` dimmed, when colour is on.

@@ -15,7 +15,7 @@ use serde::Serialize;
 use super::issues::{events_between, search};
 use super::output::{Out, bold, dim, truncate};
 use crate::api::{Client, EventSummary, Issue, IssueSort};
-use crate::tui::sanitize::one_line;
+use crate::text::one_line;
 
 #[derive(Debug, Args)]
 pub struct TailArgs {

@@ -1,12 +1,13 @@
 //! Making tracker text safe for each output, and the number spelling the renderers share.
 //!
 //! Contract: [`clean`] leaves no control, bidi-override or zero-width character and no line
-//! break (they become visible pictures, see `tui::sanitize`). [`markdown`] backslash-escapes
+//! break (they become visible pictures, see `crate::text`). [`markdown`] backslash-escapes
 //! every character CommonMark or GitHub could read as markup in running text or a table cell.
 //! [`slack`] replaces `&`, `<` and `>` with the entities Slack requires, so no stranger's text
 //! becomes a link or a mention. URLs get their own escaping for the link syntax they sit in.
 
-use crate::tui::sanitize;
+use crate::text as sanitize;
+pub(crate) use crate::text::thousands;
 
 /// Longest title, in characters, that the Markdown and Slack outputs quote.
 pub(crate) const MAX_TITLE_CHARS: usize = 200;
@@ -76,19 +77,6 @@ fn percent_encode(url: &str, reserved: &[char]) -> String {
         } else {
             out.push(c);
         }
-    }
-    out
-}
-
-/// `1234567` as `1,234,567`.
-pub(crate) fn thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
     }
     out
 }

@@ -7,11 +7,12 @@
 //! [`MIN_TITLE`] columns, the project column goes, then the users column; the header and notes
 //! wrap at spaces, and anything still too wide is cut with `…`.
 
-use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+use unicode_width::UnicodeWidthStr;
 
 use super::digest::{Digest, Entry, Section, Tally};
 use super::escape::{clean, thousands};
 use super::wording;
+use crate::text::{fit as pad, truncate};
 
 /// Columns the title keeps before other columns are dropped (it never takes more than the
 /// longest title needs).
@@ -150,35 +151,6 @@ fn write_tallies(lines: &mut Vec<String>, heading: &str, column: &str, tallies: 
     for t in tallies {
         lines.push(row(&clean(&t.name), numbers(t)));
     }
-}
-
-/// `text` cut to `width` columns, ending with `…` when cut.
-fn truncate(text: &str, width: usize) -> String {
-    if text.width() <= width {
-        return text.to_owned();
-    }
-    if width == 0 {
-        return String::new();
-    }
-    let mut out = String::new();
-    let mut used = 0;
-    for c in text.chars() {
-        let w = c.width().unwrap_or(0);
-        if used + w > width - 1 {
-            break;
-        }
-        out.push(c);
-        used += w;
-    }
-    out.push('…');
-    out
-}
-
-/// `text` cut or padded with spaces to exactly `width` columns.
-fn pad(text: &str, width: usize) -> String {
-    let cut = truncate(text, width);
-    let fill = width.saturating_sub(cut.width());
-    format!("{cut}{:fill$}", "")
 }
 
 /// `text` right-aligned in `width` columns.

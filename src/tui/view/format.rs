@@ -1,39 +1,7 @@
 //! Text shaping for views: relative times, counts, durations, sparklines, and truncation by
 //! display width (wide characters count double, nothing is cut mid-character).
 
-use chrono::{DateTime, Utc};
-use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
-
-/// `now`, `45s`, `12m`, `3h`, `5d`, `2w`, `4mo`, `1y`.
-pub fn ago(then: Option<DateTime<Utc>>, now: DateTime<Utc>) -> String {
-    let Some(then) = then else {
-        return "-".into();
-    };
-    let secs = (now - then).num_seconds().max(0);
-    match secs {
-        0..=9 => "now".into(),
-        10..=59 => format!("{secs}s"),
-        60..=3_599 => format!("{}m", secs / 60),
-        3_600..=86_399 => format!("{}h", secs / 3_600),
-        86_400..=1_209_599 => format!("{}d", secs / 86_400),
-        1_209_600..=5_183_999 => format!("{}w", secs / 604_800),
-        5_184_000..=31_535_999 => format!("{}mo", secs / 2_592_000),
-        _ => format!("{}y", secs / 31_536_000),
-    }
-}
-
-/// `1,234,567`.
-pub fn thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
+pub use crate::text::{ago, fit, thousands, truncate};
 
 /// `999`, `1.2k`, `12k`, `3.4M`: at most five characters.
 pub fn compact(n: u64) -> String {
@@ -76,38 +44,10 @@ pub fn sparkline(values: &[u64], width: usize) -> String {
     columns.iter().map(|&v| if v == 0 || max == 0 { ' ' } else { BARS[((v * 7) / max).min(7) as usize] }).collect()
 }
 
-/// `text` cut to at most `width` columns, with `…` when cut.
-pub fn truncate(text: &str, width: usize) -> String {
-    if text.width() <= width {
-        return text.to_string();
-    }
-    if width == 0 {
-        return String::new();
-    }
-    let mut out = String::new();
-    let mut used = 0;
-    for c in text.chars() {
-        let w = c.width().unwrap_or(0);
-        if used + w > width - 1 {
-            break;
-        }
-        out.push(c);
-        used += w;
-    }
-    out.push('…');
-    out
-}
-
-/// `text` cut or padded with spaces to exactly `width` columns.
-pub fn fit(text: &str, width: usize) -> String {
-    let cut = truncate(text, width);
-    let pad = width.saturating_sub(cut.width());
-    format!("{cut}{}", " ".repeat(pad))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use chrono::DateTime;
 
     #[test]
     fn relative_times() {

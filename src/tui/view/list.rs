@@ -135,17 +135,24 @@ impl IssueTableView<'_> {
         Line::from(Span::styled(text, style))
     }
 
+    /// A row's own style: selected (focused or not), marked, or plain text; cells keep their
+    /// role's colour only on plain rows.
+    fn base_style(&self, selected: bool, marked: bool) -> Style {
+        let role = match (selected, marked) {
+            (true, _) if self.focused => Role::Selection,
+            (true, _) => Role::SelectionInactive,
+            (false, true) => Role::Marked,
+            _ => Role::Text,
+        };
+        self.theme.style(role)
+    }
+
     /// A row of the narrow table (the list beside an opened issue): level, title and last seen.
     fn narrow_row(&self, row: &Row, selected: bool, width: u16) -> Line<'static> {
         let theme = self.theme;
         let issue = &row.issue;
         let marked = self.list.marked.contains(&issue.id);
-        let base = match (selected, marked) {
-            (true, _) if self.focused => theme.style(Role::Selection),
-            (true, _) => theme.style(Role::SelectionInactive),
-            (false, true) => theme.style(Role::Marked),
-            _ => theme.style(Role::Text),
-        };
+        let base = self.base_style(selected, marked);
         let over = |role: Role| if selected || marked { base } else { theme.style(role) };
         let mark = if marked {
             "+ "
@@ -168,12 +175,7 @@ impl IssueTableView<'_> {
         let theme = self.theme;
         let issue = &row.issue;
         let marked = self.list.marked.contains(&issue.id);
-        let base = match (selected, marked) {
-            (true, _) if self.focused => theme.style(Role::Selection),
-            (true, _) => theme.style(Role::SelectionInactive),
-            (false, true) => theme.style(Role::Marked),
-            _ => theme.style(Role::Text),
-        };
+        let base = self.base_style(selected, marked);
         let over = |role: Role| if selected || marked { base } else { theme.style(role) };
         let mut spans = Vec::new();
         let mark = match (marked, row.changed) {

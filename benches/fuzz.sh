@@ -2,8 +2,9 @@
 # Runs each fuzz target (tests/fuzz, cargo-fuzz over libFuzzer) for SECONDS (default 60), with
 # its corpus in tests/fixtures/fuzz/TARGET (seeded from the SDK recordings), and prints for
 # each its executions and crashes. Crashes are left in tests/fuzz/artifacts/TARGET/ to be
-# fixed and turned into tests. Needs a nightly toolchain (cargo-fuzz builds with sanitizers);
-# installs cargo-fuzz when missing. CI runs the same code paths as bounded proptests instead.
+# fixed and turned into tests; the corpus is minimised after each run (cargo fuzz cmin). Needs
+# a nightly toolchain (cargo-fuzz builds with sanitizers) and installs cargo-fuzz when missing.
+# Usage: benches/fuzz.sh [SECONDS] [TARGET...]. CI runs the same code as bounded proptests.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 seconds="${1:-60}"
@@ -31,7 +32,7 @@ seed() {
         decode)
             # The body as sent, behind the byte that names its Content-Encoding.
             for f in tests/fixtures/sdk/*/*/body.bin; do
-                encoding=$(grep -i '^content-encoding:' "$(dirname "$f")/decoded.txt" | awk '{print $2}' | tr -d '\r')
+                encoding=$(grep -i '^content-encoding:' "$(dirname "$f")/decoded.txt" | awk '{print $2}' | tr -d '\r' || true)
                 case $encoding in gzip) b='\001' ;; deflate) b='\002' ;; br) b='\003' ;; zstd) b='\004' ;; *) b='\000' ;; esac
                 { printf "$b"; cat "$f"; } > "$dir/$(dirname "$f" | tr '/' '_')"
             done ;;
@@ -51,8 +52,10 @@ for target in "${targets[@]}"; do
     status=0
     cargo +nightly fuzz run --fuzz-dir tests/fuzz "$target" "tests/fixtures/fuzz/$target" -- \
         -max_total_time="$seconds" -print_final_stats=1 -max_len=65536 >"$log" 2>&1 || status=$?
-    execs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' | tail -1)
+    execs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' | tail -1 || true)
     crashes=$(find "tests/fuzz/artifacts/$target" -type f 2>/dev/null | wc -l)
+    # Keep the committed corpus small: only inputs that add coverage.
+    cargo +nightly fuzz cmin --fuzz-dir tests/fuzz "$target" "tests/fixtures/fuzz/$target" >/dev/null 2>&1 || true
     printf '%-10s %14s %8s\n' "$target" "${execs:-?}" "$crashes"
     if [ "$status" -ne 0 ]; then
         tail -30 "$log" >&2

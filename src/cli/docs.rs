@@ -36,7 +36,9 @@ With no command, sift opens the console. It shows the issues of the remote track
 --profile; else of sentry-cli's own settings (SENTRY_AUTH_TOKEN with SENTRY_URL and SENTRY_ORG, or \
 .sentryclirc) when they give a token; else of default_profile in config.toml. With none of these \
 it uses its embedded server: it attaches to the `sift serve` running for the same data directory, \
-or starts the server itself. Quit with q.
+or starts the server itself. The first start on the platform's data directory loads a demo data \
+set there (`sift demo` shows it again in a directory of its own); an empty store shows the DSN \
+and a line per SDK to send a first event. Quit with q.
 
 sift logs to DATA_DIR/logs, never to the terminal; SIFT_LOG sets the filter (default info, e.g. \
 SIFT_LOG=sift=debug).";

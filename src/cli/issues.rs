@@ -14,6 +14,7 @@ use crate::api::{
     AssignTarget, Client, Event, EventListParams, Issue, IssueListParams, IssueSort, IssueUpdate, Priority,
 };
 use crate::text::one_line;
+use crate::tui::detail::EventPick;
 
 #[derive(Debug, Subcommand)]
 pub enum IssuesCommand {
@@ -141,27 +142,17 @@ pub struct ListArgs {
     pub fail_if_any: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Pick {
-    Latest,
-    Oldest,
-    Recommended,
-    Id(String),
-}
-
-impl std::str::FromStr for Pick {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
-        Ok(match s {
-            "latest" => Pick::Latest,
-            "oldest" => Pick::Oldest,
-            "recommended" => Pick::Recommended,
-            id if !id.is_empty() && id.chars().all(|c| c.is_ascii_hexdigit() || c == '-') => {
-                Pick::Id(id.replace('-', ""))
-            }
-            other => return Err(format!("{other:?}: use latest, oldest, recommended or an event id")),
-        })
-    }
+/// `--event`: latest, oldest, recommended or an event id (the same picks as the console's).
+fn parse_pick(s: &str) -> Result<EventPick, String> {
+    Ok(match s {
+        "latest" => EventPick::Latest,
+        "oldest" => EventPick::Oldest,
+        "recommended" => EventPick::Recommended,
+        id if !id.is_empty() && id.chars().all(|c| c.is_ascii_hexdigit() || c == '-') => {
+            EventPick::Id(id.replace('-', ""))
+        }
+        other => return Err(format!("{other:?}: use latest, oldest, recommended or an event id")),
+    })
 }
 
 #[derive(Debug, Args)]
@@ -169,8 +160,8 @@ pub struct ShowArgs {
     /// The issue: numeric (4711) or short (DEFAULT-1A)
     pub id: String,
     /// Which event: latest, oldest, recommended or an event id
-    #[arg(long, value_name = "WHICH", default_value = "recommended")]
-    pub event: Pick,
+    #[arg(long, value_name = "WHICH", default_value = "recommended", value_parser = parse_pick)]
+    pub event: EventPick,
     /// Print {"issue": ..., "event": ...}: the issue in sift's shape, the event as the server sent it
     #[arg(long, conflicts_with = "markdown")]
     pub json: bool,
@@ -422,13 +413,10 @@ async fn comment(client: &Client, ids: &Ids, text: &str, out: Out) -> Result<Opt
 
 async fn show(client: &Client, args: ShowArgs, out: Out) -> Result<()> {
     let issue = find(client, &args.id).await?;
-    let event = match &args.event {
-        Pick::Latest => client.latest_event(&issue.id, &[]).await,
-        Pick::Oldest => client.oldest_event(&issue.id, &[]).await,
-        Pick::Recommended => client.recommended_event(&issue.id, &[]).await,
-        Pick::Id(id) => client.event(&issue.id, id, &[]).await,
-    }
-    .with_context(|| format!("the {} event of {}", describe_pick(&args.event), issue.short_id))?;
+    let event = client
+        .event(&issue.id, args.event.segment(), &[])
+        .await
+        .with_context(|| format!("the {} event of {}", args.event.segment(), issue.short_id))?;
     let now = crate::clock::now();
     let event = if args.all_frames || args.json { event } else { app_frames(event) };
     if args.json {
@@ -459,15 +447,6 @@ fn app_frames(mut event: Event) -> Event {
         }
     }
     event
-}
-
-fn describe_pick(pick: &Pick) -> String {
-    match pick {
-        Pick::Latest => "latest".into(),
-        Pick::Oldest => "oldest".into(),
-        Pick::Recommended => "recommended".into(),
-        Pick::Id(id) => id.clone(),
-    }
 }
 
 /// What both renderings of `show` say about the issue, one fact per pair.

@@ -62,19 +62,7 @@ pub fn loaded(state: &mut State, req: super::super::state::ReqId, result: Result
 /// Whether the screen takes `action` now.
 pub fn handles(state: &State, action: Action) -> bool {
     state.standup.as_ref().is_some_and(Standup::showing)
-        && matches!(
-            action,
-            Action::MoveDown
-                | Action::MoveUp
-                | Action::PageDown
-                | Action::PageUp
-                | Action::Top
-                | Action::Bottom
-                | Action::Open
-                | Action::Back
-                | Action::Refresh
-                | Action::ToggleStatsPeriod
-        )
+        && matches!(action, moves!() | Action::Open | Action::Refresh | Action::ToggleStatsPeriod)
 }
 
 pub fn act(state: &mut State, action: Action, now: DateTime<Utc>) -> Vec<Effect> {

@@ -122,6 +122,16 @@ pub fn events(client: &str) -> Vec<(String, Value)> {
         .collect()
 }
 
+/// The stored JSON of every recorded event of `client`, exactly as the store keeps it
+/// (before compression), in arrival order.
+pub fn stored(client: &str) -> Vec<Vec<u8>> {
+    recordings(client)
+        .iter()
+        .flat_map(|dir| prepare(dir))
+        .map(|event| codec::decode(&event.data).unwrap_or_else(|err| panic!("event {}: {err}", event.event_id)))
+        .collect()
+}
+
 /// The API JSON of the first recorded event of `client` whose title contains `title_contains`.
 pub fn raw(client: &str, title_contains: &str) -> Value {
     let all = events(client);

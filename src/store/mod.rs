@@ -64,7 +64,7 @@ impl Store {
             Durability::Full => "FULL",
         };
         conn.pragma_update(None, "synchronous", sync)?;
-        schema::migrations().to_latest(&mut conn)?;
+        schema::migrate(&mut conn)?;
         restrict_permissions(path);
         let writer = WriterHandle::spawn(conn)?;
         Ok(Self { path: path.to_path_buf(), writer })
@@ -120,7 +120,7 @@ pub fn open_connection(path: &Path, read_only: bool) -> Result<Connection, Store
 /// Opens the database for a command-line tool: migrated, but with no writer thread.
 pub fn open_admin(path: &Path) -> Result<Connection, StoreError> {
     let mut conn = open_connection(path, false)?;
-    schema::migrations().to_latest(&mut conn)?;
+    schema::migrate(&mut conn)?;
     restrict_permissions(path);
     Ok(conn)
 }

@@ -218,9 +218,37 @@ CREATE INDEX groups_first_seen ON groups (first_seen DESC);
 CREATE INDEX activities_type ON activities (group_id, type);
 "#;
 
+/// Blobs written from here on are compressed with a zstd dictionary ([`super::codec`]), which
+/// builds from before it cannot read; the new version makes them refuse the store up front
+/// instead of failing on every event.
+const V4: &str = r#"
+INSERT OR REPLACE INTO meta (key, value) VALUES ('blob_compression', 'zstd with dictionaries');
+"#;
+
+/// Every schema version, oldest first.
+const MIGRATIONS: &[M<'static>] = &[M::up(V1), M::up(V2), M::up(V3), M::up(V4)];
+
 /// All migrations, oldest first.
 pub fn migrations() -> Migrations<'static> {
-    Migrations::new(vec![M::up(V1), M::up(V2), M::up(V3)])
+    Migrations::from_slice(MIGRATIONS)
+}
+
+/// Brings `conn` to the latest schema. A store written by a newer sift (a higher schema version
+/// than this build knows) is refused with a message that says so, before anything is read.
+pub fn migrate(conn: &mut rusqlite::Connection) -> Result<(), super::StoreError> {
+    match migrations().to_latest(conn) {
+        Err(rusqlite_migration::Error::MigrationDefinition(
+            rusqlite_migration::MigrationDefinitionError::DatabaseTooFarAhead,
+        )) => {
+            let found: i64 = conn.pragma_query_value(None, "user_version", |row| row.get(0)).unwrap_or(-1);
+            Err(super::StoreError::Invalid(format!(
+                "this store was written by a newer sift (schema version {found}; this build knows up to {}): \
+                 run that version, or point --data-dir at another directory",
+                MIGRATIONS.len()
+            )))
+        }
+        other => Ok(other?),
+    }
 }
 
 #[cfg(test)]
@@ -228,5 +256,16 @@ mod tests {
     #[test]
     fn migrations_are_valid() {
         assert!(super::migrations().validate().is_ok());
+    }
+
+    #[test]
+    fn a_store_from_a_newer_sift_is_refused_with_a_message() {
+        let mut conn = rusqlite::Connection::open_in_memory().unwrap();
+        super::migrate(&mut conn).unwrap();
+        let version: i64 = conn.pragma_query_value(None, "user_version", |row| row.get(0)).unwrap();
+        assert_eq!(version, super::MIGRATIONS.len() as i64);
+        conn.pragma_update(None, "user_version", 99).unwrap();
+        let err = super::migrate(&mut conn).unwrap_err().to_string();
+        assert!(err.contains("newer sift (schema version 99; this build knows up to 4)"), "{err}");
     }
 }

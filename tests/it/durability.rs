@@ -154,15 +154,6 @@ fn acknowledged_events_survive_repeated_sigkill() {
     assert!(status.is_success());
 }
 
-fn peak_rss_kib(pid: u32) -> u64 {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).expect("proc status");
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmHWM:"))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
-        .expect("VmHWM")
-}
-
 #[cfg(target_os = "linux")]
 #[test]
 fn decompression_bombs_keep_peak_memory_bounded() {
@@ -181,7 +172,7 @@ fn decompression_bombs_keep_peak_memory_bounded() {
     assert!(bomb.len() < 1 << 20, "bomb is {} bytes", bomb.len());
     let runtime = tokio::runtime::Runtime::new().expect("runtime");
     let client = reqwest::Client::new();
-    let before = peak_rss_kib(server.child.id());
+    let before = super::support::proc_kib(server.child.id(), "VmHWM");
     runtime.block_on(async {
         // Concurrent bombs: decoding is capped in parallelism as well as in size.
         let mut sends = Vec::new();
@@ -223,7 +214,7 @@ fn decompression_bombs_keep_peak_memory_bounded() {
             .expect("send");
         assert!(good.status().is_success(), "a good event is accepted after the bombs");
     });
-    let after = peak_rss_kib(server.child.id());
+    let after = super::support::proc_kib(server.child.id(), "VmHWM");
     // Each decode holds its output (at most the limit) plus the decoder's and allocator's working
     // memory, measured at about 4x the limit; at most DECODE_SLOTS run at once. The bombs
     // themselves would inflate to 8 GiB each: memory follows the limit, not the bomb.

@@ -10,15 +10,10 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
-use super::support::{SiftProcess, dsn_of, envelope, event_id};
+use super::support::{SiftProcess, dsn_of, envelope, event_id, proc_kib};
 
 fn rss_kib(pid: u32) -> u64 {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).expect("proc status");
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmRSS:"))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
-        .expect("VmRSS")
+    proc_kib(pid, "VmRSS")
 }
 
 /// An event of one of 40 kinds of error (so issues repeat, as in life), from one of 500 users.

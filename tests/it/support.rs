@@ -178,6 +178,17 @@ pub struct SiftProcess {
     pub banner: Vec<String>,
 }
 
+/// A memory figure of process `pid` from `/proc/PID/status`, in KiB: `VmRSS` (resident now) or
+/// `VmHWM` (the peak).
+pub fn proc_kib(pid: u32, field: &str) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).expect("proc status");
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix(field)?.strip_prefix(':'))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .unwrap_or_else(|| panic!("{field} in /proc/{pid}/status"))
+}
+
 pub fn sift_bin() -> &'static str {
     env!("CARGO_BIN_EXE_sift")
 }

@@ -43,24 +43,27 @@ fn keys(state: &mut State, keymap: &Keymap, spec: &str) -> Vec<Effect> {
     effects
 }
 
+/// What every effect matching `pattern` carries, in order:
+/// `picked!(effects, Effect::AddComment { req, .. } => *req)`.
+macro_rules! picked {
+    ($effects:expr, $pattern:pat => $out:expr) => {
+        $effects
+            .iter()
+            .filter_map(|e| match e {
+                $pattern => Some($out),
+                _ => None,
+            })
+            .collect::<Vec<_>>()
+    };
+}
+
 fn updates(effects: &[Effect]) -> Vec<(Vec<String>, IssueUpdate)> {
-    effects
-        .iter()
-        .filter_map(|e| match e {
-            Effect::UpdateIssues { ids, update, .. } => Some((ids.clone(), update.clone())),
-            _ => None,
-        })
-        .collect()
+    picked!(effects, Effect::UpdateIssues { ids, update, .. } => (ids.clone(), update.clone()))
 }
 
 fn req_of(effects: &[Effect]) -> u64 {
-    effects
-        .iter()
-        .find_map(|e| match e {
-            Effect::UpdateIssues { req, .. } | Effect::FetchIssues { req, .. } => Some(*req),
-            _ => None,
-        })
-        .expect("a request")
+    let reqs = picked!(effects, Effect::UpdateIssues { req, .. } | Effect::FetchIssues { req, .. } => *req);
+    *reqs.first().expect("a request")
 }
 
 fn status(state: &State, index: usize) -> Option<IssueStatus> {
@@ -378,13 +381,21 @@ fn unresolve_and_pausing_polls() {
 }
 
 fn fetched_event(effects: &[Effect]) -> Vec<(Option<u64>, crate::tui::detail::EventPick)> {
-    effects
-        .iter()
-        .filter_map(|e| match e {
-            Effect::FetchEvent { req, pick, .. } => Some((*req, pick.clone())),
-            _ => None,
-        })
-        .collect()
+    picked!(effects, Effect::FetchEvent { req, pick, .. } => (*req, pick.clone()))
+}
+
+/// A console with issue 1 opened on the fixture event `b`, and the effects of that answer.
+fn opened_issue() -> (Keymap, State, Vec<Effect>) {
+    let keymap = Keymap::defaults();
+    let mut state = state_with(issues());
+    let effects = opened_on(&mut state, &keymap, crate::tui::fixtures::event("b", None, None));
+    (keymap, state, effects)
+}
+
+/// Opens issue 1 on `event` (answered at once).
+fn opened_on(state: &mut State, keymap: &Keymap, event: crate::api::models::Event) -> Vec<Effect> {
+    let req = fetched_event(&keys(state, keymap, "<enter>"))[0].0.unwrap();
+    update(state, Msg::EventLoaded { req, result: Ok(event) }, &ctx(keymap))
 }
 
 #[test]
@@ -425,11 +436,7 @@ fn the_opened_issue_loads_steps_and_prefetches() {
 #[test]
 fn frames_sections_toggles_and_triage_in_the_opened_issue() {
     use crate::tui::detail::{Section, shown_frames};
-    use crate::tui::fixtures::event;
-    let keymap = Keymap::defaults();
-    let mut state = state_with(issues());
-    let req = fetched_event(&keys(&mut state, &keymap, "<enter>"))[0].0.unwrap();
-    update(&mut state, Msg::EventLoaded { req, result: Ok(event("b", None, None)) }, &ctx(&keymap));
+    let (keymap, mut state, _) = opened_issue();
     let detail = state.detail.as_ref().unwrap();
     let frames = shown_frames(detail.event.ready().unwrap(), true, false);
     let names: Vec<_> = frames.iter().map(|f| f.function.clone().unwrap()).collect();
@@ -452,18 +459,8 @@ fn frames_sections_toggles_and_triage_in_the_opened_issue() {
 
 #[test]
 fn the_selected_frame_is_highlighted_off_the_ui_thread() {
-    use crate::tui::fixtures::event;
-    let keymap = Keymap::defaults();
-    let mut state = state_with(issues());
-    let req = fetched_event(&keys(&mut state, &keymap, "<enter>"))[0].0.unwrap();
-    let effects = update(&mut state, Msg::EventLoaded { req, result: Ok(event("b", None, None)) }, &ctx(&keymap));
-    let asked: Vec<_> = effects
-        .iter()
-        .filter_map(|e| match e {
-            Effect::Highlight { key, language, lines } => Some((key.clone(), *language, lines.len())),
-            _ => None,
-        })
-        .collect();
+    let (keymap, mut state, effects) = opened_issue();
+    let asked = picked!(effects, Effect::Highlight { key, language, lines } => (key.clone(), *language, lines.len()));
     assert_eq!(asked.len(), 1);
     assert_eq!(asked[0].1, crate::highlight::Language::Python);
     assert_eq!(asked[0].2, 4);
@@ -523,13 +520,7 @@ fn activity_and_comments_in_the_opened_issue() {
 }
 
 fn req_of_comment(effects: &[Effect]) -> u64 {
-    effects
-        .iter()
-        .find_map(|e| match e {
-            Effect::AddComment { req, .. } => Some(*req),
-            _ => None,
-        })
-        .expect("a comment request")
+    *picked!(effects, Effect::AddComment { req, .. } => *req).first().expect("a comment request")
 }
 
 #[test]
@@ -555,20 +546,8 @@ fn remaining_list_actions() {
     assert_eq!(keys(&mut state, &keymap, "<c-z>"), vec![Effect::Suspend]);
 }
 
-/// Opens issue 1 on `event` (answered at once).
-fn opened_on(state: &mut State, keymap: &Keymap, event: crate::api::models::Event) -> Vec<Effect> {
-    let req = fetched_event(&keys(state, keymap, "<enter>"))[0].0.unwrap();
-    update(state, Msg::EventLoaded { req, result: Ok(event) }, &ctx(keymap))
-}
-
 fn position_asked(effects: &[Effect]) -> Vec<(String, chrono::DateTime<chrono::Utc>)> {
-    effects
-        .iter()
-        .filter_map(|e| match e {
-            Effect::FetchEventPosition { event_id, at, .. } => Some((event_id.clone(), *at)),
-            _ => None,
-        })
-        .collect()
+    picked!(effects, Effect::FetchEventPosition { event_id, at, .. } => (event_id.clone(), *at))
 }
 
 #[test]
@@ -609,10 +588,7 @@ fn the_event_position_is_counted_once_then_followed_by_steps() {
 #[test]
 fn breadcrumbs_filter_by_level_category_and_text() {
     use crate::tui::detail::{Section, shown_breadcrumbs};
-    use crate::tui::fixtures::event;
-    let keymap = Keymap::defaults();
-    let mut state = state_with(issues());
-    opened_on(&mut state, &keymap, event("b", None, None));
+    let (keymap, mut state, _) = opened_issue();
     let shown = |state: &State| {
         let detail = state.detail.as_ref().unwrap();
         shown_breadcrumbs(detail.event.ready().unwrap(), &detail.crumbs)
@@ -651,10 +627,7 @@ fn breadcrumbs_filter_by_level_category_and_text() {
 #[test]
 fn json_finds_and_steps_through_matches() {
     use crate::tui::detail::{Section, json_matches};
-    use crate::tui::fixtures::event;
-    let keymap = Keymap::defaults();
-    let mut state = state_with(issues());
-    opened_on(&mut state, &keymap, event("b", None, None));
+    let (keymap, mut state, _) = opened_issue();
     keys(&mut state, &keymap, "7");
     let detail = state.detail.as_ref().unwrap();
     assert_eq!(detail.section, Section::Json);
@@ -678,10 +651,7 @@ fn json_finds_and_steps_through_matches() {
 #[test]
 fn sections_scroll_on_their_own_and_number_keys_reach_them() {
     use crate::tui::detail::Section;
-    use crate::tui::fixtures::event;
-    let keymap = Keymap::defaults();
-    let mut state = state_with(issues());
-    opened_on(&mut state, &keymap, event("b", None, None));
+    let (keymap, mut state, _) = opened_issue();
     keys(&mut state, &keymap, "3jjj");
     assert_eq!(state.detail.as_ref().unwrap().scroll(), 3);
     keys(&mut state, &keymap, "5");
@@ -698,10 +668,7 @@ fn sections_scroll_on_their_own_and_number_keys_reach_them() {
 
 #[test]
 fn the_plain_text_trace_reads_like_python_and_copies_clean() {
-    use crate::tui::fixtures::event;
-    let keymap = Keymap::defaults();
-    let mut state = state_with(issues());
-    opened_on(&mut state, &keymap, event("b", None, None));
+    let (keymap, mut state, _) = opened_issue();
     keys(&mut state, &keymap, "T");
     let detail = state.detail.as_ref().unwrap();
     assert!(detail.raw_trace);

@@ -4,21 +4,11 @@ use super::*;
 
 /// The last digest request among `effects`.
 fn digest_req(effects: &[Effect]) -> (u64, chrono::TimeDelta) {
-    effects
-        .iter()
-        .rev()
-        .find_map(|e| match e {
-            Effect::FetchDigest { req, since, .. } => Some((*req, *since)),
-            _ => None,
-        })
-        .expect("a digest request")
+    *picked!(effects, Effect::FetchDigest { req, since, .. } => (*req, *since)).last().expect("a digest request")
 }
 
 fn list_query(effects: &[Effect]) -> Option<String> {
-    effects.iter().find_map(|e| match e {
-        Effect::FetchIssues { params, .. } => params.query.clone(),
-        _ => None,
-    })
+    picked!(effects, Effect::FetchIssues { params, .. } => params.query.clone()).into_iter().next().flatten()
 }
 
 #[test]

@@ -107,9 +107,14 @@ pub fn open_connection(path: &Path, read_only: bool) -> Result<Connection, Store
     let conn = Connection::open_with_flags(path, flags)?;
     conn.busy_timeout(std::time::Duration::from_secs(10))?;
     if !read_only {
-        // Compressed events are ~2 KB rows: with 4 KB pages only one fits per page. 16 KB pages
-        // pack seven. Only takes effect on a new, empty database (before WAL mode is set).
-        conn.pragma_update(None, "page_size", 16384)?;
+        // 4 KB pages (SQLite's default). Every commit writes each page it dirtied to the WAL, and
+        // an event dirties pages all over the store: its event-id index entry lands on a random
+        // page, its issue's rows and index entries on others. The page size is the cost of each
+        // of those, so 16 KB pages wrote 62 KB per event and 4 KB pages 19 KB, for 20-25% more
+        // events per second. Compressed events (~0.8 KB with the dictionary) still fit four to a
+        // page. Only takes effect on a new, empty database (before WAL mode is set); older
+        // stores keep the page size they were made with.
+        conn.pragma_update(None, "page_size", 4096)?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
     }

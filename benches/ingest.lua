@@ -9,8 +9,9 @@
 -- the whole event.
 local parts = {}
 local counter = 0
-local thread_id = 0
 local threads = {}
+-- Global, not local: wrk's `thread:set` below writes each thread's number as a global.
+thread_id = 0
 local headers
 
 function setup(thread)

@@ -31,8 +31,8 @@ pub fn error_event(payload: &[u8], ctx: &Context, req: &Request, limits: &Limits
 
     let text = |key: &str| event.get(key).and_then(Value::as_str).map(str::to_owned);
     // Sized from the payload (the stored event is about as long), so the buffer is not grown
-    // and copied a dozen times on the way to 5-9 KB.
-    let mut json = Vec::with_capacity(payload.len() + payload.len() / 4 + 1024);
+    // and copied six or seven times on the way to 5-9 KB; never past what may be stored.
+    let mut json = Vec::with_capacity((payload.len() + payload.len() / 4 + 1024).min(limits.max_event + 1));
     serde_json::to_writer(&mut json, &event)
         .map_err(|err| IngestError::bad(format!("event cannot be serialized: {err}")))?;
     if json.len() > limits.max_event {

@@ -110,7 +110,7 @@ pub fn open_connection(path: &Path, read_only: bool) -> Result<Connection, Store
         // 4 KB pages (SQLite's default). Every commit writes each page it dirtied to the WAL, and
         // an event dirties pages all over the store: its event-id index entry lands on a random
         // page, its issue's rows and index entries on others. The page size is the cost of each
-        // of those, so 16 KB pages wrote 62 KB per event and 4 KB pages 19 KB, for 20-25% more
+        // of those, so 16 KB pages wrote 62 KB per event and 4 KB pages 19 KB, for about 20% more
         // events per second. Compressed events (~0.8 KB with the dictionary) still fit four to a
         // page. Only takes effect on a new, empty database (before WAL mode is set); older
         // stores keep the page size they were made with.

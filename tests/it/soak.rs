@@ -12,10 +12,6 @@ use serde_json::{Value, json};
 
 use super::support::{SiftProcess, dsn_of, envelope, event_id, proc_kib};
 
-fn rss_kib(pid: u32) -> u64 {
-    proc_kib(pid, "VmRSS")
-}
-
 /// An event of one of 40 kinds of error (so issues repeat, as in life), from one of 500 users.
 fn event(n: u64) -> Value {
     let kind = n % 40;
@@ -135,10 +131,10 @@ fn mixed_load_keeps_memory_flat_and_never_errors() {
                 break;
             }
             if now >= warm_at && warm_samples.len() < 10 {
-                warm_samples.push(rss_kib(pid));
+                warm_samples.push(proc_kib(pid, "VmRSS"));
             }
             if deadline.saturating_duration_since(now) <= Duration::from_secs(10) {
-                end_samples.push(rss_kib(pid));
+                end_samples.push(proc_kib(pid, "VmRSS"));
             }
             tokio::time::sleep(Duration::from_secs(1)).await;
         }
@@ -146,7 +142,7 @@ fn mixed_load_keeps_memory_flat_and_never_errors() {
             task.await.unwrap();
         }
         if end_samples.is_empty() {
-            end_samples.push(rss_kib(pid));
+            end_samples.push(proc_kib(pid, "VmRSS"));
         }
         (median(warm_samples), median(end_samples))
     });

@@ -95,7 +95,8 @@ fn the_dictionary_shrinks_recorded_events() {
 }
 
 /// The method generalises beyond its training set: a dictionary trained without one SDK's
-/// events still makes that SDK's events at least 10% smaller (measured: python 26%, node 15%).
+/// events still makes that SDK's events at least 10% smaller (measured: python 26%, node 15%,
+/// rust 16%).
 #[test]
 fn a_dictionary_helps_with_an_sdk_it_was_not_trained_on() {
     let by_client: Vec<(&str, Vec<Vec<u8>>)> =

@@ -13,7 +13,7 @@ use serde_json::Value;
 use super::access::{
     event_platform, frames, grouping_exceptions, is_true, message_template, non_empty, standalone_frames, str_of,
 };
-use super::frames::{Variant, stack_components};
+use super::frames::stack_components;
 use super::hash::{Component, comp};
 use super::parameterize::normalize_message;
 
@@ -26,10 +26,9 @@ pub(super) struct DefaultGrouping {
 
 /// Stack components for both variants, with the app variant falling back to all frames.
 fn stack_pair(frames: &[&Value], platform: &str) -> (Vec<Component>, Vec<Component>) {
-    let system = stack_components(frames, platform, Variant::System);
-    let app = stack_components(frames, platform, Variant::App);
-    let app = if app.is_empty() { system.clone() } else { app };
-    (app, system)
+    let stack = stack_components(frames, platform);
+    let app = if stack.app.is_empty() { stack.system.clone() } else { stack.app };
+    (app, stack.system)
 }
 
 /// `mechanism.meta.ns_error` as `ns-error` components (domain, code), when present.

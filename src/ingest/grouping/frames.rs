@@ -1,11 +1,11 @@
 //! Frame and stack-trace components (PROTOCOL E.3) and the "crash frame" of an event.
 //!
 //! Contract: [`stack_components`] turns a list of frames (oldest first) into the components
-//! that a stack trace contributes for one [`Variant`]: each contributing frame emits a `frame`
-//! marker followed by its `module` or `filename`, `function` and (python/javascript/node/php/ruby)
-//! `context` components. Frames of the SDK or runtime ([`super::cleanup::is_runtime_symbol`]),
-//! recursion duplicates and platform-ignored frames never contribute; the `App` variant also
-//! skips frames whose `in_app` is not `true`. An empty result means "the stack does not
+//! that a stack trace contributes to each variant ([`StackComponents`]): each contributing
+//! frame emits a `frame` marker followed by its `module` or `filename`, `function` and
+//! (python/javascript/node/php/ruby) `context` components. Frames of the SDK or runtime
+//! ([`super::cleanup::is_runtime_symbol`]), recursion duplicates and platform-ignored frames
+//! never contribute; the app variant also skips frames whose `in_app` is not `true`. An empty result means "the stack does not
 //! contribute". [`crash_frame`] picks the frame used for culprits and fingerprint variables.
 
 use serde_json::Value;
@@ -16,13 +16,12 @@ use super::cleanup::{
 };
 use super::hash::{Component, comp};
 
-/// Which frames a stack trace hashes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Variant {
-    /// Only frames with `in_app: true`.
-    App,
-    /// Every frame.
-    System,
+/// The components a stack trace contributes to each variant: `app` hashes only frames with
+/// `in_app: true`, `system` every frame. Both come from one pass, so each frame is cleaned once.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(super) struct StackComponents {
+    pub(super) app: Vec<Component>,
+    pub(super) system: Vec<Component>,
 }
 
 /// Platform of one frame: its own `platform`, else the event's.
@@ -107,9 +106,10 @@ fn is_useless_js_stack(frames: &[&Value], event_platform: &str) -> bool {
     }
 }
 
-/// Components of a whole stack trace for `variant`; empty when it does not contribute.
-pub(super) fn stack_components(frames: &[&Value], event_platform: &str, variant: Variant) -> Vec<Component> {
-    let mut out = Vec::new();
+/// Components of a whole stack trace for both variants; a variant's list is empty when the
+/// stack does not contribute to it.
+pub(super) fn stack_components(frames: &[&Value], event_platform: &str) -> StackComponents {
+    let mut out = StackComponents::default();
     if is_useless_js_stack(frames, event_platform) {
         return out;
     }
@@ -117,7 +117,7 @@ pub(super) fn stack_components(frames: &[&Value], event_platform: &str, variant:
     for &frame in frames {
         let recursion = prev.is_some_and(|p| same_frame(p, frame));
         prev = Some(frame);
-        if recursion || (variant == Variant::App && !in_app(frame)) {
+        if recursion {
             continue;
         }
         let platform = frame_platform(frame, event_platform);
@@ -125,10 +125,15 @@ pub(super) fn stack_components(frames: &[&Value], event_platform: &str, variant:
             continue;
         }
         let parts = frame_components(frame, platform);
-        if !parts.is_empty() {
-            out.push(comp("frame", ""));
-            out.extend(parts);
+        if parts.is_empty() {
+            continue;
         }
+        if in_app(frame) {
+            out.app.push(comp("frame", ""));
+            out.app.extend(parts.iter().cloned());
+        }
+        out.system.push(comp("frame", ""));
+        out.system.extend(parts);
     }
     out
 }

@@ -8,9 +8,20 @@ fn kinds(parts: &[Component]) -> Vec<String> {
     parts.iter().map(|c| format!("{}={}", c.kind, c.value)).collect()
 }
 
+/// Which variant's components a test looks at.
+#[derive(Debug, Clone, Copy)]
+enum Variant {
+    App,
+    System,
+}
+
 fn stack(frames: &Value, platform: &str, variant: Variant) -> Vec<String> {
     let list: Vec<&Value> = frames.as_array().map(|a| a.iter().collect()).unwrap_or_default();
-    kinds(&stack_components(&list, platform, variant))
+    let stack = stack_components(&list, platform);
+    kinds(match variant {
+        Variant::App => &stack.app,
+        Variant::System => &stack.system,
+    })
 }
 
 #[test]

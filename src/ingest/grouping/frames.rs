@@ -5,8 +5,9 @@
 //! frame emits a `frame` marker followed by its `module` or `filename`, `function` and
 //! (python/javascript/node/php/ruby) `context` components. Frames of the SDK or runtime
 //! ([`super::cleanup::is_runtime_symbol`]), recursion duplicates and platform-ignored frames
-//! never contribute; the app variant also skips frames whose `in_app` is not `true`. An empty result means "the stack does not
-//! contribute". [`crash_frame`] picks the frame used for culprits and fingerprint variables.
+//! never contribute; the app variant also skips frames whose `in_app` is not `true`. An empty
+//! list means "the stack does not contribute" to that variant. [`crash_frame`] picks the frame
+//! used for culprits and fingerprint variables.
 
 use serde_json::Value;
 

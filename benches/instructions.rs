@@ -3,12 +3,12 @@
 //!
 //! Throughput on shared vCPUs moves by a quarter between runs of one build, so changes of a few
 //! percent cannot be seen in events/s. Instruction counts can: the release `sift serve` runs
-//! under `valgrind --tool=cachegrind --cache-sim=no`, the ingest bench's templates are posted one
-//! at a time over one keep-alive connection, and the count for a short run is subtracted from
-//! the count for a long one, which removes start-up and shutdown. The same build counts the same
-//! to within 0.01%. User space only: the kernel's share (TCP, WAL writes) is not counted, and
-//! with one request at a time every event is its own commit, so the writer's share is larger
-//! than under load, where commits are grouped; compare builds with it, not with throughput.
+//! under `valgrind --tool=cachegrind --cache-sim=no`, the ingest bench's templates are posted,
+//! and the count for a short run is subtracted from the count for a long one, which removes
+//! start-up and shutdown. Posted one at a time, every event is its own commit and the same build
+//! counts the same to within 0.01%; posted 32 at a time, the writer groups commits as it does
+//! under load. User space only: the kernel's share (TCP, WAL writes) is not counted. Compare
+//! builds with it, not with throughput.
 //! `SIFT_BENCH_BIN=path/to/sift` measures another build, for before-and-after comparisons.
 //! Writes the table to `target/bench-results/instructions.md`.
 
@@ -20,8 +20,13 @@ use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Command, Stdio};
 
+use futures_util::StreamExt;
+
 const SHORT: usize = 200;
 const LONG: usize = 2_200;
+/// Requests in flight: one at a time (every event its own commit, the most repeatable count),
+/// and enough that the writer groups commits as it does under load.
+const IN_FLIGHT: [usize; 2] = [1, 32];
 
 /// The `sift` to measure: this build's, or `SIFT_BENCH_BIN` to compare another build.
 fn binary() -> std::ffi::OsString {
@@ -30,10 +35,10 @@ fn binary() -> std::ffi::OsString {
         .unwrap_or_else(|| env!("CARGO_BIN_EXE_sift").into())
 }
 
-/// Runs `sift serve` under cachegrind, posts `events` envelopes, and returns the instructions
-/// the whole process executed.
-fn count(work: &Path, templates: &[String], events: usize) -> u64 {
-    let dir = work.join(format!("run-{events}"));
+/// Runs `sift serve` under cachegrind, posts `events` envelopes with `in_flight` requests at
+/// a time, and returns the instructions the whole process executed.
+fn count(work: &Path, templates: &[String], events: usize, in_flight: usize) -> u64 {
+    let dir = work.join(format!("run-{events}-{in_flight}"));
     let data = dir.join("data");
     let log = dir.join("valgrind.log");
     std::fs::create_dir_all(&dir).expect("run dir");
@@ -63,14 +68,18 @@ fn count(work: &Path, templates: &[String], events: usize) -> u64 {
     runtime.block_on(async {
         let client = reqwest::Client::new();
         let url = format!("http://{addr}/api/1/envelope/?sentry_key={key}");
-        for i in 0..events {
+        let post = |i: usize| {
             let id = format!("{:032x}", i + 1);
             let payload = templates[i % templates.len()].replace("__EVENT_ID__", &id);
             let body =
                 format!("{{\"event_id\":\"{id}\"}}\n{{\"type\":\"event\",\"length\":{}}}\n{payload}\n", payload.len());
-            let response = client.post(&url).body(body).send().await.expect("post");
-            assert!(response.status().is_success(), "event {i}: {}", response.status());
-        }
+            let request = client.post(&url).body(body);
+            async move {
+                let response = request.send().await.expect("post");
+                assert!(response.status().is_success(), "event {i}: {}", response.status());
+            }
+        };
+        futures_util::stream::iter(0..events).map(post).buffer_unordered(in_flight).collect::<Vec<()>>().await;
     });
     assert_eq!(sift::store::issues::event_count(&conn).expect("count"), events as i64);
     drop(conn);
@@ -95,15 +104,22 @@ fn main() {
     }
     let work = tempfile::tempdir().expect("tempdir");
     let templates = common::templates(64);
-    let short = count(work.path(), &templates, SHORT);
-    let long = count(work.path(), &templates, LONG);
-    let per_event = (long.saturating_sub(short)) as f64 / (LONG - SHORT) as f64;
-    let table = format!(
-        "Measured: `{}`\n\n| events posted | instructions (whole process) |\n|---|---|\n| {SHORT} | {short} |\n| {LONG} | {long} |\n\n\
-         **{per_event:.0} instructions per event** (the difference over {} events; user space only).\n",
-        binary().to_string_lossy(),
-        LONG - SHORT
+    let mut table = format!(
+        "Measured: `{}`\n\n| requests in flight | instructions, {SHORT} events | instructions, {LONG} events | per event |\n|---|---|---|---|\n",
+        binary().to_string_lossy()
     );
+    for in_flight in IN_FLIGHT {
+        let short = count(work.path(), &templates, SHORT, in_flight);
+        let long = count(work.path(), &templates, LONG, in_flight);
+        let per_event = long.saturating_sub(short) as f64 / (LONG - SHORT) as f64;
+        table.push_str(&format!("| {in_flight} | {short} | {long} | **{per_event:.0}** |\n"));
+    }
+    table.push_str(&format!(
+        "\nPer event: the difference over {} events, user space only. One request in flight commits every \
+         event on its own; with {} in flight the writer groups commits as under load.\n",
+        LONG - SHORT,
+        IN_FLIGHT[1]
+    ));
     println!("\n{table}");
     let out = common::repo().join("target/bench-results");
     std::fs::create_dir_all(&out).expect("results dir");

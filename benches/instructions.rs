@@ -6,10 +6,11 @@
 //! under `valgrind --tool=cachegrind --cache-sim=no`, the ingest bench's templates are posted,
 //! and the count for a short run is subtracted from the count for a long one, which removes
 //! start-up and shutdown. Posted one at a time, every event is its own commit and the same build
-//! counts the same to within 0.01%; posted 32 at a time, the writer groups commits as it does
-//! under load. User space only: the kernel's share (TCP, WAL writes) is not counted. Compare
-//! builds with it, not with throughput.
-//! `SIFT_BENCH_BIN=path/to/sift` measures another build, for before-and-after comparisons.
+//! counts the same to within 0.1%; posted 32 at a time, the writer groups commits as it does
+//! under load, and repeats spread by about 1.5% because the batches differ. User space only: the kernel's share (TCP, WAL writes) is
+//! not counted. Compare builds with it, not with throughput.
+//! `SIFT_BENCH_BIN=path/to/sift` measures another build, for before-and-after comparisons; this
+//! build's store code reads its key and event count, so the two must share a schema.
 //! Writes the table to `target/bench-results/instructions.md`.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, reason = "benchmark harness: a failure aborts the run loudly")]
@@ -17,8 +18,9 @@
 mod common;
 
 use std::io::{BufRead, BufReader};
-use std::path::Path;
-use std::process::{Command, Stdio};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
 
 use futures_util::StreamExt;
 
@@ -35,6 +37,49 @@ fn binary() -> std::ffi::OsString {
         .unwrap_or_else(|| env!("CARGO_BIN_EXE_sift").into())
 }
 
+/// `sift serve` under valgrind. Dropped without [`Valgrind::stop`] (a failed run), it is killed,
+/// so no server outlives the bench.
+struct Valgrind {
+    child: Child,
+    log: PathBuf,
+}
+
+impl Valgrind {
+    /// Stops the server gracefully, so cachegrind writes its totals, and returns the
+    /// instructions the whole process executed.
+    fn stop(mut self) -> u64 {
+        let status = Command::new("kill").args(["-INT", &self.child.id().to_string()]).status().expect("kill");
+        assert!(status.success(), "could not signal sift serve");
+        let deadline = Instant::now() + Duration::from_secs(120);
+        let exit = loop {
+            if let Some(exit) = self.child.try_wait().expect("wait") {
+                break exit;
+            }
+            assert!(Instant::now() < deadline, "sift serve did not stop; see {}", self.log.display());
+            std::thread::sleep(Duration::from_millis(50));
+        };
+        assert!(exit.success(), "sift serve exited with {exit}; see {}", self.log.display());
+        let text = std::fs::read_to_string(&self.log).expect("valgrind log");
+        // `==PID== I   refs:   1,234` (older valgrind) or `==PID== I refs: 1,234` (newer).
+        let refs = text.lines().find_map(|line| {
+            let tokens: Vec<&str> = line.split_whitespace().collect();
+            tokens.windows(3).find(|w| w[0] == "I" && w[1] == "refs:").map(|w| w[2].replace(',', ""))
+        });
+        refs.unwrap_or_else(|| panic!("no instruction count in {}", self.log.display()))
+            .parse()
+            .expect("instruction count")
+    }
+}
+
+impl Drop for Valgrind {
+    fn drop(&mut self) {
+        if matches!(self.child.try_wait(), Ok(None)) {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
+}
+
 /// Runs `sift serve` under cachegrind, posts `events` envelopes with `in_flight` requests at
 /// a time, and returns the instructions the whole process executed.
 fn count(work: &Path, templates: &[String], events: usize, in_flight: usize) -> u64 {
@@ -42,7 +87,7 @@ fn count(work: &Path, templates: &[String], events: usize, in_flight: usize) -> 
     let data = dir.join("data");
     let log = dir.join("valgrind.log");
     std::fs::create_dir_all(&dir).expect("run dir");
-    let mut child = Command::new("valgrind")
+    let child = Command::new("valgrind")
         .args(["--tool=cachegrind", "--cache-sim=no"])
         .arg(format!("--cachegrind-out-file={}", dir.join("cachegrind.out").display()))
         .arg(format!("--log-file={}", log.display()))
@@ -53,15 +98,19 @@ fn count(work: &Path, templates: &[String], events: usize, in_flight: usize) -> 
         .stdout(Stdio::piped())
         .spawn()
         .expect("start valgrind (benches/run.sh installs it)");
-    let mut lines = BufReader::new(child.stdout.take().expect("stdout")).lines();
+    let mut server = Valgrind { child, log };
+    let mut lines = BufReader::new(server.child.stdout.take().expect("stdout")).lines();
     let addr = loop {
-        let line = lines.next().expect("sift serve output").expect("line");
+        let line = lines
+            .next()
+            .unwrap_or_else(|| panic!("sift serve stopped before listening; see {}", server.log.display()))
+            .expect("line");
         if let Some(rest) = line.strip_prefix("sift server listening on http://") {
             break rest.trim().to_string();
         }
     };
     std::thread::spawn(move || for _ in lines {});
-    let conn = sift::store::open_connection(&data.join("sift.db"), false).expect("db");
+    let conn = sift::store::open_connection(&data.join("sift.db"), true).expect("db");
     let key = sift::store::projects::list_projects(&conn).expect("projects")[0].public_key.clone();
 
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
@@ -83,17 +132,7 @@ fn count(work: &Path, templates: &[String], events: usize, in_flight: usize) -> 
     });
     assert_eq!(sift::store::issues::event_count(&conn).expect("count"), events as i64);
     drop(conn);
-
-    // A graceful stop, so cachegrind writes its totals.
-    let status = Command::new("kill").args(["-INT", &child.id().to_string()]).status().expect("kill");
-    assert!(status.success());
-    child.wait().expect("wait");
-    let text = std::fs::read_to_string(&log).expect("valgrind log");
-    let refs = text
-        .lines()
-        .find_map(|line| line.split_once("I   refs:").map(|(_, n)| n.trim().replace(',', "")))
-        .expect("cachegrind's I refs line");
-    refs.parse().expect("instruction count")
+    server.stop()
 }
 
 fn main() {

@@ -17,8 +17,9 @@ use super::cleanup::{
 };
 use super::hash::{Component, comp};
 
-/// The components a stack trace contributes to each variant: `app` hashes only frames with
-/// `in_app: true`, `system` every frame. Both come from one pass, so each frame is cleaned once.
+/// The components a stack trace contributes to each variant: `app` hashes only contributing
+/// frames with `in_app: true`, `system` every contributing frame. Both come from one pass, so
+/// each frame is cleaned once.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(super) struct StackComponents {
     pub(super) app: Vec<Component>,

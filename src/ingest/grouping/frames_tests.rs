@@ -112,6 +112,26 @@ fn recursion_duplicates_are_dropped() {
 }
 
 #[test]
+fn app_variant_judges_recursion_against_every_frame() {
+    // A system frame between two equal in-app frames breaks the run: both in-app frames count.
+    let f = json!({"module": "app", "function": "walk", "lineno": 5, "in_app": true});
+    let lib = json!({"module": "lib", "function": "call", "lineno": 9, "in_app": false});
+    let frames = json!([f.clone(), lib, f]);
+    assert_eq!(
+        stack(&frames, "python", Variant::App),
+        ["frame=", "module=app", "function=walk", "frame=", "module=app", "function=walk"]
+    );
+    // An in-app frame equal to the system frame before it is a recursion duplicate, so the
+    // app variant gets nothing from this stack (and grouping falls back to every frame).
+    let frames = json!([
+        {"module": "app", "function": "walk", "lineno": 5, "in_app": false},
+        {"module": "app", "function": "walk", "lineno": 5, "in_app": true}
+    ]);
+    assert!(stack(&frames, "python", Variant::App).is_empty());
+    assert_eq!(stack(&frames, "python", Variant::System), ["frame=", "module=app", "function=walk"]);
+}
+
+#[test]
 fn app_variant_only_uses_in_app_frames() {
     let frames = json!([
         {"module": "lib", "function": "call", "in_app": false},

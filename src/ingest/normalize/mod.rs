@@ -2,7 +2,8 @@
 //! wins), timestamps with clock-drift correction, defaults for level, platform and environment,
 //! every accepted interface shape brought to one form ([`shapes`]), and oversized data trimmed
 //! with a record in `_meta` ([`trim`]). The result is the shape grouping, scrubbing and the
-//! store rely on; malformed JSON is the only thing rejected.
+//! store rely on. A payload is rejected only when it is not UTF-8, not a JSON object, or has an
+//! invalid `event_id`; the error says where.
 
 pub mod shapes;
 pub mod time;

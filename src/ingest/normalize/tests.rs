@@ -55,6 +55,11 @@ fn invalid_utf8_is_rejected_with_its_position() {
     let err = normalize(b"{\"a\": \"ok\",\n \"b\": \"caf\xe9\"}", &ctx()).unwrap_err();
     assert_eq!(err.status(), 400);
     assert_eq!(err.to_string(), "event payload is not valid UTF-8 (line 2, column 11)");
+    let err = normalize(b"{\"a\": \"\xff\"}", &ctx()).unwrap_err();
+    assert_eq!(err.to_string(), "event payload is not valid UTF-8 (line 1, column 8)");
+    // A multi-byte character cut off at the end of the payload.
+    let err = normalize(b"{\"a\": \"\xe2\x82", &ctx()).unwrap_err();
+    assert_eq!(err.to_string(), "event payload is not valid UTF-8 (line 1, column 8)");
     // Multi-byte characters are fine, in keys and values.
     let e = normalize("{\"caf\u{e9}\": \"\u{1f600} ok\"}".as_bytes(), &ctx()).unwrap();
     assert_eq!(e["caf\u{e9}"], "\u{1f600} ok");

@@ -3,7 +3,9 @@
 
 #![allow(dead_code, reason = "each benchmark uses part of this module")]
 
+use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
+use std::process::Child;
 
 use serde_json::{Value, json};
 use sift::ingest::decode::{self, Encoding};
@@ -77,4 +79,28 @@ pub fn write_templates(dir: &Path, templates: &[String]) {
     for (i, t) in templates.iter().enumerate() {
         std::fs::write(dir.join(format!("t{}.json", i + 1)), t).expect("write template");
     }
+}
+
+/// The envelope an SDK would send for `template` with event id `id` (32 hex digits).
+pub fn envelope(template: &str, id: &str) -> String {
+    let payload = template.replace("__EVENT_ID__", id);
+    format!("{{\"event_id\":\"{id}\"}}\n{{\"type\":\"event\",\"length\":{}}}\n{payload}\n", payload.len())
+}
+
+/// Waits for a started `sift serve` (stdout piped) to print its address, keeps draining its
+/// output, and returns the address (`127.0.0.1:PORT`) with the DSN key of the first project in
+/// `data`. `context` is added to the panic when the server stops before listening.
+pub fn wait_for_server(child: &mut Child, data: &Path, context: &str) -> (String, String) {
+    let mut lines = BufReader::new(child.stdout.take().expect("stdout piped")).lines();
+    let addr = loop {
+        let line =
+            lines.next().unwrap_or_else(|| panic!("sift serve stopped before listening{context}")).expect("line");
+        if let Some(rest) = line.strip_prefix("sift server listening on http://") {
+            break rest.trim().to_string();
+        }
+    };
+    std::thread::spawn(move || for _ in lines {});
+    let conn = sift::store::open_connection(&data.join("sift.db"), true).expect("db");
+    let key = sift::store::projects::list_projects(&conn).expect("projects")[0].public_key.clone();
+    (addr, key)
 }

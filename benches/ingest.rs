@@ -10,7 +10,6 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader};
 use std::net::SocketAddr;
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -109,16 +108,9 @@ fn main() {
         .stdout(Stdio::piped())
         .spawn()
         .expect("start sift serve");
-    let mut lines = BufReader::new(child.stdout.take().expect("stdout")).lines();
-    let addr: SocketAddr = loop {
-        let line = lines.next().expect("sift serve output").expect("line");
-        if let Some(rest) = line.strip_prefix("sift server listening on http://") {
-            break rest.trim().parse().expect("addr");
-        }
-    };
-    std::thread::spawn(move || for _ in lines {});
-    let conn = sift::store::open_connection(&data.join("sift.db"), false).expect("db");
-    let key = sift::store::projects::list_projects(&conn).expect("projects")[0].public_key.clone();
+    let (addr, key) = common::wait_for_server(&mut child, &data, "");
+    let addr: SocketAddr = addr.parse().expect("addr");
+    let conn = sift::store::open_connection(&data.join("sift.db"), true).expect("db");
     let started = Instant::now();
     let sift = wrk(addr, &template_dir, templates.len(), &key, "/api/1/envelope/");
     let elapsed = started.elapsed().as_secs_f64().min(DURATION_SECS as f64 + 1.0);

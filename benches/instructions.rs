@@ -17,7 +17,6 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -99,29 +98,15 @@ fn count(work: &Path, templates: &[String], events: usize, in_flight: usize) -> 
         .spawn()
         .expect("start valgrind (benches/run.sh installs it)");
     let mut server = Valgrind { child, log };
-    let mut lines = BufReader::new(server.child.stdout.take().expect("stdout")).lines();
-    let addr = loop {
-        let line = lines
-            .next()
-            .unwrap_or_else(|| panic!("sift serve stopped before listening; see {}", server.log.display()))
-            .expect("line");
-        if let Some(rest) = line.strip_prefix("sift server listening on http://") {
-            break rest.trim().to_string();
-        }
-    };
-    std::thread::spawn(move || for _ in lines {});
+    let (addr, key) = common::wait_for_server(&mut server.child, &data, &format!("; see {}", server.log.display()));
     let conn = sift::store::open_connection(&data.join("sift.db"), true).expect("db");
-    let key = sift::store::projects::list_projects(&conn).expect("projects")[0].public_key.clone();
 
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
     runtime.block_on(async {
         let client = reqwest::Client::new();
         let url = format!("http://{addr}/api/1/envelope/?sentry_key={key}");
         let post = |i: usize| {
-            let id = format!("{:032x}", i + 1);
-            let payload = templates[i % templates.len()].replace("__EVENT_ID__", &id);
-            let body =
-                format!("{{\"event_id\":\"{id}\"}}\n{{\"type\":\"event\",\"length\":{}}}\n{payload}\n", payload.len());
+            let body = common::envelope(&templates[i % templates.len()], &format!("{:032x}", i + 1));
             let request = client.post(&url).body(body);
             async move {
                 let response = request.send().await.expect("post");

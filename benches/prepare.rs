@@ -20,12 +20,7 @@ fn main() {
     let bodies: Vec<Vec<u8>> = templates
         .iter()
         .enumerate()
-        .map(|(i, template)| {
-            let id = format!("{i:032x}");
-            let payload = template.replace("__EVENT_ID__", &id);
-            format!("{{\"event_id\":\"{id}\"}}\n{{\"type\":\"event\",\"length\":{}}}\n{payload}\n", payload.len())
-                .into_bytes()
-        })
+        .map(|(i, template)| common::envelope(template, &format!("{i:032x}")).into_bytes())
         .collect();
     let started = Instant::now();
     for i in 0..EVENTS {

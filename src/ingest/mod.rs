@@ -13,14 +13,14 @@ pub mod grouping;
 pub mod normalize;
 mod prepare;
 pub mod scrub;
+pub mod tree;
 
 #[cfg(test)]
 mod props;
 
-use serde_json::Value;
-
 pub use error::IngestError;
 use normalize::Context;
+use tree::Value;
 
 use crate::config::Limits;
 use crate::store::{NewItem, WriteJob, codec};
@@ -132,7 +132,7 @@ fn item_row(
     req: &Request,
     kind: &str,
     event_id: Option<String>,
-    header: &serde_json::Map<String, Value>,
+    header: &serde_json::Map<String, serde_json::Value>,
     payload: &[u8],
 ) -> Result<NewItem, IngestError> {
     Ok(NewItem {
@@ -140,7 +140,7 @@ fn item_row(
         kind: kind.to_string(),
         event_id,
         received: req.received,
-        header: Value::Object(header.clone()).to_string(),
+        header: serde_json::to_string(header).unwrap_or_default(),
         size: payload.len(),
         data: codec::encode(payload).map_err(|err| IngestError::Unavailable(format!("compression failed: {err}")))?,
     })

@@ -2,9 +2,8 @@
 //! derive the tags Sentry shows (environment, level, release, user, runtime, browser, os,
 //! handled, url, ...), and compress the final JSON.
 
-use serde_json::{Map, Value, json};
-
 use super::normalize::{self, Context};
+use super::tree::{Map, Value};
 use super::{IngestError, Request, grouping, scrub};
 use crate::config::Limits;
 use crate::store::{NewEvent, codec};
@@ -21,20 +20,28 @@ pub fn error_event(payload: &[u8], ctx: &Context, req: &Request, limits: &Limits
     };
     let user_key = user_key(&event);
     let tags = derived_tags(&event, user_key.as_deref());
-    event.insert("tags".into(), Value::Array(tags.iter().map(|(k, v)| json!([k, v])).collect()));
-    event.insert("title".into(), Value::String(summary.title.clone()));
-    if let Some(culprit) = &summary.culprit {
-        event.entry("culprit").or_insert_with(|| Value::String(culprit.clone()));
-    }
-    event.insert("metadata".into(), summary.metadata.clone());
-    event.insert("hashes".into(), json!(hashes));
+    let text = |event: &Map<'_>, key: &str| event.get(key).and_then(Value::as_str).map(str::to_owned);
+    let event_id = text(&event, "event_id").unwrap_or_default();
+    let timestamp = event.get("timestamp").and_then(Value::as_f64).unwrap_or(ctx.received);
+    let level = text(&event, "level").unwrap_or_else(|| "error".into());
+    let (environment, release) = (text(&event, "environment"), text(&event, "release"));
+    let (platform, logger) = (text(&event, "platform"), text(&event, "logger"));
+    let is_unhandled = is_unhandled(&event);
 
-    let text = |key: &str| event.get(key).and_then(Value::as_str).map(str::to_owned);
+    // The stored JSON borrows what it shares with the row (tags, title, hashes, ...).
+    event.insert("tags", Value::Array(tags.iter().map(tag_pair).collect()));
+    event.insert("title", Value::from(summary.title.as_str()));
+    if let Some(culprit) = &summary.culprit {
+        event.get_or_insert_with("culprit", || Value::from(culprit.as_str()));
+    }
+    event.insert("metadata", Value::from(&summary.metadata));
+    event.insert("hashes", Value::Array(hashes.iter().map(|h| Value::from(h.as_str())).collect()));
     // Sized from the payload (the stored event is about as long), so the buffer is not grown
     // and copied six or seven times on the way to 5-9 KB; never past what may be stored.
     let mut json = Vec::with_capacity((payload.len() + payload.len() / 4 + 1024).min(limits.max_event + 1));
     serde_json::to_writer(&mut json, &event)
         .map_err(|err| IngestError::bad(format!("event cannot be serialized: {err}")))?;
+    drop(event);
     if json.len() > limits.max_event {
         return Err(IngestError::TooLarge(format!(
             "the event is {} bytes after trimming, over the limit of {} bytes",
@@ -44,12 +51,12 @@ pub fn error_event(payload: &[u8], ctx: &Context, req: &Request, limits: &Limits
     }
     Ok(NewEvent {
         project_id: req.project_id,
-        event_id: text("event_id").unwrap_or_default(),
-        timestamp: event.get("timestamp").and_then(Value::as_f64).unwrap_or(ctx.received),
+        event_id,
+        timestamp,
         received: ctx.received,
-        level: text("level").unwrap_or_else(|| "error".into()),
-        environment: text("environment"),
-        release: text("release"),
+        level,
+        environment,
+        release,
         user_key,
         hashes,
         title: summary.title,
@@ -57,35 +64,40 @@ pub fn error_event(payload: &[u8], ctx: &Context, req: &Request, limits: &Limits
         location: summary.location,
         event_type: summary.event_type.to_string(),
         metadata: summary.metadata.to_string(),
-        platform: text("platform"),
-        logger: text("logger"),
+        platform,
+        logger,
         tags,
-        is_unhandled: is_unhandled(&event),
+        is_unhandled,
         size: json.len(),
         data: codec::encode(&json).map_err(|err| IngestError::Unavailable(format!("compression failed: {err}")))?,
     })
 }
 
+/// A tag as the stored event writes it: `[key, value]`.
+fn tag_pair((key, value): &(String, String)) -> Value<'_> {
+    Value::Array(vec![Value::from(key.as_str()), Value::from(value.as_str())])
+}
+
 /// The distinct-user key: the first of id, email, username, IP address.
-fn user_key(event: &Map<String, Value>) -> Option<String> {
+fn user_key(event: &Map<'_>) -> Option<String> {
     let user = event.get("user")?.as_object()?;
     [("id", "id"), ("email", "email"), ("username", "username"), ("ip_address", "ip")].iter().find_map(
         |(field, prefix)| {
-            user.get(*field).and_then(Value::as_str).filter(|v| !v.is_empty()).map(|v| format!("{prefix}:{v}"))
+            user.get(field).and_then(Value::as_str).filter(|v| !v.is_empty()).map(|v| format!("{prefix}:{v}"))
         },
     )
 }
 
-fn is_unhandled(event: &Map<String, Value>) -> bool {
+fn is_unhandled(event: &Map<'_>) -> bool {
     exception_values(event).any(|e| e.pointer("/mechanism/handled") == Some(&Value::Bool(false)))
 }
 
-fn exception_values(event: &Map<String, Value>) -> impl Iterator<Item = &Value> {
+fn exception_values<'e>(event: &'e Map<'e>) -> impl Iterator<Item = &'e Value<'e>> {
     event.get("exception").and_then(|e| e.get("values")).and_then(Value::as_array).into_iter().flatten()
 }
 
 /// The event's tags plus the ones Sentry derives, client tags first and derived ones winning.
-fn derived_tags(event: &Map<String, Value>, user_key: Option<&str>) -> Vec<(String, String)> {
+fn derived_tags(event: &Map<'_>, user_key: Option<&str>) -> Vec<(String, String)> {
     let mut tags: Vec<(String, String)> = event
         .get("tags")
         .and_then(Value::as_array)

@@ -1,19 +1,19 @@
 //! Defensive read access to the normalized event JSON.
 //!
-//! Contract: every accessor accepts any `serde_json::Value` (objects, arrays, nulls, wrong types)
+//! Contract: every accessor accepts any JSON tree (`tree::Value`) (objects, arrays, nulls, wrong types)
 //! and returns `None`/empty instead of panicking. Strings are only returned when the field really
 //! is a JSON string. Exceptions, frames and thread stacks are returned oldest first, exactly as
 //! they appear in the event, with non-object entries skipped.
 
-use serde_json::Value;
+use crate::ingest::tree::Value;
 
 /// The field `key` when it is a string.
-pub(super) fn str_of<'a>(v: &'a Value, key: &str) -> Option<&'a str> {
+pub(super) fn str_of<'e>(v: &'e Value<'e>, key: &str) -> Option<&'e str> {
     v.get(key)?.as_str()
 }
 
 /// The field `key` when it is a string with at least one non-whitespace character.
-pub(super) fn non_empty<'a>(v: &'a Value, key: &str) -> Option<&'a str> {
+pub(super) fn non_empty<'e>(v: &'e Value<'e>, key: &str) -> Option<&'e str> {
     str_of(v, key).filter(|s| !s.trim().is_empty())
 }
 
@@ -28,12 +28,12 @@ pub(super) fn in_app(frame: &Value) -> bool {
 }
 
 /// The event's `platform`, `"other"` when missing.
-pub(super) fn event_platform(event: &Value) -> &str {
+pub(super) fn event_platform<'e>(event: &'e Value<'e>) -> &'e str {
     non_empty(event, "platform").unwrap_or("other")
 }
 
 /// All exception values (oldest first); tolerates a bare list instead of `{"values": [...]}`.
-pub(super) fn exceptions(event: &Value) -> Vec<&Value> {
+pub(super) fn exceptions<'e>(event: &'e Value<'e>) -> Vec<&'e Value<'e>> {
     let list = match event.get("exception") {
         Some(Value::Array(list)) => list,
         Some(other) => match other.get("values") {
@@ -47,7 +47,7 @@ pub(super) fn exceptions(event: &Value) -> Vec<&Value> {
 
 /// Exceptions that take part in grouping: exception-group wrappers
 /// (`mechanism.is_exception_group`) are skipped unless nothing else would remain.
-pub(super) fn grouping_exceptions(event: &Value) -> Vec<&Value> {
+pub(super) fn grouping_exceptions<'e>(event: &'e Value<'e>) -> Vec<&'e Value<'e>> {
     let all = exceptions(event);
     let kept: Vec<&Value> = all
         .iter()
@@ -58,7 +58,7 @@ pub(super) fn grouping_exceptions(event: &Value) -> Vec<&Value> {
 }
 
 /// `holder.stacktrace.frames` (object entries only).
-pub(super) fn frames(holder: &Value) -> Vec<&Value> {
+pub(super) fn frames<'e>(holder: &'e Value<'e>) -> Vec<&'e Value<'e>> {
     holder
         .get("stacktrace")
         .and_then(|s| s.get("frames"))
@@ -69,7 +69,7 @@ pub(super) fn frames(holder: &Value) -> Vec<&Value> {
 
 /// The stack of an event without exceptions: the top-level `stacktrace`, else the crashed
 /// thread's, else the only thread that has frames. Empty when none applies.
-pub(super) fn standalone_frames(event: &Value) -> Vec<&Value> {
+pub(super) fn standalone_frames<'e>(event: &'e Value<'e>) -> Vec<&'e Value<'e>> {
     let top = frames(event);
     if !top.is_empty() {
         return top;
@@ -91,7 +91,7 @@ pub(super) fn standalone_frames(event: &Value) -> Vec<&Value> {
 
 /// The frames that describe where the event happened: the last exception's, else the
 /// standalone stack.
-pub(super) fn primary_frames(event: &Value) -> Vec<&Value> {
+pub(super) fn primary_frames<'e>(event: &'e Value<'e>) -> Vec<&'e Value<'e>> {
     match exceptions(event).last() {
         Some(last) => frames(last),
         None => standalone_frames(event),
@@ -99,13 +99,13 @@ pub(super) fn primary_frames(event: &Value) -> Vec<&Value> {
 }
 
 /// The log entry object: `logentry`, else a top-level `message` object (legacy shape).
-fn logentry(event: &Value) -> Option<&Value> {
+fn logentry<'e>(event: &'e Value<'e>) -> Option<&'e Value<'e>> {
     event.get("logentry").filter(|v| v.is_object()).or_else(|| event.get("message").filter(|v| v.is_object()))
 }
 
 /// The message used for grouping: the unformatted template (`logentry.message`) if present,
 /// else `logentry.formatted`, else a top-level string `message`.
-pub(super) fn message_template(event: &Value) -> Option<&str> {
+pub(super) fn message_template<'e>(event: &'e Value<'e>) -> Option<&'e str> {
     let entry = logentry(event);
     entry
         .and_then(|l| non_empty(l, "message"))
@@ -114,7 +114,7 @@ pub(super) fn message_template(event: &Value) -> Option<&str> {
 }
 
 /// The human-readable message: `logentry.formatted`, else the template, else a top-level string.
-pub(super) fn message_formatted(event: &Value) -> Option<&str> {
+pub(super) fn message_formatted<'e>(event: &'e Value<'e>) -> Option<&'e str> {
     let entry = logentry(event);
     entry
         .and_then(|l| non_empty(l, "formatted"))
@@ -123,7 +123,7 @@ pub(super) fn message_formatted(event: &Value) -> Option<&str> {
 }
 
 /// Value of tag `name`; tags are `[[k, v], ...]`, tolerating an object or `{key, value}` items.
-pub(super) fn tag_value<'a>(event: &'a Value, name: &str) -> Option<&'a str> {
+pub(super) fn tag_value<'e>(event: &'e Value<'e>, name: &str) -> Option<&'e str> {
     match event.get("tags")? {
         Value::Array(items) => items.iter().find_map(|item| match item {
             Value::Array(pair) if pair.first().and_then(Value::as_str) == Some(name) => {
@@ -140,11 +140,11 @@ pub(super) fn tag_value<'a>(event: &'a Value, name: &str) -> Option<&'a str> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use crate::ingest::tree::tree;
 
     #[test]
     fn wrong_types_yield_nothing() {
-        for bad in [json!(null), json!(1), json!("x"), json!([1, 2]), json!({"exception": 5})] {
+        for bad in [tree!(null), tree!(1), tree!("x"), tree!([1, 2]), tree!({"exception": 5})] {
             assert!(exceptions(&bad).is_empty());
             assert!(frames(&bad).is_empty());
             assert!(standalone_frames(&bad).is_empty());
@@ -156,64 +156,66 @@ mod tests {
 
     #[test]
     fn exceptions_accept_wrapped_and_bare_lists() {
-        let wrapped = json!({"exception": {"values": [{"type": "A"}, 3, {"type": "B"}]}});
-        let bare = json!({"exception": [{"type": "A"}]});
+        let wrapped = tree!({"exception": {"values": [{"type": "A"}, 3, {"type": "B"}]}});
+        let bare = tree!({"exception": [{"type": "A"}]});
         assert_eq!(exceptions(&wrapped).len(), 2);
         assert_eq!(exceptions(&bare).len(), 1);
     }
 
     #[test]
     fn exception_group_wrappers_are_skipped() {
-        let ev = json!({"exception": {"values": [
+        let ev = tree!({"exception": {"values": [
             {"type": "ExceptionGroup", "mechanism": {"is_exception_group": true}},
             {"type": "ValueError"}
         ]}});
         let got = grouping_exceptions(&ev);
         assert_eq!(got.len(), 1);
         assert_eq!(str_of(got[0], "type"), Some("ValueError"));
-        let only = json!({"exception": {"values": [{"type": "G", "mechanism": {"is_exception_group": true}}]}});
+        let only = tree!({"exception": {"values": [{"type": "G", "mechanism": {"is_exception_group": true}}]}});
         assert_eq!(grouping_exceptions(&only).len(), 1);
     }
 
     #[test]
     fn standalone_frames_prefers_top_level_then_crashed_then_single_thread() {
-        let f = |n: &str| json!({"stacktrace": {"frames": [{"function": n}]}});
-        let top = json!({"stacktrace": {"frames": [{"function": "top"}]}, "threads": {"values": [f("t")]}});
+        let f = |n: &str| tree!({"stacktrace": {"frames": [{"function": n}]}});
+        let top = tree!({"stacktrace": {"frames": [{"function": "top"}]}, "threads": {"values": [f("t")]}});
         assert_eq!(str_of(standalone_frames(&top)[0], "function"), Some("top"));
         let mut crashed = f("crashed");
-        crashed["crashed"] = json!(true);
-        let ev = json!({"threads": {"values": [f("a"), crashed]}});
+        if let Some(thread) = crashed.as_object_mut() {
+            thread.insert("crashed", tree!(true));
+        }
+        let ev = tree!({"threads": {"values": [f("a"), crashed]}});
         assert_eq!(str_of(standalone_frames(&ev)[0], "function"), Some("crashed"));
-        let single = json!({"threads": {"values": [{"id": 1}, f("only")]}});
+        let single = tree!({"threads": {"values": [{"id": 1}, f("only")]}});
         assert_eq!(str_of(standalone_frames(&single)[0], "function"), Some("only"));
-        let ambiguous = json!({"threads": {"values": [f("a"), f("b")]}});
+        let ambiguous = tree!({"threads": {"values": [f("a"), f("b")]}});
         assert!(standalone_frames(&ambiguous).is_empty());
     }
 
     #[test]
     fn message_template_prefers_unformatted() {
-        let ev = json!({"logentry": {"message": "User %s failed", "formatted": "User bob failed"}});
+        let ev = tree!({"logentry": {"message": "User %s failed", "formatted": "User bob failed"}});
         assert_eq!(message_template(&ev), Some("User %s failed"));
         assert_eq!(message_formatted(&ev), Some("User bob failed"));
-        let only_formatted = json!({"logentry": {"formatted": "hi", "message": ""}});
+        let only_formatted = tree!({"logentry": {"formatted": "hi", "message": ""}});
         assert_eq!(message_template(&only_formatted), Some("hi"));
-        let legacy = json!({"message": "plain"});
+        let legacy = tree!({"message": "plain"});
         assert_eq!(message_template(&legacy), Some("plain"));
     }
 
     #[test]
     fn tags_in_every_shape() {
-        let pairs = json!({"tags": [["a", "1"], ["b", "2"], "junk", [3]]});
+        let pairs = tree!({"tags": [["a", "1"], ["b", "2"], "junk", [3]]});
         assert_eq!(tag_value(&pairs, "b"), Some("2"));
         assert_eq!(tag_value(&pairs, "c"), None);
-        assert_eq!(tag_value(&json!({"tags": {"b": "x"}}), "b"), Some("x"));
-        assert_eq!(tag_value(&json!({"tags": [{"key": "b", "value": "y"}]}), "b"), Some("y"));
+        assert_eq!(tag_value(&tree!({"tags": {"b": "x"}}), "b"), Some("x"));
+        assert_eq!(tag_value(&tree!({"tags": [{"key": "b", "value": "y"}]}), "b"), Some("y"));
     }
 
     #[test]
     fn in_app_requires_real_true() {
-        assert!(in_app(&json!({"in_app": true})));
-        assert!(!in_app(&json!({"in_app": "true"})));
-        assert!(!in_app(&json!({})));
+        assert!(in_app(&tree!({"in_app": true})));
+        assert!(!in_app(&tree!({"in_app": "true"})));
+        assert!(!in_app(&tree!({})));
     }
 }

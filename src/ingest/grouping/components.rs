@@ -8,7 +8,7 @@
 //! crashed/single thread) with the same fallback, followed by the normalized message template
 //! (`""` when there is none), so different messages never merge and different call sites split.
 
-use serde_json::Value;
+use crate::ingest::tree::Value;
 
 use super::access::{
     event_platform, frames, grouping_exceptions, is_true, message_template, non_empty, standalone_frames, str_of,
@@ -39,7 +39,7 @@ fn ns_error(exc: &Value) -> Vec<Component> {
     let domain = str_of(ns, "domain").unwrap_or_default();
     let code = match ns.get("code") {
         Some(Value::Number(n)) => n.to_string(),
-        Some(Value::String(s)) => s.clone(),
+        Some(Value::String(s)) => s.to_string(),
         _ => String::new(),
     };
     if domain.is_empty() && code.is_empty() {
@@ -91,7 +91,7 @@ pub(super) fn default_components(event: &Value) -> DefaultGrouping {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use crate::ingest::tree::tree;
 
     fn app(ev: &Value) -> Vec<String> {
         default_components(ev).app.iter().map(|c| format!("{}={}", c.kind, c.value)).collect()
@@ -99,20 +99,20 @@ mod tests {
 
     #[test]
     fn exception_without_stack_uses_type_and_normalized_value() {
-        let ev = json!({"exception": {"values": [{"type": "KeyError", "value": "user 42"}]}});
+        let ev = tree!({"exception": {"values": [{"type": "KeyError", "value": "user 42"}]}});
         assert_eq!(app(&ev), ["exception=", "value=user <int>", "type=KeyError"]);
     }
 
     #[test]
     fn stack_replaces_value() {
-        let ev = json!({"platform": "python", "exception": {"values": [{"type": "E", "value": "v",
+        let ev = tree!({"platform": "python", "exception": {"values": [{"type": "E", "value": "v",
             "stacktrace": {"frames": [{"module": "m", "function": "f", "in_app": true}]}}]}});
         assert_eq!(app(&ev), ["exception=", "frame=", "module=m", "function=f", "type=E"]);
     }
 
     #[test]
     fn app_variant_falls_back_to_all_frames() {
-        let ev = json!({"platform": "python", "exception": {"values": [{"type": "E", "value": "v",
+        let ev = tree!({"platform": "python", "exception": {"values": [{"type": "E", "value": "v",
             "stacktrace": {"frames": [{"module": "lib", "function": "f", "in_app": false}]}}]}});
         let d = default_components(&ev);
         assert_eq!(d.app, d.system);
@@ -121,43 +121,43 @@ mod tests {
 
     #[test]
     fn stack_with_no_contributing_frames_falls_back_to_value() {
-        let ev = json!({"platform": "native", "exception": {"values": [{"type": "E", "value": "boom 7",
+        let ev = tree!({"platform": "native", "exception": {"values": [{"type": "E", "value": "boom 7",
             "stacktrace": {"frames": [{"function": "std::panicking::x", "in_app": true}, {"instruction_addr": "0x1"}]}}]}});
         assert_eq!(app(&ev), ["exception=", "value=boom <int>", "type=E"]);
     }
 
     #[test]
     fn synthetic_mechanism_drops_type() {
-        let ev = json!({"exception": {"values": [{"type": "EXC_BAD_ACCESS", "value": "x",
+        let ev = tree!({"exception": {"values": [{"type": "EXC_BAD_ACCESS", "value": "x",
             "mechanism": {"type": "mach", "synthetic": true}}]}});
         assert_eq!(app(&ev), ["exception=", "value=x"]);
     }
 
     #[test]
     fn ns_error_replaces_value() {
-        let ev = json!({"exception": {"values": [{"type": "NSError", "value": "v",
+        let ev = tree!({"exception": {"values": [{"type": "NSError", "value": "v",
             "mechanism": {"meta": {"ns_error": {"domain": "NSURLErrorDomain", "code": -1001}}}}]}});
         assert_eq!(app(&ev), ["exception=", "ns-error=NSURLErrorDomain", "ns-error=-1001", "type=NSError"]);
     }
 
     #[test]
     fn chained_exceptions_all_contribute_in_order() {
-        let ev = json!({"exception": {"values": [{"type": "A", "value": "1"}, {"type": "B", "value": "2"}]}});
+        let ev = tree!({"exception": {"values": [{"type": "A", "value": "1"}, {"type": "B", "value": "2"}]}});
         assert_eq!(app(&ev), ["exception=", "value=<int>", "type=A", "exception=", "value=<int>", "type=B"]);
     }
 
     #[test]
     fn message_events_use_template_then_formatted() {
-        let ev = json!({"logentry": {"message": "User %s failed", "formatted": "User bob failed"}});
+        let ev = tree!({"logentry": {"message": "User %s failed", "formatted": "User bob failed"}});
         assert_eq!(app(&ev), ["message=User %s failed"]);
-        let ev = json!({"logentry": {"formatted": "took 5ms"}});
+        let ev = tree!({"logentry": {"formatted": "took 5ms"}});
         assert_eq!(app(&ev), ["message=took <duration>"]);
-        assert_eq!(app(&json!({})), ["message="]);
+        assert_eq!(app(&tree!({})), ["message="]);
     }
 
     #[test]
     fn message_with_thread_stack_includes_frames_and_message() {
-        let ev = json!({"platform": "python", "logentry": {"message": "hi"}, "threads": {"values": [
+        let ev = tree!({"platform": "python", "logentry": {"message": "hi"}, "threads": {"values": [
             {"stacktrace": {"frames": [{"module": "app", "function": "f", "in_app": true}]}}]}});
         assert_eq!(app(&ev), ["frame=", "module=app", "function=f", "message=hi"]);
     }
@@ -165,10 +165,10 @@ mod tests {
     #[test]
     fn garbage_input_still_yields_components() {
         for ev in [
-            json!(null),
-            json!([1]),
-            json!({"exception": {"values": [null, 5]}}),
-            json!({"exception": {"values": [{"stacktrace": {"frames": "x"}}]}}),
+            tree!(null),
+            tree!([1]),
+            tree!({"exception": {"values": [null, 5]}}),
+            tree!({"exception": {"values": [{"stacktrace": {"frames": "x"}}]}}),
         ] {
             assert!(!default_components(&ev).app.is_empty());
         }

@@ -13,7 +13,8 @@
 use std::sync::LazyLock;
 
 use regex::Regex;
-use serde_json::Value;
+
+use crate::ingest::tree::Value;
 
 use super::access::{event_platform, exceptions, message_formatted, non_empty, tag_value};
 use super::frames::crash_frame;
@@ -72,7 +73,7 @@ pub(super) fn resolve(event: &Value) -> Fingerprint {
     let entries: Vec<String> = list
         .iter()
         .filter_map(|v| match v {
-            Value::String(s) => Some(s.clone()),
+            Value::String(s) => Some(s.to_string()),
             Value::Number(_) | Value::Bool(_) => Some(v.to_string()),
             _ => None,
         })
@@ -102,7 +103,7 @@ pub(super) fn resolve(event: &Value) -> Fingerprint {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use crate::ingest::tree::tree;
 
     fn values(fp: &Fingerprint) -> Vec<String> {
         match fp {
@@ -114,37 +115,37 @@ mod tests {
     #[test]
     fn absent_empty_or_default_only_is_default() {
         for fp in [
-            json!(null),
-            json!("x"),
-            json!([]),
-            json!(["{{ default }}"]),
-            json!(["{{default}}", "{{  DEFAULT }}"]),
-            json!([null, {}]),
+            tree!(null),
+            tree!("x"),
+            tree!([]),
+            tree!(["{{ default }}"]),
+            tree!(["{{default}}", "{{  DEFAULT }}"]),
+            tree!([null, {}]),
         ] {
-            assert_eq!(resolve(&json!({"fingerprint": fp})), Fingerprint::Default, "{fp}");
+            assert_eq!(resolve(&tree!({"fingerprint": fp})), Fingerprint::Default, "{fp}");
         }
-        assert_eq!(resolve(&json!({})), Fingerprint::Default);
+        assert_eq!(resolve(&tree!({})), Fingerprint::Default);
     }
 
     #[test]
     fn hybrid_and_custom() {
-        let hybrid = resolve(&json!({"fingerprint": ["{{ default }}", "db-timeout"]}));
+        let hybrid = resolve(&tree!({"fingerprint": ["{{ default }}", "db-timeout"]}));
         assert!(matches!(hybrid, Fingerprint::Hybrid(_)));
         assert_eq!(values(&hybrid), ["db-timeout"]);
-        let custom = resolve(&json!({"fingerprint": ["a", 5, true, null]}));
+        let custom = resolve(&tree!({"fingerprint": ["a", 5, true, null]}));
         assert!(matches!(custom, Fingerprint::Custom(_)));
         assert_eq!(values(&custom), ["a", "5", "true"]);
     }
 
     #[test]
     fn whitespace_inside_braces_is_tolerated() {
-        let ev = json!({"transaction": "/api", "fingerprint": ["{{transaction}}", "{{   transaction   }}", "{{ Transaction }}"]});
+        let ev = tree!({"transaction": "/api", "fingerprint": ["{{transaction}}", "{{   transaction   }}", "{{ Transaction }}"]});
         assert_eq!(values(&resolve(&ev)), ["/api", "/api", "/api"]);
     }
 
     #[test]
     fn every_variable_resolves() {
-        let ev = json!({
+        let ev = tree!({
             "transaction": "GET /users", "level": "error", "logger": "app.db",
             "tags": [["server", "web-1"]],
             "logentry": {"formatted": "formatted msg"},
@@ -179,7 +180,7 @@ mod tests {
 
     #[test]
     fn missing_values_get_placeholders() {
-        let ev = json!({"fingerprint": ["{{ transaction }}", "{{ message }}", "{{ type }}", "{{ value }}",
+        let ev = tree!({"fingerprint": ["{{ transaction }}", "{{ message }}", "{{ type }}", "{{ value }}",
             "{{ function }}", "{{ module }}", "{{ package }}", "{{ level }}", "{{ logger }}", "{{ tags.Missing }}"]});
         assert_eq!(
             values(&resolve(&ev)),
@@ -200,9 +201,9 @@ mod tests {
 
     #[test]
     fn message_falls_back_to_exception_value() {
-        let ev = json!({"exception": {"values": [{"type": "E", "value": "v"}]}, "fingerprint": ["{{ message }}"]});
+        let ev = tree!({"exception": {"values": [{"type": "E", "value": "v"}]}, "fingerprint": ["{{ message }}"]});
         assert_eq!(values(&resolve(&ev)), ["v"]);
-        let ev = json!({"logentry": {"message": "tmpl %s"}, "fingerprint": ["{{ message }}"]});
+        let ev = tree!({"logentry": {"message": "tmpl %s"}, "fingerprint": ["{{ message }}"]});
         assert_eq!(values(&resolve(&ev)), ["tmpl %s"]);
     }
 }

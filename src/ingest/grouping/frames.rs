@@ -9,7 +9,7 @@
 //! list means "the stack does not contribute" to that variant. [`crash_frame`] picks the frame
 //! used for culprits and fingerprint variables.
 
-use serde_json::Value;
+use crate::ingest::tree::Value;
 
 use super::access::{in_app, non_empty, primary_frames, str_of};
 use super::cleanup::{
@@ -32,7 +32,7 @@ pub(super) fn frame_platform(frame: &Value, event_platform: &str) -> Platform {
 }
 
 /// The path a frame came from: `abs_path`, else `filename`.
-fn origin(frame: &Value) -> Option<&str> {
+fn origin<'e>(frame: &'e Value<'e>) -> Option<&'e str> {
     non_empty(frame, "abs_path").or_else(|| non_empty(frame, "filename"))
 }
 
@@ -56,7 +56,7 @@ fn is_ignored_frame(frame: &Value, platform: Platform) -> bool {
 }
 
 /// The raw function name, honouring C#'s preference for `raw_function`.
-fn raw_function(frame: &Value, platform: Platform) -> Option<&str> {
+fn raw_function<'e>(frame: &'e Value<'e>, platform: Platform) -> Option<&'e str> {
     let (first, second) =
         if platform == Platform::CSharp { ("raw_function", "function") } else { ("function", "raw_function") };
     non_empty(frame, first).or_else(|| non_empty(frame, second))
@@ -144,7 +144,7 @@ pub(super) fn stack_components(frames: &[&Value], event_platform: &str) -> Stack
 /// The frame an event is attributed to: in its primary stack (last exception, else the
 /// standalone stack), the most recent in-app non-runtime frame, else the most recent
 /// non-runtime frame, else the most recent frame.
-pub(super) fn crash_frame<'a>(event: &'a Value, event_platform: &str) -> Option<&'a Value> {
+pub(super) fn crash_frame<'e>(event: &'e Value<'e>, event_platform: &str) -> Option<&'e Value<'e>> {
     let frames = primary_frames(event);
     let not_runtime = |f: &&&Value| !is_runtime_frame(f, frame_platform(f, event_platform));
     frames

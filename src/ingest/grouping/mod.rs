@@ -31,7 +31,7 @@ use hash::hash_components;
 /// Hashes for one event: the first is the primary hash (what a new issue is keyed by); any later
 /// ones are secondary (e.g. the "system" variant over all frames). An event joins an existing
 /// issue if ANY of its hashes is already known. 32-char lowercase md5 hex each. Never empty.
-pub fn compute_hashes(event: &serde_json::Value) -> Vec<String> {
+pub fn compute_hashes(event: &crate::ingest::tree::Value<'_>) -> Vec<String> {
     match fingerprint::resolve(event) {
         Fingerprint::Custom(values) => vec![hash_components(&values)],
         Fingerprint::Hybrid(extra) => {
@@ -75,6 +75,6 @@ pub struct IssueSummary {
 }
 
 /// Title, culprit, metadata, type and location of an event (see [`IssueSummary`]).
-pub fn summarize(event: &serde_json::Value) -> IssueSummary {
+pub fn summarize(event: &crate::ingest::tree::Value<'_>) -> IssueSummary {
     summary::summarize(event)
 }

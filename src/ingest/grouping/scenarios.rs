@@ -5,7 +5,12 @@
 
 use serde_json::{Value, json};
 
-use super::compute_hashes as hashes;
+use crate::ingest::tree;
+
+/// The event's hashes (the scenarios build events as `serde_json` values).
+pub(super) fn hashes(ev: &Value) -> Vec<String> {
+    super::compute_hashes(&tree::Value::from(ev))
+}
 
 /// The primary hash of an event.
 pub(super) fn primary(ev: &Value) -> String {

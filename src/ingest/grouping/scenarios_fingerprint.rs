@@ -3,8 +3,7 @@
 
 use serde_json::{Value, json};
 
-use super::compute_hashes as hashes;
-use super::scenarios::{primary, py_error, py_frame, shares_hash};
+use super::scenarios::{hashes, primary, py_error, py_frame, shares_hash};
 
 #[test]
 fn custom_fingerprint_replaces_default_grouping() {
@@ -84,6 +83,6 @@ fn arbitrary_json_never_panics() {
         let hs = hashes(ev);
         assert!(!hs.is_empty());
         assert!(hs.iter().all(|h| h.len() == 32));
-        assert!(!super::summarize(ev).title.is_empty());
+        assert!(!super::summarize(&crate::ingest::tree::Value::from(ev)).title.is_empty());
     }
 }

@@ -3,8 +3,7 @@
 
 use serde_json::{Value, json};
 
-use super::compute_hashes as hashes;
-use super::scenarios::shares_hash;
+use super::scenarios::{hashes, shares_hash};
 
 fn js_error(frames: Value) -> Value {
     json!({"platform": "javascript", "exception": {"values": [{"type": "TypeError",

@@ -13,7 +13,9 @@
 //! [`super::frames::crash_frame`]): javascript/node `function(module-or-filename)`, everything
 //! else `module-or-filename in function`. Location = the crash frame's filename.
 
-use serde_json::{Map, Value, json};
+use serde_json::json;
+
+use crate::ingest::tree::Value;
 
 use super::IssueSummary;
 use super::access::{event_platform, exceptions, frames, in_app, message_formatted, non_empty, str_of};
@@ -56,7 +58,7 @@ fn frame_culprit(frame: &Value, platform: Platform) -> Option<String> {
 }
 
 /// `in-app-only`, `system-only` or `mixed` over all exception frames; `None` without frames.
-fn in_app_frame_mix(excs: &[&Value]) -> Option<&'static str> {
+fn in_app_frame_mix<'e>(excs: &[&'e Value<'e>]) -> Option<&'static str> {
     let all: Vec<bool> = excs.iter().flat_map(|e| frames(e)).map(in_app).collect();
     match (all.iter().any(|&a| a), all.iter().any(|&a| !a)) {
         (true, false) => Some("in-app-only"),
@@ -95,10 +97,10 @@ pub(super) fn summarize(event: &Value) -> IssueSummary {
         return IssueSummary { metadata: json!({ "title": title }), title, culprit, event_type: "default", location };
     };
     let title = error_title(last).or(message_title).unwrap_or_else(|| UNLABELED.to_owned());
-    let mut meta = Map::new();
+    let mut meta = serde_json::Map::new();
     let mut put = |key: &str, v: Option<String>| {
         if let Some(v) = v {
-            meta.insert(key.to_owned(), Value::String(v));
+            meta.insert(key.to_owned(), serde_json::Value::String(v));
         }
     };
     put("type", non_empty(last, "type").map(|t| t.trim().to_owned()));
@@ -109,7 +111,7 @@ pub(super) fn summarize(event: &Value) -> IssueSummary {
     IssueSummary {
         title: truncate_chars(&title, MAX_TITLE),
         culprit,
-        metadata: Value::Object(meta),
+        metadata: serde_json::Value::Object(meta),
         event_type: "error",
         location,
     }

@@ -3,6 +3,11 @@
 use super::*;
 use serde_json::json;
 
+/// The summary of an event built as a `serde_json` value.
+fn summarize(event: &serde_json::Value) -> IssueSummary {
+    super::summarize(&crate::ingest::tree::Value::from(event))
+}
+
 #[test]
 fn truncation_counts_chars() {
     assert_eq!(truncate_chars("short", 200), "short");

@@ -9,7 +9,7 @@ pub mod shapes;
 pub mod time;
 pub mod trim;
 
-use serde_json::{Map, Value, json};
+use super::tree::{self, Map, Value};
 
 use super::envelope::normalize_event_id;
 use super::error::IngestError;
@@ -30,7 +30,7 @@ pub struct Context {
 }
 
 /// Parses and normalizes an event payload.
-pub fn normalize(payload: &[u8], ctx: &Context) -> Result<Map<String, Value>, IngestError> {
+pub fn normalize<'a>(payload: &'a [u8], ctx: &Context) -> Result<Map<'a>, IngestError> {
     let what = if ctx.transaction { "transaction" } else { "event" };
     // One UTF-8 check of the whole payload, so the parser reads it as text and does not
     // re-check every string it meets (3% of the server's instructions per event).
@@ -38,7 +38,7 @@ pub fn normalize(payload: &[u8], ctx: &Context) -> Result<Map<String, Value>, In
         let (line, column) = position(payload, err.valid_up_to());
         IngestError::bad(format!("{what} payload is not valid UTF-8 (line {line}, column {column})"))
     })?;
-    let mut event = match serde_json::from_str::<Value>(text) {
+    let mut event = match tree::parse(text) {
         Ok(Value::Object(map)) => map,
         Ok(_) => return Err(IngestError::bad(format!("{what} payload must be a JSON object"))),
         Err(err) => {
@@ -49,7 +49,7 @@ pub fn normalize(payload: &[u8], ctx: &Context) -> Result<Map<String, Value>, In
             )));
         }
     };
-    let mut errors: Vec<Value> = Vec::new();
+    let mut errors: Vec<Value<'a>> = Vec::new();
 
     let event_id = match (&ctx.event_id, event.get("event_id")) {
         (Some(id), _) => id.clone(),
@@ -58,42 +58,52 @@ pub fn normalize(payload: &[u8], ctx: &Context) -> Result<Map<String, Value>, In
         })?,
         _ => uuid::Uuid::new_v4().simple().to_string(),
     };
-    event.insert("event_id".into(), Value::String(event_id));
+    event.insert("event_id", Value::from(event_id));
 
     let drift = time::drift(ctx.sent_at, ctx.received);
     if drift != 0.0 {
-        errors.push(json!({ "type": "clock_drift", "sdk_time": ctx.sent_at, "server_time": ctx.received }));
+        errors.push(Value::Object(Map::from_iter([
+            ("type", Value::from("clock_drift")),
+            ("sdk_time", Value::from(ctx.sent_at)),
+            ("server_time", Value::from(ctx.received)),
+        ])));
     }
-    let (timestamp, problem) = time::correct(event.get("timestamp").and_then(time::parse), drift, ctx.received);
+    let (timestamp, problem) = time::correct(event.get("timestamp").and_then(time::parse_value), drift, ctx.received);
     if let Some(problem) = problem {
-        errors.push(json!({ "type": problem, "name": "timestamp", "value": event.get("timestamp") }));
+        let value = event.get("timestamp").cloned().unwrap_or_default();
+        errors.push(Value::Object(Map::from_iter([
+            ("type", Value::from(problem)),
+            ("name", Value::from("timestamp")),
+            ("value", value),
+        ])));
     }
-    event.insert("timestamp".into(), json!(timestamp));
-    if let Some(start) = event.get("start_timestamp").and_then(time::parse) {
-        event.insert("start_timestamp".into(), json!(start + drift));
+    event.insert("timestamp", Value::from(timestamp));
+    if let Some(start) = event.get("start_timestamp").and_then(time::parse_value) {
+        event.insert("start_timestamp", Value::from(start + drift));
     }
-    event.insert("received".into(), json!(ctx.received));
+    event.insert("received", Value::from(ctx.received));
 
     let level = match event.get("level") {
         Some(Value::String(level)) => shapes::normalize_level(level),
         _ if ctx.transaction => "info",
         _ => "error",
     };
-    event.insert("level".into(), level.into());
+    event.insert("level", level.into());
 
-    let platform =
-        event.get("platform").and_then(Value::as_str).filter(|p| valid_platform(p)).unwrap_or("other").to_string();
-    event.insert("platform".into(), Value::String(platform));
+    if !event.get("platform").and_then(Value::as_str).is_some_and(valid_platform) {
+        event.insert("platform", Value::from("other"));
+    }
 
     for field in ["release", "dist", "environment", "logger", "transaction", "server_name", "culprit"] {
         match event.get(field) {
             Some(Value::String(text)) if !text.trim().is_empty() => {
-                let trimmed = text.trim().chars().take(200).collect::<String>();
-                event.insert(field.into(), Value::String(trimmed));
+                if let Some(trimmed) = bounded(text, 200) {
+                    event.insert(field, Value::from(trimmed));
+                }
             }
             Some(Value::Number(n)) if matches!(field, "release" | "dist") => {
                 let text = n.to_string();
-                event.insert(field.into(), Value::String(text));
+                event.insert(field, Value::from(text));
             }
             _ => {
                 event.remove(field);
@@ -109,7 +119,7 @@ pub fn normalize(payload: &[u8], ctx: &Context) -> Result<Map<String, Value>, In
     shapes::user(&mut event, ctx.client_ip.as_deref());
     shapes::fingerprint(&mut event);
     if !event.contains_key("environment") {
-        event.insert("environment".into(), "production".into());
+        event.insert("environment", "production".into());
     }
     for field in ["contexts", "extra", "sdk", "modules"] {
         if event.get(field).is_some_and(|v| !v.is_object()) {
@@ -123,12 +133,20 @@ pub fn normalize(payload: &[u8], ctx: &Context) -> Result<Map<String, Value>, In
     } else {
         "default"
     };
-    event.insert("type".into(), event_type.into());
+    event.insert("type", event_type.into());
     if !errors.is_empty() {
-        event.insert("errors".into(), Value::Array(errors));
+        event.insert("errors", Value::Array(errors));
     }
     trim::trim(&mut event);
     Ok(event)
+}
+
+/// `text` trimmed and cut to `max` characters, or `None` when it is already so (the common
+/// case, which then costs no copy).
+fn bounded(text: &str, max: usize) -> Option<String> {
+    let trimmed = text.trim();
+    let cut = trimmed.char_indices().nth(max).map_or(trimmed.len(), |(at, _)| at);
+    (cut != text.len()).then(|| trimmed[..cut].to_string())
 }
 
 /// Line and column (both from 1, the column in bytes) of byte `offset` in `bytes`.

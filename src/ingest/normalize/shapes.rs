@@ -4,13 +4,15 @@
 //! times, request headers/cookies/query as `[name, value]` pairs, and tags as string pairs.
 //! Items of the wrong type are dropped rather than failing the event.
 
-use serde_json::{Map, Value, json};
+use std::borrow::Cow;
+
+use crate::ingest::tree::{Map, Value, first_chars, narrow};
 
 use super::time;
 
 /// Wraps a bare list as `{values: list}` and drops non-object entries; removes the key when
 /// nothing usable is left.
-pub fn values_container(event: &mut Map<String, Value>, key: &str) {
+pub fn values_container(event: &mut Map<'_>, key: &str) {
     let values = match event.remove(key) {
         Some(Value::Array(list)) => list,
         Some(Value::Object(mut obj)) => match obj.remove("values") {
@@ -19,17 +21,16 @@ pub fn values_container(event: &mut Map<String, Value>, key: &str) {
         },
         _ => return,
     };
-    let values: Vec<Value> = values.into_iter().filter(Value::is_object).collect();
+    let values: Vec<Value<'_>> = values.into_iter().filter(Value::is_object).collect();
     if !values.is_empty() {
-        // Built by hand: `json!` would serialize the whole list again.
-        let container = Map::from_iter([("values".to_string(), Value::Array(values))]);
+        let container = Map::from_iter([("values", Value::Array(values))]);
         event.insert(key.to_string(), Value::Object(container));
     }
 }
 
 /// Exceptions and threads: containers, frames lists, and the top-level stack trace moved into a
 /// single exception.
-pub fn stacktraces(event: &mut Map<String, Value>) {
+pub fn stacktraces(event: &mut Map<'_>) {
     values_container(event, "exception");
     values_container(event, "threads");
     let single = event
@@ -47,7 +48,7 @@ pub fn stacktraces(event: &mut Map<String, Value>) {
             .and_then(|v| v.first_mut())
             .and_then(Value::as_object_mut)
     {
-        first.insert("stacktrace".into(), stacktrace);
+        first.insert("stacktrace", stacktrace);
     }
     for key in ["exception", "threads"] {
         if let Some(values) = event.get_mut(key).and_then(|e| e.get_mut("values")).and_then(Value::as_array_mut) {
@@ -63,7 +64,7 @@ pub fn stacktraces(event: &mut Map<String, Value>) {
     clean_stacktrace(event, "stacktrace");
 }
 
-fn clean_stacktrace(owner: &mut Map<String, Value>, key: &str) {
+fn clean_stacktrace(owner: &mut Map<'_>, key: &str) {
     let frames_ok = match owner.get_mut(key) {
         Some(Value::Object(st)) => match st.get_mut("frames") {
             Some(Value::Array(frames)) => {
@@ -80,16 +81,16 @@ fn clean_stacktrace(owner: &mut Map<String, Value>, key: &str) {
 }
 
 /// Makes `field` a string when it is a number or boolean, and drops it when it is anything else.
-fn stringify(obj: &mut Map<String, Value>, field: &str) {
+fn stringify(obj: &mut Map<'_>, field: &str) {
     match obj.get(field) {
         None | Some(Value::String(_)) => {}
         Some(Value::Number(n)) => {
             let text = n.to_string();
-            obj.insert(field.into(), Value::String(text));
+            obj.insert(field.to_string(), Value::from(text));
         }
         Some(Value::Bool(b)) => {
             let text = b.to_string();
-            obj.insert(field.into(), Value::String(text));
+            obj.insert(field.to_string(), Value::from(text));
         }
         Some(_) => {
             obj.remove(field);
@@ -98,15 +99,15 @@ fn stringify(obj: &mut Map<String, Value>, field: &str) {
 }
 
 /// `message` (string or legacy object) and `logentry` as `{message, formatted, params}`.
-pub fn logentry(event: &mut Map<String, Value>) {
+pub fn logentry(event: &mut Map<'_>) {
     let mut entry = match event.remove("logentry").or_else(|| event.remove("sentry.interfaces.Message")) {
         Some(Value::Object(obj)) => obj,
-        Some(Value::String(text)) => Map::from_iter([("formatted".to_string(), Value::String(text))]),
+        Some(Value::String(text)) => Map::from_iter([("formatted", Value::String(text))]),
         _ => Map::new(),
     };
     match event.remove("message") {
         Some(Value::String(text)) if !entry.contains_key("formatted") && !entry.contains_key("message") => {
-            entry.insert("formatted".into(), Value::String(text));
+            entry.insert("formatted", Value::String(text));
         }
         Some(Value::Object(obj)) if entry.is_empty() => entry = obj,
         _ => {}
@@ -120,17 +121,17 @@ pub fn logentry(event: &mut Map<String, Value>) {
         && let Some(Value::String(template)) = entry.get("message")
     {
         let formatted = format_params(template, entry.get("params"));
-        entry.insert("formatted".into(), Value::String(formatted));
+        entry.insert("formatted", Value::from(formatted));
     }
     if entry.contains_key("formatted") {
-        event.insert("logentry".into(), Value::Object(entry));
+        event.insert("logentry", Value::Object(entry));
     }
 }
 
 /// Fills `%s`/`%d`/`%r`-style and `{}`/`{0}` placeholders from `params` for display.
 fn format_params(template: &str, params: Option<&Value>) -> String {
     let params: Vec<String> = match params {
-        Some(Value::Array(list)) => list.iter().map(display).collect(),
+        Some(Value::Array(list)) => list.iter().map(|v| display(v.clone()).into_owned()).collect(),
         _ => return template.to_string(),
     };
     let mut out = String::with_capacity(template.len());
@@ -156,15 +157,16 @@ fn format_params(template: &str, params: Option<&Value>) -> String {
     out
 }
 
-fn display(value: &Value) -> String {
+/// A value as text: a string as it is, anything else as JSON.
+fn display<'a>(value: Value<'a>) -> Cow<'a, str> {
     match value {
-        Value::String(s) => s.clone(),
-        other => other.to_string(),
+        Value::String(s) => s,
+        other => Cow::Owned(other.to_string()),
     }
 }
 
 /// Breadcrumbs: container, default type and level, float timestamps corrected for drift.
-pub fn breadcrumbs(event: &mut Map<String, Value>, drift: f64) {
+pub fn breadcrumbs(event: &mut Map<'_>, drift: f64) {
     values_container(event, "breadcrumbs");
     let Some(values) = event.get_mut("breadcrumbs").and_then(|b| b.get_mut("values")).and_then(Value::as_array_mut)
     else {
@@ -172,13 +174,13 @@ pub fn breadcrumbs(event: &mut Map<String, Value>, drift: f64) {
     };
     for crumb in values.iter_mut().filter_map(Value::as_object_mut) {
         if !matches!(crumb.get("type"), Some(Value::String(_))) {
-            crumb.insert("type".into(), "default".into());
+            crumb.insert("type", "default".into());
         }
         let level = crumb.get("level").and_then(Value::as_str).map(normalize_level).unwrap_or("info");
-        crumb.insert("level".into(), level.into());
-        match crumb.get("timestamp").and_then(time::parse) {
+        crumb.insert("level", level.into());
+        match crumb.get("timestamp").and_then(time::parse_value) {
             Some(t) => {
-                crumb.insert("timestamp".into(), json!(t + drift));
+                crumb.insert("timestamp", Value::from(t + drift));
             }
             None => {
                 crumb.remove("timestamp");
@@ -200,7 +202,7 @@ pub fn normalize_level(level: &str) -> &'static str {
 }
 
 /// Request interface: headers, cookies and query as pairs (when structured).
-pub fn request(event: &mut Map<String, Value>) {
+pub fn request(event: &mut Map<'_>) {
     let Some(Value::Object(request)) = event.get_mut("request") else {
         event.remove("request");
         return;
@@ -209,35 +211,41 @@ pub fn request(event: &mut Map<String, Value>) {
         let normalized = match request.remove(field) {
             Some(Value::Object(map)) if field == "env" => Some(Value::Object(map)),
             Some(Value::Object(map)) => {
-                Some(Value::Array(map.into_iter().map(|(k, v)| json!([k, display(&v)])).collect()))
+                Some(Value::Array(map.into_iter().map(|(k, v)| string_pair(k, display(v))).collect()))
             }
             Some(Value::Array(list)) => Some(Value::Array(list.into_iter().filter_map(pair).collect())),
             Some(Value::String(text)) if field == "query_string" => {
-                Some(Value::String(text.trim_start_matches('?').to_string()))
+                Some(Value::String(narrow(text, |t| t.trim_start_matches('?'))))
             }
             Some(Value::String(text)) if field == "cookies" => Some(Value::String(text)),
             _ => None,
         };
         if let Some(value) = normalized {
-            request.insert(field.into(), value);
+            request.insert(field.to_string(), value);
         }
     }
 }
 
-fn pair(entry: Value) -> Option<Value> {
+fn pair(entry: Value<'_>) -> Option<Value<'_>> {
     match entry {
         Value::Array(mut kv) if kv.len() == 2 => {
             let value = kv.pop()?;
             let key = kv.pop()?;
             match key {
                 Value::String(k) => {
-                    Some(json!([k, if value.is_null() { Value::Null } else { Value::String(display(&value)) }]))
+                    let value = if value.is_null() { Value::Null } else { Value::String(display(value)) };
+                    Some(Value::Array(vec![Value::String(k), value]))
                 }
                 _ => None,
             }
         }
         _ => None,
     }
+}
+
+/// `[key, value]` as a JSON array of two strings.
+fn string_pair<'a>(key: Cow<'a, str>, value: Cow<'a, str>) -> Value<'a> {
+    Value::Array(vec![Value::String(key), Value::String(value)])
 }
 
 /// Tag keys clients may not set (they are derived from the event itself).
@@ -247,41 +255,41 @@ const MAX_TAG_KEY: usize = 200;
 const MAX_TAG_VALUE: usize = 200;
 
 /// Tags as `[key, value]` string pairs; an `environment` tag fills a missing environment.
-pub fn tags(event: &mut Map<String, Value>) {
-    let raw: Vec<(String, Value)> = match event.remove("tags") {
+pub fn tags<'a>(event: &mut Map<'a>) {
+    let raw: Vec<(Cow<'a, str>, Value<'a>)> = match event.remove("tags") {
         Some(Value::Object(map)) => map.into_iter().collect(),
         Some(Value::Array(list)) => list
             .into_iter()
             .filter_map(|entry| match entry {
                 Value::Array(mut kv) if kv.len() == 2 => {
                     let v = kv.pop()?;
-                    let k = kv.pop()?;
-                    k.as_str().map(|k| (k.to_string(), v))
+                    match kv.pop()? {
+                        Value::String(k) => Some((k, v)),
+                        _ => None,
+                    }
                 }
-                Value::String(text) => text.split_once(':').map(|(k, v)| (k.to_string(), Value::String(v.to_string()))),
+                Value::String(text) => {
+                    text.split_once(':').map(|(k, v)| (Cow::Owned(k.to_string()), Value::from(v.to_string())))
+                }
                 _ => None,
             })
             .collect(),
         _ => Vec::new(),
     };
-    let mut pairs: Vec<(String, String)> = Vec::with_capacity(raw.len());
+    let mut pairs: Vec<(Cow<'a, str>, Cow<'a, str>)> = Vec::with_capacity(raw.len());
     for (key, value) in raw {
-        let key = key.trim().to_string();
+        let key = narrow(key, str::trim);
         let value = match value {
             Value::Null => continue,
-            other => display(&other).trim().to_string(),
+            other => narrow(display(other), str::trim),
         };
-        if key.is_empty()
-            || value.is_empty()
-            || key.chars().count() > MAX_TAG_KEY
-            || RESERVED_TAGS.contains(&key.as_str())
-        {
+        if key.is_empty() || value.is_empty() || key.chars().count() > MAX_TAG_KEY || RESERVED_TAGS.contains(&&*key) {
             continue;
         }
-        let value: String = value.chars().take(MAX_TAG_VALUE).collect();
+        let value = narrow(value, |v| first_chars(v, MAX_TAG_VALUE));
         if key == "environment" {
             if !event.contains_key("environment") {
-                event.insert("environment".into(), Value::String(value));
+                event.insert("environment", Value::String(value));
             }
             continue;
         }
@@ -291,12 +299,12 @@ pub fn tags(event: &mut Map<String, Value>) {
         }
     }
     if !pairs.is_empty() {
-        event.insert("tags".into(), Value::Array(pairs.into_iter().map(|(k, v)| json!([k, v])).collect()));
+        event.insert("tags", Value::Array(pairs.into_iter().map(|(k, v)| string_pair(k, v)).collect()));
     }
 }
 
 /// User interface: must be an object; `{{auto}}` IP addresses become the client's address.
-pub fn user(event: &mut Map<String, Value>, client_ip: Option<&str>) {
+pub fn user(event: &mut Map<'_>, client_ip: Option<&str>) {
     match event.get_mut("user") {
         Some(Value::Object(user)) => {
             for field in ["id", "email", "username", "ip_address", "name"] {
@@ -304,7 +312,7 @@ pub fn user(event: &mut Map<String, Value>, client_ip: Option<&str>) {
             }
             if user.get("ip_address").and_then(Value::as_str) == Some("{{auto}}") {
                 match client_ip {
-                    Some(ip) => user.insert("ip_address".into(), Value::String(ip.to_string())),
+                    Some(ip) => user.insert("ip_address", Value::from(ip.to_string())),
                     None => user.remove("ip_address"),
                 };
             }
@@ -317,21 +325,21 @@ pub fn user(event: &mut Map<String, Value>, client_ip: Option<&str>) {
 }
 
 /// The fingerprint: a list of strings (numbers are stringified); anything else is dropped.
-pub fn fingerprint(event: &mut Map<String, Value>) {
+pub fn fingerprint(event: &mut Map<'_>) {
     let list = match event.remove("fingerprint") {
         Some(Value::Array(list)) => list,
         _ => return,
     };
-    let strings: Vec<Value> = list
+    let strings: Vec<Value<'_>> = list
         .into_iter()
         .filter_map(|v| match v {
             Value::String(s) => Some(Value::String(s)),
-            Value::Number(n) => Some(Value::String(n.to_string())),
-            Value::Bool(b) => Some(Value::String(b.to_string())),
+            Value::Number(n) => Some(Value::from(n.to_string())),
+            Value::Bool(b) => Some(Value::from(b.to_string())),
             _ => None,
         })
         .collect();
     if !strings.is_empty() {
-        event.insert("fingerprint".into(), Value::Array(strings));
+        event.insert("fingerprint", Value::Array(strings));
     }
 }

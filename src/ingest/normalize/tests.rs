@@ -10,7 +10,15 @@ fn ctx() -> Context {
     Context { received: NOW, ..Context::default() }
 }
 
-fn norm(value: Value) -> Map<String, Value> {
+/// Normalizes `payload`; the event comes back as the JSON it serializes to.
+fn normalize(payload: &[u8], ctx: &Context) -> Result<serde_json::Map<String, Value>, IngestError> {
+    match Value::from(tree::Value::Object(super::normalize(payload, ctx)?)) {
+        Value::Object(map) => Ok(map),
+        _ => unreachable!("an object converts to an object"),
+    }
+}
+
+fn norm(value: Value) -> serde_json::Map<String, Value> {
     normalize(value.to_string().as_bytes(), &ctx()).unwrap()
 }
 

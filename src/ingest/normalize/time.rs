@@ -4,19 +4,33 @@
 //! than 60 s in the future or older than 30 days is replaced by the arrival time.
 
 use chrono::{DateTime, NaiveDateTime};
-use serde_json::Value;
+
+use crate::ingest::tree::Value;
 
 const DRIFT_THRESHOLD: f64 = 55.0 * 60.0;
 const MAX_FUTURE: f64 = 60.0;
 const MAX_AGE: f64 = 30.0 * 24.0 * 3600.0;
 
 /// Parses a JSON timestamp into unix seconds.
-pub fn parse(value: &Value) -> Option<f64> {
+pub fn parse(value: &serde_json::Value) -> Option<f64> {
     match value {
-        Value::Number(n) => n.as_f64().filter(|t| t.is_finite() && *t >= 0.0),
+        serde_json::Value::Number(n) => parse_number(n),
+        serde_json::Value::String(text) => parse_text(text),
+        _ => None,
+    }
+}
+
+/// [`parse`] for the ingest tree.
+pub fn parse_value(value: &Value<'_>) -> Option<f64> {
+    match value {
+        Value::Number(n) => parse_number(n),
         Value::String(text) => parse_text(text),
         _ => None,
     }
+}
+
+fn parse_number(n: &serde_json::Number) -> Option<f64> {
+    n.as_f64().filter(|t| t.is_finite() && *t >= 0.0)
 }
 
 fn parse_text(text: &str) -> Option<f64> {
@@ -77,6 +91,9 @@ mod tests {
         assert_eq!(parse(&json!("yesterday")), None);
         assert_eq!(parse(&json!(-5)), None);
         assert_eq!(parse(&json!(null)), None);
+        for value in [json!(1767428000.5), json!("2026-01-03T08:13:20Z"), json!(-5), json!("yesterday"), json!([])] {
+            assert_eq!(parse_value(&Value::from(&value)), parse(&value), "{value}");
+        }
     }
 
     #[test]

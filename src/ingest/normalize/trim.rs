@@ -4,7 +4,11 @@
 //! is replaced by a marker. Every cut is recorded in `_meta`, mirroring the event's structure
 //! as Sentry does (`{"": {"len": original, "rem": [["!limit", "s"]]}}`).
 
-use serde_json::{Map, Value, json};
+use std::borrow::Cow;
+
+use serde_json::json;
+
+use crate::ingest::tree::{Map, Value};
 
 /// Longest string kept, in bytes.
 pub const MAX_STRING: usize = 16 * 1024;
@@ -18,10 +22,10 @@ pub const MAX_DEPTH: usize = 32;
 pub const DEPTH_MARKER: &str = "[truncated: nested too deeply]";
 
 /// Trims `event` in place and merges the record of what was cut into its `_meta`.
-pub fn trim(event: &mut Map<String, Value>) {
-    let mut meta = Map::new();
+pub fn trim(event: &mut Map<'_>) {
+    let mut meta: Map<'static> = Map::new();
     if let Some(count) = trim_breadcrumbs(event) {
-        meta.insert("breadcrumbs".into(), json!({ "values": { "": { "len": count } } }));
+        meta.insert("breadcrumbs", Value::from(json!({ "values": { "": { "len": count } } })));
     }
     trim_frames(event);
     for (key, value) in event.iter_mut() {
@@ -29,15 +33,15 @@ pub fn trim(event: &mut Map<String, Value>) {
             continue;
         }
         if let Some(child) = trim_value(value, 1) {
-            merge(meta.entry(key.clone()).or_insert_with(|| Value::Object(Map::new())), child);
+            merge(meta.get_or_insert_with(key.to_string(), || Value::Object(Map::new())), child);
         }
     }
     if !meta.is_empty() {
-        event.insert("_meta".into(), Value::Object(meta));
+        event.insert("_meta", Value::Object(meta));
     }
 }
 
-fn trim_breadcrumbs(event: &mut Map<String, Value>) -> Option<usize> {
+fn trim_breadcrumbs(event: &mut Map<'_>) -> Option<usize> {
     let values = event.get_mut("breadcrumbs")?.get_mut("values")?.as_array_mut()?;
     let len = values.len();
     (len > MAX_BREADCRUMBS).then(|| {
@@ -46,7 +50,7 @@ fn trim_breadcrumbs(event: &mut Map<String, Value>) -> Option<usize> {
     })
 }
 
-fn trim_frames(event: &mut Map<String, Value>) {
+fn trim_frames(event: &mut Map<'_>) {
     for key in ["exception", "threads"] {
         if let Some(values) = event.get_mut(key).and_then(|e| e.get_mut("values")).and_then(Value::as_array_mut) {
             for st in values.iter_mut().filter_map(|value| value.get_mut("stacktrace")) {
@@ -63,12 +67,12 @@ fn trim_stack(st: &mut Value) {
         let half = MAX_FRAMES / 2;
         frames.drain(half..len - half);
         if let Some(obj) = st.as_object_mut() {
-            obj.insert("frames_omitted".into(), json!([half, len - half]));
+            obj.insert("frames_omitted", Value::Array(vec![Value::from(half), Value::from(len - half)]));
         }
     }
 }
 
-fn trim_value(value: &mut Value, depth: usize) -> Option<Value> {
+fn trim_value(value: &mut Value<'_>, depth: usize) -> Option<Value<'static>> {
     match value {
         Value::String(text) if text.len() > MAX_STRING => {
             let original = text.len();
@@ -76,13 +80,12 @@ fn trim_value(value: &mut Value, depth: usize) -> Option<Value> {
             while !text.is_char_boundary(cut) {
                 cut -= 1;
             }
-            text.truncate(cut);
-            text.push_str("...");
-            Some(json!({ "": { "len": original, "rem": [["!limit", "s"]] } }))
+            *text = Cow::Owned(format!("{}...", &text[..cut]));
+            Some(Value::from(json!({ "": { "len": original, "rem": [["!limit", "s"]] } })))
         }
         Value::Array(_) | Value::Object(_) if depth >= MAX_DEPTH => {
-            *value = Value::String(DEPTH_MARKER.into());
-            Some(json!({ "": { "rem": [["!limitdepth", "x"]] } }))
+            *value = Value::from(DEPTH_MARKER);
+            Some(Value::from(json!({ "": { "rem": [["!limitdepth", "x"]] } })))
         }
         Value::Array(list) => {
             let mut meta = Map::new();
@@ -97,7 +100,7 @@ fn trim_value(value: &mut Value, depth: usize) -> Option<Value> {
             let mut meta = Map::new();
             for (key, item) in map.iter_mut() {
                 if let Some(child) = trim_value(item, depth + 1) {
-                    meta.insert(key.clone(), child);
+                    meta.insert(key.to_string(), child);
                 }
             }
             (!meta.is_empty()).then_some(Value::Object(meta))
@@ -106,7 +109,7 @@ fn trim_value(value: &mut Value, depth: usize) -> Option<Value> {
     }
 }
 
-fn merge(target: &mut Value, addition: Value) {
+fn merge<'a>(target: &mut Value<'a>, addition: Value<'a>) {
     match (target, addition) {
         (Value::Object(target), Value::Object(addition)) => {
             for (key, value) in addition {
@@ -124,16 +127,23 @@ fn merge(target: &mut Value, addition: Value) {
 
 #[cfg(test)]
 mod tests {
+    use serde_json::Value as Json;
+
     use super::*;
 
-    fn event(value: Value) -> Map<String, Value> {
-        value.as_object().unwrap().clone()
+    /// `value` trimmed, as the JSON it serializes to.
+    fn trimmed(value: Json) -> Json {
+        let mut event = match Value::from(value) {
+            Value::Object(map) => map,
+            _ => Map::new(),
+        };
+        trim(&mut event);
+        Json::from(Value::Object(event))
     }
 
     #[test]
     fn long_strings_are_cut_and_recorded() {
-        let mut e = event(json!({ "extra": { "blob": "é".repeat(20_000) }, "short": "ok" }));
-        trim(&mut e);
+        let e = trimmed(json!({ "extra": { "blob": "é".repeat(20_000) }, "short": "ok" }));
         let blob = e["extra"]["blob"].as_str().unwrap();
         assert!(blob.len() <= MAX_STRING && blob.ends_with("..."));
         assert_eq!(e["_meta"]["extra"]["blob"][""]["len"], 40_000);
@@ -143,9 +153,8 @@ mod tests {
 
     #[test]
     fn breadcrumbs_keep_the_newest() {
-        let crumbs: Vec<Value> = (0..250).map(|i| json!({ "message": i.to_string() })).collect();
-        let mut e = event(json!({ "breadcrumbs": { "values": crumbs } }));
-        trim(&mut e);
+        let crumbs: Vec<Json> = (0..250).map(|i| json!({ "message": i.to_string() })).collect();
+        let e = trimmed(json!({ "breadcrumbs": { "values": crumbs } }));
         let values = e["breadcrumbs"]["values"].as_array().unwrap();
         assert_eq!(values.len(), MAX_BREADCRUMBS);
         assert_eq!(values[0]["message"], "50");
@@ -154,9 +163,8 @@ mod tests {
 
     #[test]
     fn huge_stacks_keep_both_ends() {
-        let frames: Vec<Value> = (0..1000).map(|i| json!({ "function": format!("f{i}") })).collect();
-        let mut e = event(json!({ "exception": { "values": [{ "type": "E", "stacktrace": { "frames": frames } }] } }));
-        trim(&mut e);
+        let frames: Vec<Json> = (0..1000).map(|i| json!({ "function": format!("f{i}") })).collect();
+        let e = trimmed(json!({ "exception": { "values": [{ "type": "E", "stacktrace": { "frames": frames } }] } }));
         let st = &e["exception"]["values"][0]["stacktrace"];
         let frames = st["frames"].as_array().unwrap();
         assert_eq!(frames.len(), MAX_FRAMES);
@@ -171,8 +179,7 @@ mod tests {
         for _ in 0..100 {
             deep = json!({ "x": deep });
         }
-        let mut e = event(json!({ "extra": deep }));
-        trim(&mut e);
+        let e = trimmed(json!({ "extra": deep }));
         let mut node = &e["extra"];
         let mut depth = 1;
         while let Some(next) = node.get("x") {
@@ -181,6 +188,6 @@ mod tests {
         }
         assert_eq!(node, DEPTH_MARKER);
         assert_eq!(depth, MAX_DEPTH);
-        assert!(e.contains_key("_meta"));
+        assert!(e.get("_meta").is_some());
     }
 }

@@ -17,7 +17,7 @@
 //! lost. Replaced containers are dropped iteratively, so even a subtree nested thousands of
 //! levels deep is released without deep recursion.
 
-use serde_json::Value;
+use crate::ingest::tree::Value;
 
 use super::FILTERED;
 use super::keys;
@@ -34,7 +34,7 @@ pub(super) fn filter_value(value: &mut Value, n: &mut usize) {
         Value::Bool(_) | Value::Null => false,
     };
     if replace {
-        let old = std::mem::replace(value, Value::String(FILTERED.to_owned()));
+        let old = std::mem::replace(value, Value::from(FILTERED));
         drop_iteratively(old);
         *n += 1;
     }
@@ -58,7 +58,7 @@ pub(super) fn scrub_text(value: &mut Value, tier: Tier, n: &mut usize) {
     if let Value::String(s) = value
         && let Some(new) = values::scrubbed(s, tier)
     {
-        *s = new;
+        *s = new.into();
         *n += 1;
     }
 }

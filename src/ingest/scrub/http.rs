@@ -15,7 +15,9 @@
 //!   only the sensitive parameters are replaced, the rest getting the full value rules.
 //! * everything else in `request` (`data`, `fragment`, unknown keys) is a data bag.
 
-use serde_json::Value;
+use std::borrow::Cow;
+
+use crate::ingest::tree::Value;
 
 use super::FILTERED;
 use super::bag::{filter_value, scrub_bag, scrub_text};
@@ -29,7 +31,7 @@ pub(super) fn scrub_request(request: &mut Value, depth: usize, n: &mut usize) {
         return;
     };
     for (key, value) in map.iter_mut() {
-        match key.as_str() {
+        match key {
             "method" | "protocol" | "body_size" | "inferred_content_type" | "api_target" => {}
             "url" => scrub_text(value, Tier::PatternsOnly, n),
             "headers" | "env" => scrub_headers(value, depth + 1, n),
@@ -47,7 +49,7 @@ pub(super) fn scrub_response(response: &mut Value, depth: usize, n: &mut usize) 
         return;
     };
     for (key, value) in map.iter_mut() {
-        match key.as_str() {
+        match key {
             "headers" => scrub_headers(value, depth + 1, n),
             "cookies" => filter_cookies(value, n),
             "data" => scrub_bag(value, depth + 1, n),
@@ -108,7 +110,7 @@ pub(super) fn filter_cookies(cookies: &mut Value, n: &mut usize) {
 }
 
 /// Rewrites `a=1; b=2` to `a=[Filtered]; b=[Filtered]`; returns the number replaced.
-fn filter_cookie_string(raw: &mut String) -> usize {
+fn filter_cookie_string(raw: &mut Cow<'_, str>) -> usize {
     let mut replaced = 0;
     let rebuilt = rewrite_segments(raw, ';', |_name, value| {
         if values::is_exempt(value.trim()) {
@@ -119,7 +121,7 @@ fn filter_cookie_string(raw: &mut String) -> usize {
         }
     });
     if let Some(new) = rebuilt {
-        *raw = new;
+        *raw = new.into();
     }
     replaced
 }
@@ -140,7 +142,7 @@ fn scrub_query(query: &mut Value, depth: usize, n: &mut usize) {
         new
     });
     if let Some(new) = rebuilt {
-        *raw = new;
+        *raw = new.into();
         *n += replaced;
     }
 }

@@ -50,6 +50,6 @@ pub const FILTERED: &str = "[Filtered]";
 /// replaced by [`FILTERED`], or one cookie / query parameter inside a raw cookie or query
 /// string. Values that already read [`FILTERED`] are not counted again, so scrubbing an
 /// already-scrubbed event returns 0.
-pub fn scrub_event(event: &mut serde_json::Value) -> usize {
+pub fn scrub_event(event: &mut crate::ingest::tree::Value<'_>) -> usize {
     walk::scrub_root(event)
 }

@@ -21,7 +21,7 @@
 //! it is the message-grouping input and the issue title, and filtering it whole would merge
 //! unrelated message events into one `[Filtered]` issue.
 
-use serde_json::{Map, Value};
+use crate::ingest::tree::{Map, Value};
 
 use super::bag::{filter_value, scrub_bag, scrub_tags, scrub_text};
 use super::http;
@@ -111,7 +111,7 @@ pub(super) fn scrub_root(event: &mut Value) -> usize {
     };
     for (key, value) in map.iter_mut() {
         let n = &mut n;
-        match key.as_str() {
+        match key {
             "request" => http::scrub_request(value, 1, n),
             "user" => scrub_user(value, n),
             "extra" | "server_name" => scrub_bag(value, 1, n),
@@ -142,7 +142,7 @@ fn scrub_user(value: &mut Value, n: &mut usize) {
         return;
     };
     for (key, field) in user.iter_mut() {
-        match key.as_str() {
+        match key {
             "id" | "email" | "username" | "ip_address" | "name" => {
                 super::bag::scrub_text(field, super::values::Tier::PatternsOnly, n)
             }
@@ -155,7 +155,7 @@ fn scrub_user(value: &mut Value, n: &mut usize) {
 /// Calls `f` on each object element of `{"values": [...]}` or of a bare list. Depths passed
 /// below assume the `{"values": [...]}` form (one level deeper than a bare list), so the cap
 /// is reached no later than [`super::bag::MAX_DEPTH`] either way.
-fn for_each_item(value: &mut Value, mut f: impl FnMut(&mut Map<String, Value>)) {
+fn for_each_item(value: &mut Value, mut f: impl FnMut(&mut Map<'_>)) {
     let items = match value {
         Value::Object(map) => match map.get_mut("values") {
             Some(Value::Array(items)) => items,
@@ -172,7 +172,7 @@ fn for_each_item(value: &mut Value, mut f: impl FnMut(&mut Map<String, Value>)) 
 }
 
 /// Scrubs `map[key]` as a data bag at nesting level `depth`.
-fn scrub_field(map: &mut Map<String, Value>, key: &str, depth: usize, n: &mut usize) {
+fn scrub_field(map: &mut Map<'_>, key: &str, depth: usize, n: &mut usize) {
     if let Some(value) = map.get_mut(key) {
         scrub_bag(value, depth, n);
     }
@@ -189,8 +189,8 @@ fn scrub_contexts(contexts: &mut Value, n: &mut usize) {
         }
         // The context type is its `type` field, defaulting to the key (as in Sentry).
         let ty = match context.get("type") {
-            Some(Value::String(ty)) => ty.as_str(),
-            _ => name.as_str(),
+            Some(Value::String(ty)) => ty.as_ref(),
+            _ => name,
         };
         let (is_response, is_typed) = (ty == "response", TYPED_CONTEXTS.contains(&ty));
         if is_response {
@@ -210,7 +210,7 @@ fn scrub_breadcrumbs(breadcrumbs: &mut Value, n: &mut usize) {
     });
 }
 
-fn scrub_exception(exception: &mut Map<String, Value>, n: &mut usize) {
+fn scrub_exception(exception: &mut Map<'_>, n: &mut usize) {
     for key in ["stacktrace", "raw_stacktrace"] {
         if let Some(stacktrace) = exception.get_mut(key) {
             scrub_stacktrace(stacktrace, 4, n);
@@ -221,7 +221,7 @@ fn scrub_exception(exception: &mut Map<String, Value>, n: &mut usize) {
     }
 }
 
-fn scrub_thread(thread: &mut Map<String, Value>, n: &mut usize) {
+fn scrub_thread(thread: &mut Map<'_>, n: &mut usize) {
     for key in ["stacktrace", "raw_stacktrace"] {
         if let Some(stacktrace) = thread.get_mut(key) {
             scrub_stacktrace(stacktrace, 4, n);

@@ -6,7 +6,7 @@
 use serde_json::{Map, Value, json};
 
 use super::issue_json::iso;
-use crate::ingest::grouping;
+use crate::ingest::{grouping, tree};
 use crate::store::catalog::Release;
 use crate::store::issues::StoredEvent;
 
@@ -82,7 +82,7 @@ pub fn full_event(stored: &StoredEvent, ctx: &EventContext) -> Value {
 /// The list item (`…/events/` without `full`).
 pub fn summary_event(stored: &StoredEvent) -> Value {
     let event = &stored.data;
-    let summary = grouping::summarize(event);
+    let summary = grouping::summarize(&tree::Value::from(event));
     let tags: Vec<Value> = get(event, "tags")
         .and_then(Value::as_array)
         .into_iter()

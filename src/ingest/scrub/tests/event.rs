@@ -2,6 +2,8 @@
 
 use serde_json::{Value, json};
 
+use crate::ingest::tree::{self, tree};
+
 use super::super::bag::MAX_DEPTH;
 use super::{at, scrubbed};
 
@@ -139,14 +141,16 @@ fn very_deep_arrays_do_not_overflow_the_stack() {
     // Far deeper than serde_json's parser allows (128) and than the default test-thread
     // stack could recurse through. Scrubbed in place (no clone, which would recurse): the
     // capped subtree is replaced and dropped iteratively, so the event left is shallow.
-    let deep = (0..100_000).fold(json!("password"), |inner, _| Value::Array(vec![inner]));
-    // (`json!` would serialize `deep` recursively, so the event is assembled by hand.)
-    let mut event = json!({ "extra": {}, "tags": [["a", "b"]] });
-    if let Some(Value::Object(extra)) = event.get_mut("extra") {
-        extra.insert("deep".to_owned(), deep);
+    let deep = (0..100_000).fold(tree!("password"), |inner, _| tree::Value::Array(vec![inner]));
+    // (`tree!` would convert `deep` recursively, so the event is assembled by hand.)
+    let mut event = tree!({ "extra": {}, "tags": [["a", "b"]] });
+    if let Some(tree::Value::Object(extra)) = event.get_mut("extra") {
+        extra.insert("deep", deep);
     }
     let count = super::super::scrub_event(&mut event);
     assert_eq!(count, 1);
+    // Shallow now, so it converts without deep recursion.
+    let event = Value::from(event);
     assert_eq!(at(&event, "/tags/0/1"), "b");
     let mut path = String::from("/extra/deep");
     for _ in 2..MAX_DEPTH {

@@ -16,9 +16,9 @@ use super::scrub_event;
 
 /// Scrubs a copy of `event`; returns the result and the reported count.
 fn scrubbed(event: &Value) -> (Value, usize) {
-    let mut copy = event.clone();
+    let mut copy = crate::ingest::tree::Value::from(event);
     let count = scrub_event(&mut copy);
-    (copy, count)
+    (Value::from(copy), count)
 }
 
 /// The value at JSON pointer `path`, or `null` when absent.

@@ -11,6 +11,14 @@ use serde_json::{Value, json};
 use sift::ingest::decode::{self, Encoding};
 use sift::ingest::envelope;
 
+/// The `sift` a bench runs: this build's, or `SIFT_BENCH_BIN` to compare another build (this
+/// build's store code reads its key and event count, so the two must share a schema).
+pub fn binary() -> std::ffi::OsString {
+    std::env::var_os("SIFT_BENCH_BIN")
+        .filter(|path| !path.is_empty())
+        .unwrap_or_else(|| env!("CARGO_BIN_EXE_sift").into())
+}
+
 pub fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }

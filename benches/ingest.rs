@@ -4,7 +4,8 @@
 //! first at an in-process no-op handler (the ceiling of HTTP on this machine), then at the
 //! release `sift serve`, where every 200 means decoded, normalized, scrubbed, grouped and
 //! durably committed. Reports requests/s, accepted events/s and p50/p99 latency, and writes
-//! the table to `target/bench-results/ingest.md`.
+//! the table to `target/bench-results/ingest.md`. `SIFT_BENCH_BIN=path/to/sift` runs another
+//! build of the server, for before-and-after runs on the same day.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, reason = "benchmark harness: a failure aborts the run loudly")]
 
@@ -98,10 +99,11 @@ fn main() {
         sizes.iter().max().unwrap_or(&0)
     );
 
+    println!("Measured: `{}`", common::binary().to_string_lossy());
     let noop = wrk(start_noop(), &template_dir, templates.len(), "k", "/api/1/envelope/");
 
     let data = work.path().join("data");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_sift"))
+    let mut child = Command::new(common::binary())
         .args(["serve", "--listen", "127.0.0.1:0", "--data-dir"])
         .arg(&data)
         .env("SIFT_CONFIG_DIR", work.path().join("config"))

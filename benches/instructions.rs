@@ -29,13 +29,6 @@ const LONG: usize = 2_200;
 /// and enough that the writer groups commits as it does under load.
 const IN_FLIGHT: [usize; 2] = [1, 32];
 
-/// The `sift` to measure: this build's, or `SIFT_BENCH_BIN` to compare another build.
-fn binary() -> std::ffi::OsString {
-    std::env::var_os("SIFT_BENCH_BIN")
-        .filter(|path| !path.is_empty())
-        .unwrap_or_else(|| env!("CARGO_BIN_EXE_sift").into())
-}
-
 /// `sift serve` under valgrind. Dropped without [`Valgrind::stop`] (a failed run), it is killed,
 /// so no server outlives the bench.
 struct Valgrind {
@@ -90,7 +83,7 @@ fn count(work: &Path, templates: &[String], events: usize, in_flight: usize) -> 
         .args(["--tool=cachegrind", "--cache-sim=no"])
         .arg(format!("--cachegrind-out-file={}", dir.join("cachegrind.out").display()))
         .arg(format!("--log-file={}", log.display()))
-        .arg(binary())
+        .arg(common::binary())
         .args(["serve", "--listen", "127.0.0.1:0", "--data-dir"])
         .arg(&data)
         .env("SIFT_CONFIG_DIR", dir.join("config"))
@@ -130,7 +123,7 @@ fn main() {
     let templates = common::templates(64);
     let mut table = format!(
         "Measured: `{}`\n\n| requests in flight | instructions, {SHORT} events | instructions, {LONG} events | per event |\n|---|---|---|---|\n",
-        binary().to_string_lossy()
+        common::binary().to_string_lossy()
     );
     for in_flight in IN_FLIGHT {
         let short = count(work.path(), &templates, SHORT, in_flight);

@@ -25,8 +25,8 @@ fn main() {
     let started = Instant::now();
     for i in 0..EVENTS {
         let env = sift::ingest::envelope::parse(&bodies[i % bodies.len()]).unwrap();
-        let value: serde_json::Value = serde_json::from_slice(env.items[0].payload).unwrap();
-        std::hint::black_box(value);
+        let text = std::str::from_utf8(env.items[0].payload).unwrap();
+        std::hint::black_box(sift::ingest::tree::parse(text).unwrap());
     }
     let parse = started.elapsed().as_secs_f64() * 1e6 / EVENTS as f64;
     let started = Instant::now();
@@ -41,7 +41,7 @@ fn main() {
     let full = started.elapsed().as_secs_f64() * 1e6 / EVENTS as f64;
     let ratio = stored as f64 * 100.0 / raw as f64;
     let table = format!(
-        "| stage | µs per event |\n|---|---|\n| JSON parse only | {parse:.1} |\n| full preparation (parse, normalize, scrub, group, serialize, compress) | {full:.1} |\n\nStored event blobs are {ratio:.1}% of the received JSON.\n"
+        "| stage | µs per event |\n|---|---|\n| JSON parse only (into ingest's tree) | {parse:.1} |\n| full preparation (parse, normalize, scrub, group, serialize, compress) | {full:.1} |\n\nStored event blobs are {ratio:.1}% of the received JSON.\n"
     );
     println!("\n{table}");
     let out = common::repo().join("target/bench-results");

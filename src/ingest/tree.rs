@@ -10,8 +10,13 @@
 //!   duplicated object key keeps its first position and its last value.
 //! * Serializing a [`Value`] writes the JSON serde_json would write for the same tree, keys in
 //!   their order.
-//! * [`Map`] lookups compare keys one by one: objects in events are small. Equality of maps
-//!   ignores order, as serde_json's does.
+//! * [`Map`] lookups and [`Map::insert`] compare keys one by one, which is cheap for the
+//!   objects events are made of but linear in the object's size: a payload may hold an object
+//!   of a million keys, so code that adds many keys to one map uses [`Map::push_new`] (keys it
+//!   knows are new) or [`fold_repeats`], never `insert` in a loop. Equality of maps ignores
+//!   order, as serde_json's does.
+//! * Removing a key keeps the order of the others (serde_json's `preserve_order` map moves its
+//!   last key into the gap), so a stored event keeps the order its SDK sent.
 //! * Conversions to and from `serde_json::Value` exist for the places that hold one (the Web
 //!   API, tests); they copy.
 
@@ -73,7 +78,7 @@ impl<'a> Value<'a> {
         }
         pointer.strip_prefix('/')?.split('/').try_fold(self, |target, token| match target {
             Value::Object(map) => map.get(&unescape(token)),
-            Value::Array(list) => list.get(token.parse::<usize>().ok()?),
+            Value::Array(list) => list.get(array_index(token)?),
             _ => None,
         })
     }
@@ -184,6 +189,12 @@ pub fn first_chars(text: &str, max: usize) -> &str {
     text.char_indices().nth(max).map_or(text, |(at, _)| &text[..at])
 }
 
+/// A pointer token as an array position: digits only, no leading zero (RFC 6901).
+fn array_index(token: &str) -> Option<usize> {
+    let digits = !token.is_empty() && token.bytes().all(|b| b.is_ascii_digit());
+    (digits && (token == "0" || !token.starts_with('0'))).then(|| token.parse().ok()).flatten()
+}
+
 /// A pointer token with `~1` and `~0` decoded; borrowed when it has neither.
 fn unescape(token: &str) -> Cow<'_, str> {
     if token.contains('~') { Cow::Owned(token.replace("~1", "/").replace("~0", "~")) } else { Cow::Borrowed(token) }
@@ -281,6 +292,12 @@ impl<'a> Map<'a> {
         }
     }
 
+    /// Appends an entry whose key the caller knows is not in the map yet, without searching for
+    /// it. (Adding n keys with [`Map::insert`] costs n² comparisons.)
+    pub fn push_new(&mut self, key: impl Into<Cow<'a, str>>, value: Value<'a>) {
+        self.entries.push((key.into(), value));
+    }
+
     /// Removes `key`, keeping the order of the rest.
     pub fn remove(&mut self, key: &str) -> Option<Value<'a>> {
         let at = self.position(key)?;
@@ -329,29 +346,36 @@ impl<'a> Map<'a> {
         self.entries.retain_mut(|(k, v)| keep(k, v));
     }
 
-    /// Entries as parsed, with duplicate keys folded: the first position, the last value.
-    fn from_parsed(mut entries: Vec<(Cow<'a, str>, Value<'a>)>) -> Self {
-        if has_duplicates(&entries) {
-            let mut at: BTreeMap<Cow<'a, str>, usize> = BTreeMap::new();
-            let mut unique: Vec<(Cow<'a, str>, Value<'a>)> = Vec::with_capacity(entries.len());
-            for (key, value) in entries.drain(..) {
-                match at.get(&key) {
-                    Some(&i) => unique[i].1 = value,
-                    None => {
-                        at.insert(key.clone(), unique.len());
-                        unique.push((key, value));
-                    }
-                }
-            }
-            entries = unique;
-        }
-        Map { entries }
+    /// Entries as parsed, with repeated keys folded.
+    fn from_parsed(entries: Vec<(Cow<'a, str>, Value<'a>)>) -> Self {
+        Map { entries: fold_repeats(entries) }
     }
+}
+
+/// Folds entries with the same key into one, at the first one's position with the last one's
+/// value (what serde_json's parser does with a repeated key). n log n at worst, and one
+/// pairwise pass for a few entries.
+pub fn fold_repeats<'a, V>(mut entries: Vec<(Cow<'a, str>, V)>) -> Vec<(Cow<'a, str>, V)> {
+    if !has_duplicates(&entries) {
+        return entries;
+    }
+    let mut at: BTreeMap<Cow<'a, str>, usize> = BTreeMap::new();
+    let mut unique: Vec<(Cow<'a, str>, V)> = Vec::with_capacity(entries.len());
+    for (key, value) in entries.drain(..) {
+        match at.get(&key) {
+            Some(&i) => unique[i].1 = value,
+            None => {
+                at.insert(key.clone(), unique.len());
+                unique.push((key, value));
+            }
+        }
+    }
+    unique
 }
 
 /// Whether any key repeats: pairwise for small objects, by sorting for large ones, so a huge
 /// object costs n log n, not n².
-fn has_duplicates(entries: &[(Cow<'_, str>, Value<'_>)]) -> bool {
+fn has_duplicates<V>(entries: &[(Cow<'_, str>, V)]) -> bool {
     if entries.len() <= 16 {
         return entries.iter().enumerate().any(|(i, (key, _))| entries[..i].iter().any(|(k, _)| k == key));
     }
@@ -694,6 +718,18 @@ mod tests {
         assert_eq!(map.keys().nth(7), Some("k7"));
         assert_eq!(map.get("k7"), Some(&Value::from("last")));
         assert_eq!(large, serde_json::from_str::<serde_json::Value>(&text).unwrap_or_default());
+        // The same key spelled with an escape is the same key.
+        assert_eq!(parse(r#"{"a":1,"\u0061":2}"#).unwrap_or_default().to_string(), r#"{"a":2}"#);
+    }
+
+    #[test]
+    fn folding_keeps_first_positions_and_last_values() {
+        let pairs = |list: &[(&'static str, u32)]| list.iter().map(|&(k, v)| (Cow::Borrowed(k), v)).collect::<Vec<_>>();
+        assert_eq!(fold_repeats(pairs(&[("b", 1), ("a", 2), ("b", 3)])), pairs(&[("b", 3), ("a", 2)]));
+        let many: Vec<(Cow<'static, str>, u32)> = (0..1000).map(|i| (Cow::Owned(format!("k{}", i % 500)), i)).collect();
+        let folded = fold_repeats(many);
+        assert_eq!(folded.len(), 500);
+        assert_eq!(folded[7], (Cow::Borrowed("k7"), 507));
     }
 
     #[test]
@@ -719,7 +755,9 @@ mod tests {
         *map.get_or_insert_with("c", || Value::Null) = Value::Bool(true);
         map.get_or_insert_with("e", || Value::from("new"));
         map.retain(|k, _| k != "d");
-        assert_eq!(Value::Object(map), json!({"e": "new", "c": true, "b": "two"}));
+        map.push_new("f", Value::Null);
+        assert_eq!(map.keys().collect::<Vec<_>>(), ["b", "c", "e", "f"]);
+        assert_eq!(Value::Object(map), json!({"f": null, "e": "new", "c": true, "b": "two"}));
     }
 
     #[test]
@@ -730,6 +768,11 @@ mod tests {
         assert_eq!(value.pointer("/n"), Some(&Value::Null));
         assert_eq!(value.pointer("/a~1b/~0x/2"), None);
         assert_eq!(value.pointer("a"), None);
+        // Array positions as RFC 6901 writes them: no sign, no leading zero.
+        assert_eq!(value.pointer("/a~1b/~0x/0"), Some(&Value::from(10u64)));
+        for bad in ["/a~1b/~0x/01", "/a~1b/~0x/+1", "/a~1b/~0x/-1", "/a~1b/~0x/"] {
+            assert_eq!(value.pointer(bad), None, "{bad}");
+        }
     }
 
     #[test]

@@ -6,7 +6,7 @@
 
 use std::borrow::Cow;
 
-use crate::ingest::tree::{Map, Value, first_chars, narrow};
+use crate::ingest::tree::{Map, Value, first_chars, fold_repeats, narrow};
 
 use super::time;
 
@@ -131,7 +131,9 @@ pub fn logentry(event: &mut Map<'_>) {
 /// Fills `%s`/`%d`/`%r`-style and `{}`/`{0}` placeholders from `params` for display.
 fn format_params(template: &str, params: Option<&Value>) -> String {
     let params: Vec<String> = match params {
-        Some(Value::Array(list)) => list.iter().map(|v| display(v.clone()).into_owned()).collect(),
+        Some(Value::Array(list)) => {
+            list.iter().map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_owned)).collect()
+        }
         _ => return template.to_string(),
     };
     let mut out = String::with_capacity(template.len());
@@ -293,11 +295,10 @@ pub fn tags<'a>(event: &mut Map<'a>) {
             }
             continue;
         }
-        match pairs.iter_mut().find(|(k, _)| *k == key) {
-            Some(existing) => existing.1 = value,
-            None => pairs.push((key, value)),
-        }
+        pairs.push((key, value));
     }
+    // A repeated tag keeps its first place and its last value.
+    let pairs = fold_repeats(pairs);
     if !pairs.is_empty() {
         event.insert("tags", Value::Array(pairs.into_iter().map(|(k, v)| string_pair(k, v)).collect()));
     }

@@ -202,3 +202,20 @@ fn one_big_field_never_rejects_the_event() {
     assert!(e["extra"]["blob"].as_str().unwrap().ends_with("..."));
     assert!(e["_meta"]["extra"]["blob"][""]["len"].as_u64().unwrap() == 2_000_000);
 }
+
+#[test]
+fn repeated_keys_fold_and_key_order_is_kept() {
+    // The last of a repeated key wins, in the first one's place, as in serde_json.
+    let e = normalize(br#"{"level":"info","extra":{"b":1,"a":2,"b":3},"level":"warning"}"#, &ctx()).unwrap();
+    assert_eq!(e["level"], "warning");
+    assert_eq!(e["extra"], json!({"b": 3, "a": 2}));
+    let tags = norm(json!({"tags": [["k", "1"], ["j", "2"], ["k", "3"]]}));
+    assert_eq!(tags["tags"], json!([["k", "3"], ["j", "2"]]));
+    // The stored JSON keeps the SDK's order, also around keys normalization moved.
+    let payload = br#"{"message":"m","extra":{"z":1,"a":2,"m":3},"contexts":{"os":{},"app":{}},"user":{"id":"1"}}"#;
+    let text = tree::Value::Object(super::normalize(payload, &ctx()).unwrap()).to_string();
+    let at = |needle: &str| text.find(needle).unwrap_or(usize::MAX);
+    assert!(at(r#""z":1"#) < at(r#""a":2"#) && at(r#""a":2"#) < at(r#""m":3"#), "{text}");
+    assert!(at(r#""os""#) < at(r#""app""#), "{text}");
+    assert!(at(r#""extra""#) < at(r#""contexts""#) && at(r#""contexts""#) < at(r#""user""#), "{text}");
+}

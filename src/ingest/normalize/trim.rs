@@ -33,7 +33,11 @@ pub fn trim(event: &mut Map<'_>) {
             continue;
         }
         if let Some(child) = trim_value(value, 1) {
-            merge(meta.get_or_insert_with(key.to_string(), || Value::Object(Map::new())), child);
+            // Only the breadcrumbs can already have a record; every other key is new to `meta`.
+            match meta.get_mut("breadcrumbs").filter(|_| key == "breadcrumbs") {
+                Some(existing) => merge(existing, child),
+                None => meta.push_new(key.to_string(), child),
+            }
         }
     }
     if !meta.is_empty() {
@@ -91,7 +95,7 @@ fn trim_value(value: &mut Value<'_>, depth: usize) -> Option<Value<'static>> {
             let mut meta = Map::new();
             for (i, item) in list.iter_mut().enumerate() {
                 if let Some(child) = trim_value(item, depth + 1) {
-                    meta.insert(i.to_string(), child);
+                    meta.push_new(i.to_string(), child);
                 }
             }
             (!meta.is_empty()).then_some(Value::Object(meta))
@@ -100,7 +104,7 @@ fn trim_value(value: &mut Value<'_>, depth: usize) -> Option<Value<'static>> {
             let mut meta = Map::new();
             for (key, item) in map.iter_mut() {
                 if let Some(child) = trim_value(item, depth + 1) {
-                    meta.insert(key.to_string(), child);
+                    meta.push_new(key.to_string(), child);
                 }
             }
             (!meta.is_empty()).then_some(Value::Object(meta))
@@ -109,16 +113,18 @@ fn trim_value(value: &mut Value<'_>, depth: usize) -> Option<Value<'static>> {
     }
 }
 
+/// Merges the record `addition` into `target`. Each of `target`'s few keys is looked up in
+/// `addition` once and the rest is appended, so a wide `addition` costs linear time.
 fn merge<'a>(target: &mut Value<'a>, addition: Value<'a>) {
     match (target, addition) {
-        (Value::Object(target), Value::Object(addition)) => {
-            for (key, value) in addition {
-                match target.get_mut(&key) {
-                    Some(existing) => merge(existing, value),
-                    None => {
-                        target.insert(key, value);
-                    }
+        (Value::Object(target), Value::Object(mut addition)) => {
+            for (key, existing) in target.iter_mut() {
+                if let Some(value) = addition.remove(key) {
+                    merge(existing, value);
                 }
+            }
+            for (key, value) in addition {
+                target.push_new(key, value);
             }
         }
         (target, addition) => *target = addition,
@@ -149,6 +155,34 @@ mod tests {
         assert_eq!(e["_meta"]["extra"]["blob"][""]["len"], 40_000);
         assert_eq!(e["short"], "ok");
         assert!(e["_meta"].get("short").is_none());
+    }
+
+    #[test]
+    fn wide_containers_are_recorded_in_linear_time() {
+        // 100,000 children cut at the depth limit, each a new key of the record: adding them with
+        // a search per key would take minutes.
+        let wide = Json::Array((0..100_000).map(|_| json!([])).collect());
+        let mut deep = wide;
+        for _ in 0..MAX_DEPTH - 2 {
+            deep = json!([deep]);
+        }
+        let e = trimmed(json!({ "extra": deep }));
+        let mut record = &e["_meta"]["extra"];
+        for _ in 0..MAX_DEPTH - 2 {
+            record = &record["0"];
+        }
+        assert_eq!(record.as_object().map(serde_json::Map::len), Some(100_000));
+        assert_eq!(record["99999"][""]["rem"], json!([["!limitdepth", "x"]]));
+    }
+
+    #[test]
+    fn breadcrumb_records_merge() {
+        let mut crumbs: Vec<Json> = (0..250).map(|i| json!({ "message": i.to_string() })).collect();
+        crumbs[249] = json!({ "message": "x".repeat(MAX_STRING + 10) });
+        let e = trimmed(json!({ "breadcrumbs": { "values": crumbs } }));
+        let record = &e["_meta"]["breadcrumbs"]["values"];
+        assert_eq!(record[""]["len"], 250);
+        assert_eq!(record["199"]["message"][""]["len"], MAX_STRING + 10);
     }
 
     #[test]

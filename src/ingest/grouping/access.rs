@@ -5,6 +5,8 @@
 //! is a JSON string. Exceptions, frames and thread stacks are returned oldest first, exactly as
 //! they appear in the event, with non-object entries skipped.
 
+use std::collections::BTreeMap;
+
 use crate::ingest::tree::Value;
 
 /// The field `key` when it is a string.
@@ -122,19 +124,34 @@ pub(super) fn message_formatted<'e>(event: &'e Value<'e>) -> Option<&'e str> {
         .or_else(|| non_empty(event, "message"))
 }
 
-/// Value of tag `name`; tags are `[[k, v], ...]`, tolerating an object or `{key, value}` items.
-pub(super) fn tag_value<'e>(event: &'e Value<'e>, name: &str) -> Option<&'e str> {
-    match event.get("tags")? {
-        Value::Array(items) => items.iter().find_map(|item| match item {
-            Value::Array(pair) if pair.first().and_then(Value::as_str) == Some(name) => {
-                pair.get(1).and_then(Value::as_str)
+/// The event's tags by key, each with its first string value; tags are `[[k, v], ...]`,
+/// tolerating an object or `{key, value}` items. Built once, so resolving many tag variables
+/// costs n log n, not a scan per variable.
+pub(super) fn tag_values<'e>(event: &'e Value<'e>) -> BTreeMap<&'e str, &'e str> {
+    let mut tags = BTreeMap::new();
+    match event.get("tags") {
+        Some(Value::Array(items)) => {
+            for item in items {
+                let pair = match item {
+                    Value::Array(pair) => pair.first().and_then(Value::as_str).zip(pair.get(1).and_then(Value::as_str)),
+                    Value::Object(_) => str_of(item, "key").zip(str_of(item, "value")),
+                    _ => None,
+                };
+                if let Some((key, value)) = pair {
+                    tags.entry(key).or_insert(value);
+                }
             }
-            Value::Object(_) if str_of(item, "key") == Some(name) => str_of(item, "value"),
-            _ => None,
-        }),
-        obj @ Value::Object(_) => str_of(obj, name),
-        _ => None,
+        }
+        Some(Value::Object(map)) => {
+            for (key, value) in map.iter() {
+                if let Some(value) = value.as_str() {
+                    tags.entry(key).or_insert(value);
+                }
+            }
+        }
+        _ => {}
     }
+    tags
 }
 
 #[cfg(test)]
@@ -149,7 +166,7 @@ mod tests {
             assert!(frames(&bad).is_empty());
             assert!(standalone_frames(&bad).is_empty());
             assert_eq!(message_template(&bad), None);
-            assert_eq!(tag_value(&bad, "a"), None);
+            assert!(tag_values(&bad).is_empty());
             assert_eq!(event_platform(&bad), "other");
         }
     }
@@ -205,11 +222,13 @@ mod tests {
 
     #[test]
     fn tags_in_every_shape() {
-        let pairs = tree!({"tags": [["a", "1"], ["b", "2"], "junk", [3]]});
-        assert_eq!(tag_value(&pairs, "b"), Some("2"));
-        assert_eq!(tag_value(&pairs, "c"), None);
-        assert_eq!(tag_value(&tree!({"tags": {"b": "x"}}), "b"), Some("x"));
-        assert_eq!(tag_value(&tree!({"tags": [{"key": "b", "value": "y"}]}), "b"), Some("y"));
+        let pairs = tree!({"tags": [["a", "1"], ["b", 5], ["b", "2"], "junk", [3], ["b", "later"]]});
+        let tags = tag_values(&pairs);
+        assert_eq!(tags.get("b"), Some(&"2"));
+        assert_eq!(tags.get("c"), None);
+        assert_eq!(tags.len(), 2);
+        assert_eq!(tag_values(&tree!({"tags": {"b": "x", "n": 1}})).into_iter().collect::<Vec<_>>(), [("b", "x")]);
+        assert_eq!(tag_values(&tree!({"tags": [{"key": "b", "value": "y"}]})).get("b"), Some(&"y"));
     }
 
     #[test]

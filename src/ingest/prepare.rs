@@ -3,7 +3,7 @@
 //! handled, url, ...), and compress the final JSON.
 
 use super::normalize::{self, Context};
-use super::tree::{Map, Value};
+use super::tree::{Map, Value, first_chars};
 use super::{IngestError, Request, grouping, scrub};
 use crate::config::Limits;
 use crate::store::{NewEvent, codec};
@@ -106,8 +106,8 @@ fn derived_tags(event: &Map<'_>, user_key: Option<&str>) -> Vec<(String, String)
         .filter_map(|pair| Some((pair.get(0)?.as_str()?.to_string(), pair.get(1)?.as_str()?.to_string())))
         .collect();
     let mut set = |key: &str, value: Option<String>| {
-        if let Some(value) = value.filter(|v| !v.is_empty()) {
-            let value: String = value.chars().take(200).collect();
+        if let Some(mut value) = value.filter(|v| !v.is_empty()) {
+            value.truncate(first_chars(&value, 200).len());
             match tags.iter_mut().find(|(k, _)| k == key) {
                 Some(existing) => existing.1 = value,
                 None => tags.push((key.to_string(), value)),

@@ -104,20 +104,6 @@ impl<'a> Value<'a> {
         }
     }
 
-    pub fn as_i64(&self) -> Option<i64> {
-        match self {
-            Value::Number(n) => n.as_i64(),
-            _ => None,
-        }
-    }
-
-    pub fn as_u64(&self) -> Option<u64> {
-        match self {
-            Value::Number(n) => n.as_u64(),
-            _ => None,
-        }
-    }
-
     pub fn as_array(&self) -> Option<&Vec<Value<'a>>> {
         match self {
             Value::Array(list) => Some(list),
@@ -150,25 +136,12 @@ impl<'a> Value<'a> {
         matches!(self, Value::Null)
     }
 
-    pub fn is_string(&self) -> bool {
-        matches!(self, Value::String(_))
-    }
-
-    pub fn is_number(&self) -> bool {
-        matches!(self, Value::Number(_))
-    }
-
     pub fn is_array(&self) -> bool {
         matches!(self, Value::Array(_))
     }
 
     pub fn is_object(&self) -> bool {
         matches!(self, Value::Object(_))
-    }
-
-    /// Takes the value out, leaving `null`.
-    pub fn take(&mut self) -> Value<'a> {
-        std::mem::take(self)
     }
 }
 
@@ -216,16 +189,6 @@ impl Index for str {
     }
 }
 
-impl Index for String {
-    fn index_into<'v, 'a>(&self, value: &'v Value<'a>) -> Option<&'v Value<'a>> {
-        self.as_str().index_into(value)
-    }
-
-    fn index_into_mut<'v, 'a>(&self, value: &'v mut Value<'a>) -> Option<&'v mut Value<'a>> {
-        self.as_str().index_into_mut(value)
-    }
-}
-
 impl Index for usize {
     fn index_into<'v, 'a>(&self, value: &'v Value<'a>) -> Option<&'v Value<'a>> {
         value.as_array()?.get(*self)
@@ -249,10 +212,6 @@ impl<T: Index + ?Sized> Index for &T {
 impl<'a> Map<'a> {
     pub fn new() -> Self {
         Map { entries: Vec::new() }
-    }
-
-    pub fn with_capacity(capacity: usize) -> Self {
-        Map { entries: Vec::with_capacity(capacity) }
     }
 
     pub fn len(&self) -> usize {
@@ -333,17 +292,8 @@ impl<'a> Map<'a> {
         self.entries.iter().map(|(k, _)| k.as_ref())
     }
 
-    pub fn values(&self) -> impl DoubleEndedIterator<Item = &Value<'a>> {
-        self.entries.iter().map(|(_, v)| v)
-    }
-
     pub fn values_mut(&mut self) -> impl DoubleEndedIterator<Item = &mut Value<'a>> {
         self.entries.iter_mut().map(|(_, v)| v)
-    }
-
-    /// Keeps the entries `keep` says yes to, in order.
-    pub fn retain(&mut self, mut keep: impl FnMut(&str, &mut Value<'a>) -> bool) {
-        self.entries.retain_mut(|(k, v)| keep(k, v));
     }
 
     /// Entries as parsed, with repeated keys folded.
@@ -451,12 +401,6 @@ impl From<u64> for Value<'_> {
 impl From<usize> for Value<'_> {
     fn from(n: usize) -> Self {
         Value::Number((n as u64).into())
-    }
-}
-
-impl From<i64> for Value<'_> {
-    fn from(n: i64) -> Self {
-        Value::Number(n.into())
     }
 }
 
@@ -754,7 +698,7 @@ mod tests {
         assert_eq!(map.keys().collect::<Vec<_>>(), ["b", "c", "d"]);
         *map.get_or_insert_with("c", || Value::Null) = Value::Bool(true);
         map.get_or_insert_with("e", || Value::from("new"));
-        map.retain(|k, _| k != "d");
+        map.remove("d");
         map.push_new("f", Value::Null);
         assert_eq!(map.keys().collect::<Vec<_>>(), ["b", "c", "e", "f"]);
         assert_eq!(Value::Object(map), json!({"f": null, "e": "new", "c": true, "b": "two"}));

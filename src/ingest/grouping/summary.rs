@@ -15,7 +15,7 @@
 
 use serde_json::json;
 
-use crate::ingest::tree::Value;
+use crate::ingest::tree::{Value, first_chars};
 
 use super::IssueSummary;
 use super::access::{event_platform, exceptions, frames, in_app, message_formatted, non_empty, str_of};
@@ -29,13 +29,10 @@ const UNLABELED: &str = "<unlabeled event>";
 
 /// `s` cut to at most `max` chars; a cut string ends in `…` (which counts toward `max`).
 pub(super) fn truncate_chars(s: &str, max: usize) -> String {
-    match s.char_indices().nth(max) {
-        None => s.to_owned(),
-        Some(_) => {
-            let keep = max.saturating_sub(1);
-            let end = s.char_indices().nth(keep).map_or(s.len(), |(i, _)| i);
-            format!("{}…", &s[..end])
-        }
+    if first_chars(s, max).len() == s.len() {
+        s.to_owned()
+    } else {
+        format!("{}…", first_chars(s, max.saturating_sub(1)))
     }
 }
 

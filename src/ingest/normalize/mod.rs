@@ -9,7 +9,7 @@ pub mod shapes;
 pub mod time;
 pub mod trim;
 
-use super::tree::{self, Map, Value};
+use super::tree::{self, Map, Value, first_chars, narrow};
 
 use super::envelope::normalize_event_id;
 use super::error::IngestError;
@@ -95,15 +95,12 @@ pub fn normalize<'a>(payload: &'a [u8], ctx: &Context) -> Result<Map<'a>, Ingest
     }
 
     for field in ["release", "dist", "environment", "logger", "transaction", "server_name", "culprit"] {
-        match event.get(field) {
+        match event.get_mut(field) {
             Some(Value::String(text)) if !text.trim().is_empty() => {
-                if let Some(trimmed) = bounded(text, 200) {
-                    event.insert(field, Value::from(trimmed));
-                }
+                *text = narrow(std::mem::take(text), |t| first_chars(t.trim(), 200));
             }
-            Some(Value::Number(n)) if matches!(field, "release" | "dist") => {
-                let text = n.to_string();
-                event.insert(field, Value::from(text));
+            Some(value @ Value::Number(_)) if matches!(field, "release" | "dist") => {
+                *value = Value::from(value.to_string());
             }
             _ => {
                 event.remove(field);
@@ -139,14 +136,6 @@ pub fn normalize<'a>(payload: &'a [u8], ctx: &Context) -> Result<Map<'a>, Ingest
     }
     trim::trim(&mut event);
     Ok(event)
-}
-
-/// `text` trimmed and cut to `max` characters, or `None` when it is already so (the common
-/// case, which then costs no copy).
-fn bounded(text: &str, max: usize) -> Option<String> {
-    let trimmed = text.trim();
-    let cut = trimmed.char_indices().nth(max).map_or(trimmed.len(), |(at, _)| at);
-    (cut != text.len()).then(|| trimmed[..cut].to_string())
 }
 
 /// Line and column (both from 1, the column in bytes) of byte `offset` in `bytes`.

@@ -105,6 +105,10 @@ fn release_and_environment() {
     assert_eq!(e["environment"], "staging");
     let e = norm(json!({"release": 42}));
     assert_eq!(e["release"], "42");
+    // Cut to 200 characters after trimming, on a character boundary.
+    let e = norm(json!({"release": format!(" {}", "é".repeat(300)), "dist": 7}));
+    assert_eq!(e["release"], "é".repeat(200));
+    assert_eq!(e["dist"], "7");
 }
 
 #[test]

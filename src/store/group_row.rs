@@ -25,6 +25,8 @@ pub struct GroupRow {
     pub last_release: Option<String>,
     pub is_unhandled: bool,
     pub status_changed_at: Option<f64>,
+    /// `first_seen` as loaded: saving leaves the column (and so its index) alone when unchanged.
+    stored_first_seen: f64,
 }
 
 const COLUMNS: &str = "id, status, substatus, resolution, snooze, priority, priority_locked_at, times_seen,
@@ -57,6 +59,7 @@ impl GroupRow {
             times_seen: row.get(7)?,
             user_count: row.get(8)?,
             first_seen: row.get(9)?,
+            stored_first_seen: row.get(9)?,
             last_seen: row.get(10)?,
             level: row.get(11)?,
             title: row.get(12)?,
@@ -97,17 +100,21 @@ impl GroupRow {
         }
     }
 
+    /// Writes the row back. An UPDATE rewrites the index entries of every column it assigns, even
+    /// to the same value, so `first_seen` (indexed, and rarely moved: only an event older than
+    /// the issue moves it) is assigned only when it changed.
     pub fn save(&self, tx: &Transaction<'_>) -> Result<(), StoreError> {
         let resolution = self.state.resolution.as_ref().map(serde_json::to_string).transpose()?;
         let snooze = self.state.snooze.as_ref().map(serde_json::to_string).transpose()?;
-        tx.prepare_cached(
+        let first_seen = if self.first_seen == self.stored_first_seen { "" } else { "first_seen = ?9," };
+        let sql = format!(
             "UPDATE groups SET status = ?2, substatus = ?3, resolution = ?4, snooze = ?5, priority = ?6,
-                times_seen = ?7, user_count = ?8, first_seen = ?9, last_seen = ?10, level = ?11, title = ?12,
+                times_seen = ?7, user_count = ?8, {first_seen} last_seen = ?10, level = ?11, title = ?12,
                 culprit = ?13, location = ?14, type = ?15, metadata = ?16, first_release = ?17,
                 last_release = ?18, is_unhandled = ?19, status_changed_at = ?20
-             WHERE id = ?1",
-        )?
-        .execute(params![
+             WHERE id = ?1"
+        );
+        tx.prepare_cached(&sql)?.execute(params![
             self.id,
             self.state.status.as_str(),
             self.state.substatus.map(|s| s.as_str()),

@@ -74,6 +74,20 @@ async fn counts_users_buckets_and_releases() {
     assert_eq!(issues::activities(&conn, issue.id).unwrap()[0].0, "first_seen");
 }
 
+/// The writer assigns `first_seen` only when an event older than the issue moves it; newer
+/// events, in later commits, must leave it where the oldest put it.
+#[tokio::test]
+async fn first_seen_moves_back_only_for_an_older_event() {
+    let app = TestApp::new();
+    let base = now().floor();
+    for (offset, first, last) in [(-60.0, -60.0, -60.0), (-3600.0, -3600.0, -60.0), (-30.0, -3600.0, -30.0)] {
+        app.send_event(msg("boom", json!({ "timestamp": base + offset }))).await;
+        let issue = only(&app);
+        assert_eq!((issue.first_seen, issue.last_seen), (base + first, base + last), "after the event at {offset}");
+    }
+    assert_eq!(only(&app).times_seen, 3);
+}
+
 #[tokio::test]
 async fn priority_starts_from_level() {
     for (level, priority) in [("error", Priority::High), ("warning", Priority::Medium), ("info", Priority::Low)] {

@@ -33,6 +33,25 @@ const COLUMNS: &str = "id, status, substatus, resolution, snooze, priority, prio
     user_count, first_seen, last_seen, level, title, culprit, location, type, metadata, first_release,
     last_release, is_unhandled, status_changed_at";
 
+/// The UPDATE that saves a row, with `$first_seen` spliced in before `last_seen`; both forms
+/// are built at compile time, so a save formats nothing.
+macro_rules! save_sql {
+    ($first_seen:literal) => {
+        concat!(
+            "UPDATE groups SET status = ?2, substatus = ?3, resolution = ?4, snooze = ?5, priority = ?6,
+                times_seen = ?7, user_count = ?8, ",
+            $first_seen,
+            " last_seen = ?10, level = ?11, title = ?12,
+                culprit = ?13, location = ?14, type = ?15, metadata = ?16, first_release = ?17,
+                last_release = ?18, is_unhandled = ?19, status_changed_at = ?20
+             WHERE id = ?1"
+        )
+    };
+}
+/// Leaves `first_seen` (and its index) alone; ?9 is bound but unused.
+const SAVE: &str = save_sql!("");
+const SAVE_WITH_FIRST_SEEN: &str = save_sql!("first_seen = ?9,");
+
 impl GroupRow {
     pub fn load(tx: &Transaction<'_>, id: i64) -> Result<Self, StoreError> {
         let sql = format!("SELECT {COLUMNS} FROM groups WHERE id = ?1");
@@ -106,15 +125,8 @@ impl GroupRow {
     pub fn save(&self, tx: &Transaction<'_>) -> Result<(), StoreError> {
         let resolution = self.state.resolution.as_ref().map(serde_json::to_string).transpose()?;
         let snooze = self.state.snooze.as_ref().map(serde_json::to_string).transpose()?;
-        let first_seen = if self.first_seen == self.stored_first_seen { "" } else { "first_seen = ?9," };
-        let sql = format!(
-            "UPDATE groups SET status = ?2, substatus = ?3, resolution = ?4, snooze = ?5, priority = ?6,
-                times_seen = ?7, user_count = ?8, {first_seen} last_seen = ?10, level = ?11, title = ?12,
-                culprit = ?13, location = ?14, type = ?15, metadata = ?16, first_release = ?17,
-                last_release = ?18, is_unhandled = ?19, status_changed_at = ?20
-             WHERE id = ?1"
-        );
-        tx.prepare_cached(&sql)?.execute(params![
+        let sql = if self.first_seen == self.stored_first_seen { SAVE } else { SAVE_WITH_FIRST_SEEN };
+        tx.prepare_cached(sql)?.execute(params![
             self.id,
             self.state.status.as_str(),
             self.state.substatus.map(|s| s.as_str()),

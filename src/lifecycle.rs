@@ -152,6 +152,17 @@ pub struct Snooze {
     pub escalation_forecast: Option<u64>,
 }
 
+impl Snooze {
+    /// Where a condition's window of `mins` minutes (the whole ignore without one) starts at
+    /// `now`: never before the ignore itself.
+    pub fn window_start(&self, mins: Option<u64>, now: f64) -> f64 {
+        match mins {
+            Some(mins) => self.since.max(now - mins as f64 * 60.0),
+            None => self.since,
+        }
+    }
+}
+
 /// The mutable lifecycle part of an issue.
 #[derive(Debug, Clone, PartialEq)]
 pub struct IssueState {
@@ -175,13 +186,22 @@ impl IssueState {
             priority_locked: false,
         }
     }
+
+    /// While the issue is ignored until N events arrive, where that count's window starts at
+    /// `now`: the store keeps arrivals from there on for [`History::events_since`]. `None` when
+    /// no rule will ask.
+    pub fn counting_window_start(&self, now: f64) -> Option<f64> {
+        let snooze = self.snooze.as_ref().filter(|_| self.status == Status::Ignored)?;
+        snooze.count.map(|_| snooze.window_start(snooze.window_mins, now))
+    }
 }
 
 /// What the writer knows about an issue's history, asked only when a rule needs it.
 pub trait History {
     /// Position of `release` in the project's release history (first-seen order); `None` when unknown.
     fn release_rank(&self, release: &str) -> Option<f64>;
-    /// Events of this issue that arrived at or after `since` (the new event included).
+    /// Events of this issue that arrived at or after `since` (the new event included). Asked
+    /// only while [`IssueState::counting_window_start`] is `Some`, for a `since` at or after it.
     fn events_since(&self, since: f64) -> u64;
     /// Distinct users of this issue whose events arrived at or after `since` (the new event's user included).
     fn users_since(&self, since: f64) -> u64;
@@ -266,17 +286,13 @@ fn snooze_outcome(snooze: &Snooze, now: f64, history: &dyn History) -> Option<Sn
     {
         return Some(SnoozeEnd::Expired);
     }
-    let window_start = |mins: Option<u64>| match mins {
-        Some(mins) => snooze.since.max(now - mins as f64 * 60.0),
-        None => snooze.since,
-    };
     if let Some(count) = snooze.count
-        && history.events_since(window_start(snooze.window_mins)) >= count
+        && history.events_since(snooze.window_start(snooze.window_mins, now)) >= count
     {
         return Some(SnoozeEnd::ConditionMet);
     }
     if let Some(users) = snooze.user_count
-        && history.users_since(window_start(snooze.user_window_mins)) >= users
+        && history.users_since(snooze.window_start(snooze.user_window_mins, now)) >= users
     {
         return Some(SnoozeEnd::ConditionMet);
     }

@@ -121,6 +121,7 @@ impl<'t, 'c> Batch<'t, 'c> {
                 event.size as i64,
                 event.data
             ])?;
+        let event_row = self.tx.last_insert_rowid();
 
         if let Some(release) = &event.release {
             let key = (event.project_id, release.clone());
@@ -167,9 +168,13 @@ impl<'t, 'c> Batch<'t, 'c> {
             Some(group) => group,
             None => GroupRow::load(self.tx, group_id)?,
         };
+        let arrivals_this_hour = group.count_arrival(event.received);
         if !new_group {
+            if let Some(window_start) = group.state.counting_window_start(event.received) {
+                self.record_snoozed_arrival(group_id, event_row, event.received, window_start)?;
+            }
             let mut state = group.state.clone();
-            let history = WriterHistory { tx: self.tx, group_id, project_id: event.project_id, now: event.received };
+            let history = WriterHistory { tx: self.tx, group_id, project_id: event.project_id, arrivals_this_hour };
             let transition =
                 lifecycle::on_event(&mut state, &event.level, event.release.as_deref(), event.received, &history);
             if let Some(transition) = transition {
@@ -264,6 +269,24 @@ impl<'t, 'c> Batch<'t, 'c> {
         Ok(group_id)
     }
 
+    /// Records the arrival of the event stored as row `event_row`, for an issue ignored until N events, and
+    /// forgets arrivals from before `window_start`, which no window can count again.
+    fn record_snoozed_arrival(
+        &mut self,
+        group_id: i64,
+        event_row: i64,
+        received: f64,
+        window_start: f64,
+    ) -> Result<(), StoreError> {
+        self.tx
+            .prepare_cached("INSERT OR IGNORE INTO snooze_arrivals (group_id, received, event) VALUES (?1, ?2, ?3)")?
+            .execute(params![group_id, received, event_row])?;
+        self.tx
+            .prepare_cached("DELETE FROM snooze_arrivals WHERE group_id = ?1 AND received < ?2")?
+            .execute(params![group_id, window_start])?;
+        Ok(())
+    }
+
     /// Records that `user` was affected at arrival time `received`; true when the issue had not
     /// seen this user before.
     fn record_user(&mut self, group_id: i64, user: &str, received: f64) -> Result<bool, StoreError> {
@@ -333,12 +356,13 @@ fn record_transition(tx: &Transaction<'_>, group_id: i64, transition: &Transitio
     Ok(())
 }
 
-/// Answers the lifecycle rules' questions from the open transaction.
+/// Answers the lifecycle rules' questions from the open transaction and the issue row.
 struct WriterHistory<'a> {
     tx: &'a Transaction<'a>,
     group_id: i64,
     project_id: i64,
-    now: f64,
+    /// Arrivals in the current hour, the new event included (kept on the issue row).
+    arrivals_this_hour: u64,
 }
 
 impl WriterHistory<'_> {
@@ -366,8 +390,10 @@ impl History for WriterHistory<'_> {
             .flatten()
     }
 
+    /// Read from the arrivals recorded while the issue is ignored until N events, which is the
+    /// only time the rules ask; `since` is never before the ignore.
     fn events_since(&self, since: f64) -> u64 {
-        self.count("SELECT count(*) FROM events WHERE group_id = ?1 AND received >= ?2", since)
+        self.count("SELECT count(*) FROM snooze_arrivals WHERE group_id = ?1 AND received >= ?2", since)
     }
 
     fn users_since(&self, since: f64) -> u64 {
@@ -375,7 +401,6 @@ impl History for WriterHistory<'_> {
     }
 
     fn events_this_hour(&self) -> u64 {
-        let hour_start = (self.now / 3600.0).floor() * 3600.0;
-        self.count("SELECT count(*) FROM events WHERE group_id = ?1 AND received >= ?2", hour_start)
+        self.arrivals_this_hour
     }
 }

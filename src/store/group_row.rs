@@ -25,13 +25,20 @@ pub struct GroupRow {
     pub last_release: Option<String>,
     pub is_unhandled: bool,
     pub status_changed_at: Option<f64>,
+    /// The latest hour (unix hours) an event arrived in, and how many arrived in it: "until
+    /// escalating" compares this hour's arrivals with its forecast.
+    arrival_hour: i64,
+    arrival_hour_count: i64,
+    /// `snooze` as loaded, and its text: saving an unchanged snooze writes the same text back,
+    /// so the trigger that resets the ignore's arrival counts sees no change.
+    stored_snooze: Option<(Snooze, String)>,
     /// `first_seen` as loaded: saving leaves the column (and so its index) alone when unchanged.
     stored_first_seen: f64,
 }
 
 const COLUMNS: &str = "id, status, substatus, resolution, snooze, priority, priority_locked_at, times_seen,
     user_count, first_seen, last_seen, level, title, culprit, location, type, metadata, first_release,
-    last_release, is_unhandled, status_changed_at";
+    last_release, is_unhandled, status_changed_at, arrival_hour, arrival_hour_count";
 
 /// The UPDATE that saves a row, with `$first_seen` spliced in before `last_seen`; both forms
 /// are built at compile time, so a save formats nothing.
@@ -43,7 +50,8 @@ macro_rules! save_sql {
             $first_seen,
             " last_seen = ?10, level = ?11, title = ?12,
                 culprit = ?13, location = ?14, type = ?15, metadata = ?16, first_release = ?17,
-                last_release = ?18, is_unhandled = ?19, status_changed_at = ?20
+                last_release = ?18, is_unhandled = ?19, status_changed_at = ?20, arrival_hour = ?21,
+                arrival_hour_count = ?22
              WHERE id = ?1"
         )
     };
@@ -62,7 +70,9 @@ impl GroupRow {
         let status: String = row.get(1)?;
         let substatus: Option<String> = row.get(2)?;
         let resolution: Option<String> = row.get(3)?;
-        let snooze: Option<String> = row.get(4)?;
+        let snooze_text: Option<String> = row.get(4)?;
+        let stored_snooze =
+            snooze_text.and_then(|text| serde_json::from_str::<Snooze>(&text).ok().map(|snooze| (snooze, text)));
         let priority: Option<i64> = row.get(5)?;
         let locked: Option<f64> = row.get(6)?;
         Ok(Self {
@@ -71,7 +81,7 @@ impl GroupRow {
                 status: Status::parse(&status).unwrap_or(Status::Unresolved),
                 substatus: substatus.as_deref().and_then(Substatus::parse),
                 resolution: resolution.as_deref().and_then(|r| serde_json::from_str::<Resolution>(r).ok()),
-                snooze: snooze.as_deref().and_then(|s| serde_json::from_str::<Snooze>(s).ok()),
+                snooze: stored_snooze.as_ref().map(|(snooze, _)| snooze.clone()),
                 priority: priority.and_then(Priority::from_value),
                 priority_locked: locked.is_some(),
             },
@@ -90,7 +100,25 @@ impl GroupRow {
             last_release: row.get(18)?,
             is_unhandled: row.get(19)?,
             status_changed_at: row.get(20)?,
+            arrival_hour: row.get(21)?,
+            arrival_hour_count: row.get(22)?,
+            stored_snooze,
         })
+    }
+
+    /// Counts an event that arrived at `received` into its hour; returns the arrivals of the
+    /// latest hour, this one included. An event stamped with an earlier hour than one already
+    /// counted (a clock step back) counts nowhere, as an hour already over.
+    pub fn count_arrival(&mut self, received: f64) -> u64 {
+        let hour = (received / 3600.0).floor() as i64;
+        if hour > self.arrival_hour {
+            self.arrival_hour = hour;
+            self.arrival_hour_count = 0;
+        }
+        if hour == self.arrival_hour {
+            self.arrival_hour_count += 1;
+        }
+        self.arrival_hour_count.max(0) as u64
     }
 
     /// Folds one stored event into the counters. The newest event decides the displayed title,
@@ -124,7 +152,10 @@ impl GroupRow {
     /// the issue moves it) is assigned only when it changed.
     pub fn save(&self, tx: &Transaction<'_>) -> Result<(), StoreError> {
         let resolution = self.state.resolution.as_ref().map(serde_json::to_string).transpose()?;
-        let snooze = self.state.snooze.as_ref().map(serde_json::to_string).transpose()?;
+        let snooze = match (&self.state.snooze, &self.stored_snooze) {
+            (Some(now), Some((loaded, text))) if now == loaded => Some(text.clone()),
+            (now, _) => now.as_ref().map(serde_json::to_string).transpose()?,
+        };
         let sql = if self.first_seen == self.stored_first_seen { SAVE } else { SAVE_WITH_FIRST_SEEN };
         tx.prepare_cached(sql)?.execute(params![
             self.id,
@@ -146,7 +177,9 @@ impl GroupRow {
             self.first_release,
             self.last_release,
             self.is_unhandled,
-            self.status_changed_at
+            self.status_changed_at,
+            self.arrival_hour,
+            self.arrival_hour_count
         ])?;
         Ok(())
     }

@@ -225,8 +225,42 @@ const V4: &str = r#"
 INSERT OR REPLACE INTO meta (key, value) VALUES ('blob_compression', 'zstd with dictionaries');
 "#;
 
+/// Ignore conditions stop reading an index of every event by arrival, which cost each event a
+/// page write (the tail of its issue's range) to serve questions asked only of ignored issues.
+/// "N events (in a window) since the ignore" reads `snooze_arrivals`, written only for events of
+/// an issue ignored with an event-count condition and emptied whenever its conditions change;
+/// "events this hour" (until escalating) reads a counter kept on the issue row, which every
+/// batch writes anyway. Both start from the index they replace, then it goes.
+const V5: &str = r#"
+CREATE TABLE snooze_arrivals (
+    group_id INTEGER NOT NULL REFERENCES groups(id) ON DELETE CASCADE,
+    received REAL NOT NULL,
+    event    INTEGER NOT NULL,
+    PRIMARY KEY (group_id, received, event)
+) WITHOUT ROWID;
+CREATE TRIGGER snooze_arrivals_reset AFTER UPDATE OF snooze ON groups
+    WHEN new.snooze IS NOT old.snooze
+BEGIN
+    DELETE FROM snooze_arrivals WHERE group_id = new.id;
+END;
+INSERT INTO snooze_arrivals (group_id, received, event)
+    SELECT e.group_id, e.received, e.id
+    FROM groups g JOIN events e ON e.group_id = g.id
+    WHERE g.status = 'ignored' AND json_extract(g.snooze, '$.count') IS NOT NULL
+      AND e.received >= json_extract(g.snooze, '$.since');
+
+ALTER TABLE groups ADD COLUMN arrival_hour INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE groups ADD COLUMN arrival_hour_count INTEGER NOT NULL DEFAULT 0;
+UPDATE groups SET arrival_hour =
+    coalesce((SELECT CAST(max(received) / 3600 AS INTEGER) FROM events WHERE group_id = groups.id), 0);
+UPDATE groups SET arrival_hour_count =
+    (SELECT count(*) FROM events WHERE group_id = groups.id AND received >= groups.arrival_hour * 3600.0);
+
+DROP INDEX events_group_received;
+"#;
+
 /// Every schema version, oldest first.
-const MIGRATIONS: &[M<'static>] = &[M::up(V1), M::up(V2), M::up(V3), M::up(V4)];
+const MIGRATIONS: &[M<'static>] = &[M::up(V1), M::up(V2), M::up(V3), M::up(V4), M::up(V5)];
 
 /// All migrations, oldest first.
 pub fn migrations() -> Migrations<'static> {
@@ -258,6 +292,54 @@ mod tests {
         assert!(super::migrations().validate().is_ok());
     }
 
+    /// Version 5 carries the ignore counts over from the index it drops: the arrivals since an
+    /// event-count ignore, and each issue's latest arrival hour with its count.
+    #[test]
+    fn version_5_keeps_the_counts_of_the_index_it_drops() {
+        let mut conn = rusqlite::Connection::open_in_memory().unwrap();
+        super::migrations().to_version(&mut conn, 4).unwrap();
+        conn.execute_batch(
+            r#"
+            INSERT INTO organizations (id, slug, name, date_created) VALUES (1, 'o', 'o', 0);
+            INSERT INTO projects (id, org_id, slug, name, date_created) VALUES (1, 1, 'p', 'p', 0);
+            INSERT INTO groups (id, project_id, short_id, title, type, metadata, level, first_seen, last_seen,
+                                status, snooze)
+                VALUES (1, 1, 1, 't', 'error', '{}', 'error', 0, 0, 'ignored', '{"since":36000.0,"count":5}'),
+                       (2, 1, 2, 't', 'error', '{}', 'error', 0, 0, 'ignored', '{"since":36000.0}'),
+                       (3, 1, 3, 't', 'error', '{}', 'error', 0, 0, 'unresolved', NULL);
+            INSERT INTO events (id, project_id, event_id, group_id, timestamp, received, level, size, data)
+                VALUES (1, 1, 'a', 1, 0, 35000.0, 'error', 0, x''),
+                       (2, 1, 'b', 1, 0, 36500.0, 'error', 0, x''),
+                       (3, 1, 'c', 1, 0, 39700.0, 'error', 0, x''),
+                       (4, 1, 'd', 1, 0, 39900.0, 'error', 0, x''),
+                       (5, 1, 'e', 2, 0, 36500.0, 'error', 0, x'');
+            "#,
+        )
+        .unwrap();
+        super::migrate(&mut conn).unwrap();
+
+        let kept: Vec<(i64, f64, i64)> = conn
+            .prepare("SELECT group_id, received, event FROM snooze_arrivals ORDER BY event")
+            .unwrap()
+            .query_map([], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert_eq!(kept, [(1, 36500.0, 2), (1, 39700.0, 3), (1, 39900.0, 4)], "since the count's ignore only");
+        let hours: Vec<(i64, i64)> = conn
+            .prepare("SELECT arrival_hour, arrival_hour_count FROM groups ORDER BY id")
+            .unwrap()
+            .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert_eq!(hours, [(11, 2), (10, 1), (0, 0)]);
+        let index: i64 = conn
+            .query_row("SELECT count(*) FROM sqlite_schema WHERE name = 'events_group_received'", [], |row| row.get(0))
+            .unwrap();
+        assert_eq!(index, 0);
+    }
+
     #[test]
     fn a_store_from_a_newer_sift_is_refused_with_a_message() {
         let mut conn = rusqlite::Connection::open_in_memory().unwrap();
@@ -266,6 +348,6 @@ mod tests {
         assert_eq!(version, super::MIGRATIONS.len() as i64);
         conn.pragma_update(None, "user_version", 99).unwrap();
         let err = super::migrate(&mut conn).unwrap_err().to_string();
-        assert!(err.contains("newer sift (schema version 99; this build knows up to 4)"), "{err}");
+        assert!(err.contains("newer sift (schema version 99; this build knows up to 5)"), "{err}");
     }
 }

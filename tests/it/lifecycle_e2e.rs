@@ -181,6 +181,61 @@ async fn ignore_until_n_events_comes_back_escalating() {
     assert_eq!((issue.status.as_str(), issue.substatus.as_deref()), ("unresolved", Some("escalating")));
 }
 
+/// Arrivals the store keeps for the issue's "until N events" count.
+fn kept_arrivals(app: &TestApp, id: i64) -> i64 {
+    app.conn().query_row("SELECT count(*) FROM snooze_arrivals WHERE group_id = ?1", [id], |row| row.get(0)).unwrap()
+}
+
+/// Ignoring again starts the count over, and the arrivals kept for the old count go with it.
+#[tokio::test]
+async fn ignoring_again_starts_the_count_over() {
+    let app = TestApp::new();
+    app.send_event(msg("recount", json!({}))).await;
+    let id = only(&app).id;
+    let until_three = || Snooze { since: now(), count: Some(3), ..Snooze::default() };
+    ignore(&app, id, Substatus::ArchivedUntilConditionMet, until_three());
+    app.send_event(msg("recount", json!({}))).await;
+    app.send_event(msg("recount", json!({}))).await;
+    assert_eq!(kept_arrivals(&app, id), 2);
+
+    ignore(&app, id, Substatus::ArchivedUntilConditionMet, until_three());
+    assert_eq!(kept_arrivals(&app, id), 0, "a new ignore drops the old count's arrivals");
+    app.send_event(msg("recount", json!({}))).await;
+    app.send_event(msg("recount", json!({}))).await;
+    assert_eq!(only(&app).status, "ignored", "two of three since the second ignore");
+    app.send_event(msg("recount", json!({}))).await;
+    assert_eq!(only(&app).substatus.as_deref(), Some("escalating"));
+    assert_eq!(kept_arrivals(&app, id), 0, "an ignore that ended keeps no arrivals");
+
+    app.send_event(msg("recount", json!({}))).await;
+    assert_eq!(kept_arrivals(&app, id), 0, "an unresolved issue records none");
+    assert_eq!(only(&app).times_seen, 7);
+}
+
+/// Arrivals older than the count's window stop counting, and are dropped when the next one comes.
+#[tokio::test]
+async fn arrivals_before_the_window_no_longer_count() {
+    let app = TestApp::new();
+    app.send_event(msg("windowed", json!({}))).await;
+    let id = only(&app).id;
+    let since = now() - 7200.0;
+    ignore(
+        &app,
+        id,
+        Substatus::ArchivedUntilConditionMet,
+        Snooze { since, count: Some(2), window_mins: Some(10), ..Snooze::default() },
+    );
+    // One arrival an hour ago: inside the ignore, outside its ten-minute window.
+    app.conn()
+        .execute("INSERT INTO snooze_arrivals (group_id, received, event) VALUES (?1, ?2, 0)", (id, now() - 3600.0))
+        .unwrap();
+    app.send_event(msg("windowed", json!({}))).await;
+    assert_eq!(only(&app).status, "ignored", "the hour-old arrival is outside the window");
+    assert_eq!(kept_arrivals(&app, id), 1, "and was dropped");
+    app.send_event(msg("windowed", json!({}))).await;
+    assert_eq!(only(&app).substatus.as_deref(), Some("escalating"));
+}
+
 #[tokio::test]
 async fn ignore_until_n_users_and_for_a_duration() {
     let app = TestApp::new();

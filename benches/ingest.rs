@@ -3,8 +3,9 @@
 //! Replays realistic 5-9 KB error envelopes (real SDK event shapes) with `wrk` over loopback,
 //! first at an in-process no-op handler (the ceiling of HTTP on this machine), then at the
 //! release `sift serve`, where every 200 means decoded, normalized, scrubbed, grouped and
-//! durably committed. Reports requests/s, accepted events/s and p50/p99 latency, and writes
-//! the table to `target/bench-results/ingest.md`. `SIFT_BENCH_BIN=path/to/sift` runs another
+//! durably committed. Reports requests/s, accepted events/s, p50/p99 latency and the server's
+//! CPU time per stored event (user and kernel), and writes the table to
+//! `target/bench-results/ingest.md`. `SIFT_BENCH_BIN=path/to/sift` runs another
 //! build of the server, for before-and-after runs on the same day.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, reason = "benchmark harness: a failure aborts the run loudly")]
@@ -66,6 +67,16 @@ fn wrk(addr: SocketAddr, template_dir: &Path, templates: usize, key: &str, path:
     }
 }
 
+/// User and kernel CPU seconds process `pid` has used, all threads (`/proc/PID/stat`, in the
+/// kernel's fixed 100 ticks per second).
+fn cpu_seconds(pid: u32) -> (f64, f64) {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    // Fields after the command name, which ends at the last ')': state is field 3, utime 14, stime 15.
+    let fields: Vec<&str> = stat.rsplit_once(')').map_or(vec![], |(_, rest)| rest.split_whitespace().collect());
+    let ticks = |i: usize| fields.get(i - 3).and_then(|v| v.parse::<f64>().ok()).unwrap_or(f64::NAN) / 100.0;
+    (ticks(14), ticks(15))
+}
+
 fn start_noop() -> SocketAddr {
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
@@ -113,11 +124,16 @@ fn main() {
     let (addr, key) = common::wait_for_server(&mut child, &data, "");
     let addr: SocketAddr = addr.parse().expect("addr");
     let conn = sift::store::open_connection(&data.join("sift.db"), true).expect("db");
+    let stored_before = sift::store::issues::event_count(&conn).expect("count");
+    let cpu_before = cpu_seconds(child.id());
     let started = Instant::now();
     let sift = wrk(addr, &template_dir, templates.len(), &key, "/api/1/envelope/");
     let elapsed = started.elapsed().as_secs_f64().min(DURATION_SECS as f64 + 1.0);
     std::thread::sleep(Duration::from_millis(500));
+    let cpu_after = cpu_seconds(child.id());
     let stored = sift::store::issues::event_count(&conn).expect("count");
+    let per_event = |before: f64, after: f64| (after - before) * 1e6 / (stored - stored_before).max(1) as f64;
+    let (user_us, kernel_us) = (per_event(cpu_before.0, cpu_after.0), per_event(cpu_before.1, cpu_after.1));
     let issues = sift::store::issues::list_issues(&conn, None).expect("issues").len();
     let _ = child.kill();
     let _ = child.wait();
@@ -127,7 +143,8 @@ fn main() {
         "| target | requests/s | accepted events/s | p50 | p99 | non-2xx |\n|---|---|---|---|---|---|\n\
          | no-op handler (ceiling) | {:.0} | - | {:.2} ms | {:.2} ms | {} |\n\
          | sift serve (durable, grouped) | {:.0} | {:.0} | {:.2} ms | {:.2} ms | {} |\n\n\
-         {} events stored in {} issues; envelopes {}-{} bytes (avg {avg}); wrk -t1 -c{CONNECTIONS} -d{DURATION_SECS}s on {} cores; measured over {:.1}s.\n",
+         {} events stored in {} issues; envelopes {}-{} bytes (avg {avg}); wrk -t1 -c{CONNECTIONS} -d{DURATION_SECS}s on {} cores; measured over {:.1}s.\n\n\
+         sift serve's CPU per stored event: {:.0} µs ({:.0} µs user, {:.0} µs kernel).\n",
         noop.requests_per_sec,
         noop.p50_ms,
         noop.p99_ms,
@@ -143,6 +160,9 @@ fn main() {
         sizes.iter().max().unwrap_or(&0),
         std::thread::available_parallelism().map_or(0, |n| n.get()),
         elapsed,
+        user_us + kernel_us,
+        user_us,
+        kernel_us,
     );
     println!("\n{table}");
     let out = common::repo().join("target/bench-results");

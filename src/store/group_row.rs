@@ -29,9 +29,11 @@ pub struct GroupRow {
     /// escalating" compares this hour's arrivals with its forecast.
     arrival_hour: i64,
     arrival_hour_count: i64,
-    /// `snooze` as loaded, and its text: saving an unchanged snooze writes the same text back,
-    /// so the trigger that resets the ignore's arrival counts sees no change.
-    stored_snooze: Option<(Snooze, String)>,
+    /// The lifecycle as loaded (with the snooze's text): saving leaves those columns alone when
+    /// no event changed them, so the trigger that resets an ignore's arrivals is not even run.
+    stored_state: IssueState,
+    stored_status_changed_at: Option<f64>,
+    stored_snooze_text: Option<String>,
     /// `first_seen` as loaded: saving leaves the column (and so its index) alone when unchanged.
     stored_first_seen: f64,
 }
@@ -40,25 +42,35 @@ const COLUMNS: &str = "id, status, substatus, resolution, snooze, priority, prio
     user_count, first_seen, last_seen, level, title, culprit, location, type, metadata, first_release,
     last_release, is_unhandled, status_changed_at, arrival_hour, arrival_hour_count";
 
-/// The UPDATE that saves a row, with `$first_seen` spliced in before `last_seen`; both forms
-/// are built at compile time, so a save formats nothing.
+/// The UPDATE that saves a row. The counters and the newest event's columns are always
+/// assigned; `first_seen` and the lifecycle columns only when they changed (see [`GroupRow::save`]).
+/// All four forms are built at compile time, so a save formats nothing; a parameter a form does
+/// not assign is bound but unused.
 macro_rules! save_sql {
+    ($first_seen:literal, lifecycle) => {
+        save_sql!(@ $first_seen, "status = ?2, substatus = ?3, resolution = ?4, snooze = ?5, priority = ?6,
+            status_changed_at = ?20,")
+    };
     ($first_seen:literal) => {
+        save_sql!(@ $first_seen, "")
+    };
+    (@ $first_seen:literal, $lifecycle:literal) => {
         concat!(
-            "UPDATE groups SET status = ?2, substatus = ?3, resolution = ?4, snooze = ?5, priority = ?6,
-                times_seen = ?7, user_count = ?8, ",
+            "UPDATE groups SET ",
+            $lifecycle,
             $first_seen,
-            " last_seen = ?10, level = ?11, title = ?12,
+            " times_seen = ?7, user_count = ?8, last_seen = ?10, level = ?11, title = ?12,
                 culprit = ?13, location = ?14, type = ?15, metadata = ?16, first_release = ?17,
-                last_release = ?18, is_unhandled = ?19, status_changed_at = ?20, arrival_hour = ?21,
-                arrival_hour_count = ?22
+                last_release = ?18, is_unhandled = ?19, arrival_hour = ?21, arrival_hour_count = ?22
              WHERE id = ?1"
         )
     };
 }
-/// Leaves `first_seen` (and its index) alone; ?9 is bound but unused.
-const SAVE: &str = save_sql!("");
-const SAVE_WITH_FIRST_SEEN: &str = save_sql!("first_seen = ?9,");
+/// Indexed by [first_seen moved][lifecycle changed].
+const SAVE: [[&str; 2]; 2] = [
+    [save_sql!(""), save_sql!("", lifecycle)],
+    [save_sql!("first_seen = ?9,"), save_sql!("first_seen = ?9,", lifecycle)],
+];
 
 impl GroupRow {
     pub fn load(tx: &Transaction<'_>, id: i64) -> Result<Self, StoreError> {
@@ -70,21 +82,22 @@ impl GroupRow {
         let status: String = row.get(1)?;
         let substatus: Option<String> = row.get(2)?;
         let resolution: Option<String> = row.get(3)?;
-        let snooze_text: Option<String> = row.get(4)?;
-        let stored_snooze =
-            snooze_text.and_then(|text| serde_json::from_str::<Snooze>(&text).ok().map(|snooze| (snooze, text)));
+        let snooze: Option<String> = row.get(4)?;
         let priority: Option<i64> = row.get(5)?;
         let locked: Option<f64> = row.get(6)?;
+        let state = IssueState {
+            status: Status::parse(&status).unwrap_or(Status::Unresolved),
+            substatus: substatus.as_deref().and_then(Substatus::parse),
+            resolution: resolution.as_deref().and_then(|r| serde_json::from_str::<Resolution>(r).ok()),
+            snooze: snooze.as_deref().and_then(|s| serde_json::from_str::<Snooze>(s).ok()),
+            priority: priority.and_then(Priority::from_value),
+            priority_locked: locked.is_some(),
+        };
         Ok(Self {
             id: row.get(0)?,
-            state: IssueState {
-                status: Status::parse(&status).unwrap_or(Status::Unresolved),
-                substatus: substatus.as_deref().and_then(Substatus::parse),
-                resolution: resolution.as_deref().and_then(|r| serde_json::from_str::<Resolution>(r).ok()),
-                snooze: stored_snooze.as_ref().map(|(snooze, _)| snooze.clone()),
-                priority: priority.and_then(Priority::from_value),
-                priority_locked: locked.is_some(),
-            },
+            stored_state: state.clone(),
+            stored_snooze_text: snooze,
+            state,
             times_seen: row.get(7)?,
             user_count: row.get(8)?,
             first_seen: row.get(9)?,
@@ -100,9 +113,9 @@ impl GroupRow {
             last_release: row.get(18)?,
             is_unhandled: row.get(19)?,
             status_changed_at: row.get(20)?,
+            stored_status_changed_at: row.get(20)?,
             arrival_hour: row.get(21)?,
             arrival_hour_count: row.get(22)?,
-            stored_snooze,
         })
     }
 
@@ -149,14 +162,22 @@ impl GroupRow {
 
     /// Writes the row back. An UPDATE rewrites the index entries of every column it assigns, even
     /// to the same value, so `first_seen` (indexed, and rarely moved: only an event older than
-    /// the issue moves it) is assigned only when it changed.
+    /// the issue moves it) is assigned only when it changed. So are the lifecycle columns, which
+    /// change only when an event regresses or un-ignores the issue or raises its priority: left
+    /// alone, they cost no JSON and do not run the `snooze` trigger.
     pub fn save(&self, tx: &Transaction<'_>) -> Result<(), StoreError> {
-        let resolution = self.state.resolution.as_ref().map(serde_json::to_string).transpose()?;
-        let snooze = match (&self.state.snooze, &self.stored_snooze) {
-            (Some(now), Some((loaded, text))) if now == loaded => Some(text.clone()),
-            (now, _) => now.as_ref().map(serde_json::to_string).transpose()?,
+        let lifecycle = self.state != self.stored_state || self.status_changed_at != self.stored_status_changed_at;
+        let (resolution, snooze) = if lifecycle {
+            let snooze = if self.state.snooze == self.stored_state.snooze {
+                self.stored_snooze_text.clone()
+            } else {
+                self.state.snooze.as_ref().map(serde_json::to_string).transpose()?
+            };
+            (self.state.resolution.as_ref().map(serde_json::to_string).transpose()?, snooze)
+        } else {
+            (None, None)
         };
-        let sql = if self.first_seen == self.stored_first_seen { SAVE } else { SAVE_WITH_FIRST_SEEN };
+        let sql = SAVE[usize::from(self.first_seen != self.stored_first_seen)][usize::from(lifecycle)];
         tx.prepare_cached(sql)?.execute(params![
             self.id,
             self.state.status.as_str(),

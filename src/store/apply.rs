@@ -35,6 +35,9 @@ impl WriterCache {
     }
 }
 
+/// Seconds of arrivals kept before an ignore's count window (see `record_snoozed_arrival`).
+const PRUNE_MARGIN: f64 = 60.0;
+
 /// One transaction's worth of pending work.
 pub struct Batch<'t, 'c> {
     tx: &'t Transaction<'t>,
@@ -269,8 +272,10 @@ impl<'t, 'c> Batch<'t, 'c> {
         Ok(group_id)
     }
 
-    /// Records the arrival of the event stored as row `event_row`, for an issue ignored until N events, and
-    /// forgets arrivals from before `window_start`, which no window can count again.
+    /// Records the arrival of the event stored as row `event_row`, for an issue ignored until N
+    /// events, and forgets arrivals older than `window_start` by more than [`PRUNE_MARGIN`]:
+    /// events reach the writer nearly, not exactly, in arrival order, so a window that starts a
+    /// little earlier may still be asked about; the count itself reads only its own window.
     fn record_snoozed_arrival(
         &mut self,
         group_id: i64,
@@ -283,7 +288,7 @@ impl<'t, 'c> Batch<'t, 'c> {
             .execute(params![group_id, received, event_row])?;
         self.tx
             .prepare_cached("DELETE FROM snooze_arrivals WHERE group_id = ?1 AND received < ?2")?
-            .execute(params![group_id, window_start])?;
+            .execute(params![group_id, window_start - PRUNE_MARGIN])?;
         Ok(())
     }
 

@@ -120,8 +120,10 @@ impl GroupRow {
     }
 
     /// Counts an event that arrived at `received` into its hour; returns the arrivals of the
-    /// latest hour, this one included. An event stamped with an earlier hour than one already
-    /// counted (a clock step back) counts nowhere, as an hour already over.
+    /// latest hour, this one included. Requests are stamped when they arrive and reach the writer
+    /// nearly, not exactly, in that order: an event stamped in an hour that has already given way
+    /// to the next (a few milliseconds' worth at the turn of an hour) counts nowhere, as an hour
+    /// already over.
     pub fn count_arrival(&mut self, received: f64) -> u64 {
         let hour = (received / 3600.0).floor() as i64;
         if hour > self.arrival_hour {

@@ -266,6 +266,9 @@ fn forecast_for(tx: &Transaction<'_>, id: i64, first_seen: f64, now: f64) -> Res
     Ok(lifecycle::escalation_forecast(&hourly, (now - first_seen) / 86_400.0))
 }
 
+/// Writes `state` back. The snooze is written only with a status change (every status change
+/// sets or clears it): a priority change alone leaves the column, and so the ignore's arrival
+/// count that a trigger resets when it changes, untouched.
 fn save_lifecycle(
     tx: &Transaction<'_>,
     id: i64,
@@ -276,7 +279,8 @@ fn save_lifecycle(
     let resolution = state.resolution.as_ref().map(serde_json::to_string).transpose()?;
     let snooze = state.snooze.as_ref().map(serde_json::to_string).transpose()?;
     tx.execute(
-        "UPDATE groups SET status = ?2, substatus = ?3, resolution = ?4, snooze = ?5, priority = ?6,
+        "UPDATE groups SET status = ?2, substatus = ?3, resolution = ?4, priority = ?6,
+            snooze = CASE WHEN ?9 THEN ?5 ELSE snooze END,
             priority_locked_at = CASE WHEN ?7 THEN coalesce(priority_locked_at, ?8) ELSE NULL END,
             status_changed_at = CASE WHEN ?9 THEN ?8 ELSE status_changed_at END
          WHERE id = ?1",
@@ -342,6 +346,11 @@ pub fn merge(tx: &Transaction<'_>, ids: &[i64], user_id: i64, now: f64) -> Resul
     let children: Vec<i64> = ranked.iter().skip(1).map(|r| r.0).collect();
     for &child in &children {
         let moves = [
+            // The child's arrivals count toward the parent's "until N events", as its events do.
+            "INSERT OR IGNORE INTO snooze_arrivals (group_id, received, event)
+             SELECT ?1, e.received, e.id FROM events e JOIN groups g ON g.id = ?1
+             WHERE e.group_id = ?2 AND g.status = 'ignored' AND json_extract(g.snooze, '$.count') IS NOT NULL
+               AND e.received >= json_extract(g.snooze, '$.since')",
             "UPDATE events SET group_id = ?1 WHERE group_id = ?2",
             "UPDATE group_hashes SET group_id = ?1 WHERE group_id = ?2",
             "INSERT INTO group_stats (group_id, hour, count) SELECT ?1, hour, count FROM group_stats WHERE group_id = ?2
@@ -359,7 +368,14 @@ pub fn merge(tx: &Transaction<'_>, ids: &[i64], user_id: i64, now: f64) -> Resul
                 times_seen = times_seen + (SELECT times_seen FROM groups WHERE id = ?2),
                 first_seen = min(first_seen, (SELECT first_seen FROM groups WHERE id = ?2)),
                 last_seen = max(last_seen, (SELECT last_seen FROM groups WHERE id = ?2)),
-                is_unhandled = max(is_unhandled, (SELECT is_unhandled FROM groups WHERE id = ?2))
+                is_unhandled = max(is_unhandled, (SELECT is_unhandled FROM groups WHERE id = ?2)),
+                arrival_hour = max(arrival_hour, (SELECT arrival_hour FROM groups WHERE id = ?2)),
+                arrival_hour_count = CASE
+                    WHEN (SELECT c.arrival_hour FROM groups c WHERE c.id = ?2) > arrival_hour
+                        THEN (SELECT c.arrival_hour_count FROM groups c WHERE c.id = ?2)
+                    WHEN (SELECT c.arrival_hour FROM groups c WHERE c.id = ?2) = arrival_hour
+                        THEN arrival_hour_count + (SELECT c.arrival_hour_count FROM groups c WHERE c.id = ?2)
+                    ELSE arrival_hour_count END
              WHERE id = ?1",
             "DELETE FROM groups WHERE id = ?2",
         ];

@@ -236,6 +236,71 @@ async fn arrivals_before_the_window_no_longer_count() {
     assert_eq!(only(&app).substatus.as_deref(), Some("escalating"));
 }
 
+/// Merged into an issue ignored until N events, a child's arrivals since the ignore count, and
+/// its arrivals this hour join the parent's.
+#[tokio::test]
+async fn a_merge_brings_the_childs_arrivals_into_the_parents_counts() {
+    let app = TestApp::new();
+    for _ in 0..3 {
+        app.send_event(msg("parent", json!({}))).await;
+    }
+    let parent = only(&app).id;
+    ignore(
+        &app,
+        parent,
+        Substatus::ArchivedUntilConditionMet,
+        Snooze { since: now(), count: Some(4), ..Snooze::default() },
+    );
+    app.send_event(msg("child", json!({}))).await;
+    app.send_event(msg("child", json!({}))).await;
+    let child = app.issues().iter().map(|issue| issue.id).find(|&id| id != parent).unwrap();
+    let uri = format!("/api/0/organizations/local/issues/?id={parent}&id={child}");
+    let merged = app.api("PUT", &uri, Some(json!({ "merge": true }))).await;
+    assert_eq!(merged.body["merge"]["parent"], parent.to_string(), "{:?}", merged.body);
+    assert_eq!(kept_arrivals(&app, parent), 2);
+    let (counted, arrived): (i64, i64) = app
+        .conn()
+        .query_row(
+            "SELECT arrival_hour_count,
+                    (SELECT count(*) FROM events WHERE group_id = g.id AND received >= g.arrival_hour * 3600.0)
+             FROM groups g WHERE id = ?1",
+            [parent],
+            |row| Ok((row.get(0)?, row.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!(counted, arrived, "this hour's arrivals, the child's included");
+
+    app.send_event(msg("parent", json!({}))).await;
+    assert_eq!(only(&app).status, "ignored", "three of four since the ignore");
+    app.send_event(msg("parent", json!({}))).await;
+    assert_eq!(only(&app).substatus.as_deref(), Some("escalating"));
+}
+
+/// A priority change leaves an ignore's count alone, whatever text the ignore was stored as
+/// (here without the conditions it does not use).
+#[tokio::test]
+async fn a_priority_change_keeps_the_ignores_count() {
+    let app = TestApp::new();
+    app.send_event(msg("kept", json!({}))).await;
+    let id = only(&app).id;
+    let snooze = format!(r#"{{"since": {}, "count": 3}}"#, now());
+    app.conn()
+        .execute(
+            "UPDATE groups SET status = 'ignored', substatus = 'archived_until_condition_met', snooze = ?2 WHERE id = ?1",
+            (id, snooze),
+        )
+        .unwrap();
+    app.send_event(msg("kept", json!({}))).await;
+    app.send_event(msg("kept", json!({}))).await;
+    assert_eq!(kept_arrivals(&app, id), 2);
+    let reply =
+        app.api("PUT", &format!("/api/0/organizations/local/issues/{id}/"), Some(json!({ "priority": "low" }))).await;
+    assert_eq!(reply.body["priority"], "low", "{:?}", reply.body);
+    assert_eq!(kept_arrivals(&app, id), 2, "the count survives the priority change");
+    app.send_event(msg("kept", json!({}))).await;
+    assert_eq!(only(&app).substatus.as_deref(), Some("escalating"));
+}
+
 #[tokio::test]
 async fn ignore_until_n_users_and_for_a_duration() {
     let app = TestApp::new();

@@ -276,13 +276,15 @@ async fn apply(state: &AppState, ids: Vec<i64>, mut update: Update) -> Result<Op
     }
     let update_for_read = Update { assign_to: update.assign_to.clone(), ..Update::default() };
     update.change.assign = state.store.read(move |conn| assignee(conn, &update_for_read)).await?;
-    let now = crate::store::now();
     let merge = update.merge;
     let change = update.change;
     Ok(state
         .store
         .writer()
         .call(move |tx| {
+            // Taken on the writer: every event committed before this change arrived before it,
+            // so an ignore's count starts exactly after the events it could have seen.
+            let now = crate::store::now();
             triage::apply_change(tx, &ids, &change, Viewer::local().user_id, now)?;
             if merge {
                 if ids.len() < 2 {

@@ -344,13 +344,17 @@ pub fn merge(tx: &Transaction<'_>, ids: &[i64], user_id: i64, now: f64) -> Resul
         return Err(StoreError::NotFound("issues to merge".into()));
     };
     let children: Vec<i64> = ranked.iter().skip(1).map(|r| r.0).collect();
+    // The children's arrivals in the parent's "until N events" window count, as their events do.
+    let counting_from = GroupRow::load(tx, parent)?.state.counting_window_start(now);
     for &child in &children {
+        if let Some(from) = counting_from {
+            tx.execute(
+                "INSERT OR IGNORE INTO snooze_arrivals (group_id, received, event)
+                 SELECT ?1, received, id FROM events WHERE group_id = ?2 AND received >= ?3",
+                params![parent, child, from],
+            )?;
+        }
         let moves = [
-            // The child's arrivals count toward the parent's "until N events", as its events do.
-            "INSERT OR IGNORE INTO snooze_arrivals (group_id, received, event)
-             SELECT ?1, e.received, e.id FROM events e JOIN groups g ON g.id = ?1
-             WHERE e.group_id = ?2 AND g.status = 'ignored' AND json_extract(g.snooze, '$.count') IS NOT NULL
-               AND e.received >= json_extract(g.snooze, '$.since')",
             "UPDATE events SET group_id = ?1 WHERE group_id = ?2",
             "UPDATE group_hashes SET group_id = ?1 WHERE group_id = ?2",
             "INSERT INTO group_stats (group_id, hour, count) SELECT ?1, hour, count FROM group_stats WHERE group_id = ?2

@@ -313,18 +313,44 @@ pub fn list_page(conn: &Connection, query: &ListQuery, viewer: Viewer) -> Result
         clause.sql
     );
     let hits: i64 = conn.prepare_cached(&count_sql)?.query_row(params_from_iter(args.iter()), |row| row.get(0))?;
-    let sql = format!("{}{} ORDER BY {} LIMIT ? OFFSET ?", issue_select(), clause.sql, query.sort.order_by());
+    // The page's ids first, then their columns. SQLite's sorter carries whole result rows, so
+    // sorting the full select computed every matching issue's columns (the status CASEs, the
+    // bookmark, seen and notes subqueries) to keep 25: 21 ms for `freq` over 10,000 issues.
+    let ids_sql = format!(
+        "SELECT g.id FROM groups g JOIN projects p ON p.id = g.project_id AND ?1 IS NOT NULL AND ?2 IS NOT NULL{} \
+         ORDER BY {} LIMIT ? OFFSET ?",
+        clause.sql,
+        query.sort.order_by()
+    );
     args.push(Sql::Integer(query.limit as i64));
     args.push(Sql::Integer(query.offset as i64));
-    let mut stmt = conn.prepare_cached(&sql)?;
-    let issues =
-        stmt.query_map(params_from_iter(args.iter()), issue_from_row)?.collect::<rusqlite::Result<Vec<_>>>()?;
+    let ids: Vec<i64> = conn
+        .prepare_cached(&ids_sql)?
+        .query_map(params_from_iter(args.iter()), |row| row.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    let issues = issues_in_order(conn, &ids, viewer)?;
     let filtered_counts = if query.environments.is_empty() {
         HashMap::new()
     } else {
         environment_counts(conn, &issues.iter().map(|i| i.id).collect::<Vec<_>>(), &query.environments)?
     };
     Ok(IssuePage { issues, hits, filtered_counts })
+}
+
+/// The issues with `ids`, in that order, as `viewer` sees them (an id no longer stored is left out).
+fn issues_in_order(conn: &Connection, ids: &[i64], viewer: Viewer) -> Result<Vec<IssueRecord>, StoreError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!("{} WHERE g.id IN ({})", issue_select(), vec!["?"; ids.len()].join(", "));
+    let args =
+        [Sql::Real(viewer.now), Sql::Integer(viewer.user_id)].into_iter().chain(ids.iter().map(|&id| Sql::Integer(id)));
+    let mut found: HashMap<i64, IssueRecord> = conn
+        .prepare_cached(&sql)?
+        .query_map(params_from_iter(args), issue_from_row)?
+        .map(|issue| issue.map(|issue| (issue.id, issue)))
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(ids.iter().filter_map(|id| found.remove(id)).collect())
 }
 
 /// Events per issue within `environments`, from the issues' environment tag counts.

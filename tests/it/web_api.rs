@@ -141,6 +141,58 @@ async fn paging_follows_link_cursors() {
     assert_eq!((previous.as_str(), has_previous), ("0:0:1", true));
 }
 
+/// Every sort orders the whole list, the same one page at a time as all at once, with ties
+/// broken newest issue first.
+#[tokio::test]
+async fn each_sort_orders_the_pages() {
+    let app = TestApp::new();
+    let now = chrono::Utc::now().timestamp() as f64;
+    // (event ages in seconds, one user each by index): issues 0..5 in creation order.
+    let issues: [(&[f64], &[&str]); 5] = [
+        (&[50.0], &["a"]),
+        (&[400.0, 300.0, 200.0, 10.0], &["a", "a", "a", "a"]),
+        (&[300.0, 250.0], &["a", "b"]),
+        (&[100.0, 90.0, 80.0], &["a", "b", "c"]),
+        (&[600.0, 580.0, 560.0, 540.0, 500.0], &["a", "a", "a", "a", "a"]),
+    ];
+    for (i, (ages, users)) in issues.iter().enumerate() {
+        for (age, user) in ages.iter().zip(users.iter()) {
+            let mut event = python_error(&format!("Sorted{i}"), "x", &[("app.sorts", &format!("f{i}"), "raise")]);
+            event["event_id"] = json!(event_id());
+            event["timestamp"] = json!(now - age);
+            event["user"] = json!({ "id": user });
+            app.send_event(event).await;
+        }
+    }
+    let order = |reply: &crate::support::Reply| -> Vec<String> {
+        reply
+            .body
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| {
+                let title = i["title"].as_str().unwrap();
+                title.trim_start_matches("Sorted").split(':').next().unwrap().to_string()
+            })
+            .collect()
+    };
+    for (sort, expected) in [
+        ("date", ["1", "0", "3", "2", "4"]),
+        ("new", ["0", "3", "2", "1", "4"]),
+        ("freq", ["4", "1", "3", "2", "0"]),
+        ("user", ["3", "2", "4", "1", "0"]),
+    ] {
+        let all = app.api("GET", &format!("/api/0/organizations/local/issues/?query=&sort={sort}"), None).await;
+        assert_eq!(order(&all), expected, "{sort}: one page");
+        let mut paged = Vec::new();
+        for offset in [0, 2, 4] {
+            let url = format!("/api/0/organizations/local/issues/?query=&sort={sort}&limit=2&cursor=0:{offset}:0");
+            paged.extend(order(&app.api("GET", &url, None).await));
+        }
+        assert_eq!(paged, expected, "{sort}: two at a time");
+    }
+}
+
 #[tokio::test]
 async fn search_filters_and_sorts() {
     let app = TestApp::new();

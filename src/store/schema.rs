@@ -259,10 +259,10 @@ UPDATE groups SET arrival_hour_count =
 DROP INDEX events_group_received;
 "#;
 
-/// The issues' index by status and last seen goes: no query reads it. The list filters status
-/// through an expression (an ignore whose time ran out reads as unresolved), which an index on
-/// the column cannot serve, and For Review ran faster without it. Every batch moved each of its
-/// issues' entries in it: a page per issue per commit.
+/// The issues' index by status and last seen goes: no query is served well by it. The list
+/// filters status through an expression (an ignore whose time ran out reads as unresolved),
+/// which an index on the column cannot serve, and For Review ran faster without it. Every batch
+/// moved each of its issues' entries in it: a page per issue per commit.
 const V6: &str = r#"
 DROP INDEX groups_status_last_seen;
 "#;
@@ -346,6 +346,26 @@ mod tests {
             .query_row("SELECT count(*) FROM sqlite_schema WHERE name = 'events_group_received'", [], |row| row.get(0))
             .unwrap();
         assert_eq!(index, 0);
+    }
+
+    /// Version 6 drops the status index from a store that has it, and keeps the other two.
+    #[test]
+    fn version_6_drops_the_status_index() {
+        let mut conn = rusqlite::Connection::open_in_memory().unwrap();
+        super::migrations().to_version(&mut conn, 5).unwrap();
+        let indexes = |conn: &rusqlite::Connection| -> Vec<String> {
+            conn.prepare(
+                "SELECT name FROM sqlite_schema WHERE type = 'index' AND name LIKE 'groups_%last_seen' ORDER BY name",
+            )
+            .unwrap()
+            .query_map([], |row| row.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap()
+        };
+        assert_eq!(indexes(&conn), ["groups_last_seen", "groups_project_last_seen", "groups_status_last_seen"]);
+        super::migrate(&mut conn).unwrap();
+        assert_eq!(indexes(&conn), ["groups_last_seen", "groups_project_last_seen"]);
     }
 
     #[test]

@@ -340,7 +340,7 @@ async fn bulk_ids(state: &AppState, path: PathArgs, uri: &Uri, status_only: bool
                 filters.push(Filter::Ids(ids));
             }
             let query = ListQuery { filters, environments, sort: Sort::LastSeen, limit: BULK_LIMIT, offset: 0 };
-            Ok(issue_list::list_page(conn, &query, request.viewer)?.issues.iter().map(|i| i.id).collect())
+            issue_list::list_ids(conn, &query, request.viewer)
         })
         .await?)
 }

@@ -1,7 +1,7 @@
 //! The issue list: typed filters (what Sentry's search and the list parameters can ask for,
 //! in the store's own terms), sort orders and offset paging, turned into bound-parameter
-//! queries: a count, the page's ids, then those issues' columns. The search syntax itself is parsed elsewhere ([`crate::search`]); this module only
-//! knows what can be asked of the tables.
+//! queries: a count, the page's ids, then those issues' columns. The search syntax itself is
+//! parsed elsewhere ([`crate::search`]); this module only knows what can be asked of the tables.
 
 use std::collections::HashMap;
 
@@ -302,20 +302,26 @@ fn where_clause(query: &ListQuery) -> Where {
     clause
 }
 
+/// The issues `clause` matches: `FROM` and `WHERE` with `?1` (now) and `?2` (the viewer)
+/// mentioned first, so the clause's plain `?`s number on from ?3 whatever is selected.
+fn matching(clause: &Where) -> String {
+    format!("FROM groups g JOIN projects p ON p.id = g.project_id AND ?1 IS NOT NULL AND ?2 IS NOT NULL{}", clause.sql)
+}
+
+/// The parameters of [`matching`]: now, the viewer, then the clause's.
+fn matching_args(clause: &Where, viewer: Viewer) -> impl Iterator<Item = Sql> + '_ {
+    [Sql::Real(viewer.now), Sql::Integer(viewer.user_id)].into_iter().chain(clause.args.iter().cloned())
+}
+
 /// One page of issues as `viewer` sees them: a count of all that match, the page's ids in
-/// order, then those issues' columns, all read from one snapshot of the store.
+/// order, then those issues' columns. Run it inside one read transaction ([`super::Store::read`]
+/// opens one) so the three agree.
 pub fn list_page(conn: &Connection, query: &ListQuery, viewer: Viewer) -> Result<IssuePage, StoreError> {
-    // One read transaction, so a commit between the reads cannot leave the page short or show
-    // an issue under a filter it no longer matches (a caller already in one keeps its own).
-    let snapshot = if conn.is_autocommit() { Some(conn.unchecked_transaction()?) } else { None };
     let clause = where_clause(query);
-    let args = [Sql::Real(viewer.now), Sql::Integer(viewer.user_id)].into_iter().chain(clause.args.iter().cloned());
-    let count_sql = format!(
-        // ?1 and ?2 come first so the clause's plain `?`s number on from ?3, as in the id query.
-        "SELECT count(*) FROM groups g JOIN projects p ON p.id = g.project_id AND ?1 IS NOT NULL AND ?2 IS NOT NULL{}",
-        clause.sql
-    );
-    let hits: i64 = conn.prepare_cached(&count_sql)?.query_row(params_from_iter(args), |row| row.get(0))?;
+    let count_sql = format!("SELECT count(*) {}", matching(&clause));
+    let hits: i64 = conn
+        .prepare_cached(&count_sql)?
+        .query_row(params_from_iter(matching_args(&clause, viewer)), |row| row.get(0))?;
     let ids = page_ids(conn, query, &clause, viewer)?;
     let issues = issues_in_order(conn, &ids, viewer)?;
     let filtered_counts = if query.environments.is_empty() {
@@ -323,9 +329,6 @@ pub fn list_page(conn: &Connection, query: &ListQuery, viewer: Viewer) -> Result
     } else {
         environment_counts(conn, &ids, &query.environments)?
     };
-    if let Some(snapshot) = snapshot {
-        snapshot.commit()?;
-    }
     Ok(IssuePage { issues, hits, filtered_counts })
 }
 
@@ -339,16 +342,9 @@ pub fn list_ids(conn: &Connection, query: &ListQuery, viewer: Viewer) -> Result<
 /// columns (the status expressions, the bookmark, seen and notes subqueries) to keep 25, about
 /// 22 ms for `freq` over 10,000 issues.
 fn page_ids(conn: &Connection, query: &ListQuery, clause: &Where, viewer: Viewer) -> Result<Vec<i64>, StoreError> {
-    let sql = format!(
-        "SELECT g.id FROM groups g JOIN projects p ON p.id = g.project_id AND ?1 IS NOT NULL AND ?2 IS NOT NULL{} \
-         ORDER BY {} LIMIT ? OFFSET ?",
-        clause.sql,
-        query.sort.order_by()
-    );
-    let args = [Sql::Real(viewer.now), Sql::Integer(viewer.user_id)]
-        .into_iter()
-        .chain(clause.args.iter().cloned())
-        .chain([Sql::Integer(query.limit as i64), Sql::Integer(query.offset as i64)]);
+    let sql = format!("SELECT g.id {} ORDER BY {} LIMIT ? OFFSET ?", matching(clause), query.sort.order_by());
+    let args =
+        matching_args(clause, viewer).chain([Sql::Integer(query.limit as i64), Sql::Integer(query.offset as i64)]);
     let mut stmt = conn.prepare_cached(&sql)?;
     let ids = stmt.query_map(params_from_iter(args), |row| row.get(0))?.collect::<rusqlite::Result<_>>()?;
     Ok(ids)

@@ -80,7 +80,9 @@ impl Store {
         open_connection(&self.path, false)
     }
 
-    /// Runs `f` on a read connection off the async threads.
+    /// Runs `f` on a read connection off the async threads, in one read transaction: every
+    /// statement of `f` sees the same snapshot, so a commit between them cannot make a page's
+    /// count, ids and rows, or an issue and its series, disagree.
     pub async fn read<T, F>(&self, f: F) -> Result<T, StoreError>
     where
         T: Send + 'static,
@@ -88,8 +90,11 @@ impl Store {
     {
         let path = self.path.clone();
         tokio::task::spawn_blocking(move || {
-            let conn = open_connection(&path, true)?;
-            f(&conn)
+            let mut conn = open_connection(&path, true)?;
+            let snapshot = conn.transaction()?;
+            let found = f(&snapshot)?;
+            snapshot.commit()?;
+            Ok(found)
         })
         .await
         .map_err(|_| StoreError::WriterGone)?
@@ -144,4 +149,29 @@ fn restrict_permissions(path: &Path) {
 /// Seconds since the epoch, as the store records times.
 pub fn now() -> f64 {
     crate::clock::unix()
+}
+
+#[cfg(test)]
+mod tests {
+    /// Everything one read runs sees one snapshot: a commit made in the middle of it is not seen.
+    #[tokio::test]
+    async fn a_read_sees_one_snapshot() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("sift.db");
+        super::open_admin(&path).unwrap();
+        let store = super::Store::open(&path, crate::config::Durability::Normal).unwrap();
+        let (before, after) = store
+            .read(move |conn| {
+                let count = |conn: &super::Connection| -> Result<i64, super::StoreError> {
+                    Ok(conn.query_row("SELECT count(*) FROM organizations", [], |row| row.get(0))?)
+                };
+                let before = count(conn)?;
+                super::open_connection(&path, false)?
+                    .execute("INSERT INTO organizations (slug, name, date_created) VALUES ('mid', 'mid', 0)", [])?;
+                Ok((before, count(conn)?))
+            })
+            .await
+            .unwrap();
+        assert_eq!(before, after);
+    }
 }

@@ -141,7 +141,7 @@ impl Client {
             value.set_sensitive(true);
             headers.append(name, value);
         }
-        let http = reqwest::Client::builder()
+        let http = super::tls::http_client()
             .connect_timeout(config.connect_timeout)
             .timeout(config.request_timeout)
             .user_agent(config.user_agent.clone())

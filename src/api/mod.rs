@@ -7,7 +7,7 @@
 //! and every failure is a typed [`Error`] (auth, not found, rate limit with wait time, server,
 //! bad request, timeout, network, decode). Idempotent calls retry transient failures with
 //! bounded backoff. [`Capabilities`] records which optional features (priority, substatus) the
-//! server has shown. Depends only on reqwest (rustls), tokio, serde, chrono, thiserror, tracing.
+//! server has shown. Depends only on reqwest (rustls with ring, see [`http_client`]), tokio, serde, chrono, thiserror, tracing.
 
 mod capabilities;
 mod client;
@@ -18,6 +18,7 @@ pub mod models;
 mod page;
 mod params;
 mod retry;
+mod tls;
 mod transport;
 mod update;
 
@@ -32,6 +33,7 @@ pub use models::{
 pub use page::Page;
 pub use params::{EventListParams, GroupStatsPeriod, IssueListParams, IssueSort, TagValueSort, TagValuesParams};
 pub use retry::RetryPolicy;
+pub use tls::http_client;
 pub use update::{AssignTarget, InCommit, IssueUpdate, MAX_IGNORE_WINDOW_MINUTES, StatusDetailsUpdate};
 
 #[cfg(test)]

@@ -112,7 +112,7 @@ pub async fn load(conn: &mut Connection, base: &str) -> Result<Loaded> {
         }
     }
     let sent = firsts.len() + before.len() + after.len();
-    let http = reqwest::Client::builder().timeout(Duration::from_secs(30)).build()?;
+    let http = crate::api::http_client().timeout(Duration::from_secs(30)).build()?;
     for (project, key, event) in &firsts {
         send(&http, base, *project, key, event).await?;
     }

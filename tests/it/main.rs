@@ -27,3 +27,4 @@ mod soak;
 mod support;
 mod theme;
 mod web_api;
+mod web_api_clis;

@@ -158,14 +158,18 @@ fn auth_commands(clis: &Clis) {
     let config = tempfile::tempdir().expect("tempdir");
     let config = config.path();
     let url = clis.server.url("");
-    let login = ok("auth login", clis.sentry_logged_in(config, &["auth", "login", "--url", &url, "--token", &clis.token]));
+    let login =
+        ok("auth login", clis.sentry_logged_in(config, &["auth", "login", "--url", &url, "--token", &clis.token]));
     assert!(login.contains("Logged in as: Local user"), "{login}");
     let status = ok("auth status", clis.sentry_logged_in(config, &["auth", "status"]));
     assert!(status.contains("Local user") && status.contains("Local (local)"), "{status}");
     let list = ok("auth list", clis.sentry_logged_in(config, &["auth", "list"]));
     assert!(list.contains("Local user"), "{list}");
     let me = ok_json("auth whoami", clis.sentry_logged_in(config, &["auth", "whoami", "--json"]));
-    assert_eq!((me["id"].as_str(), me["username"].as_str(), me["name"].as_str()), (Some("1"), Some("local"), Some("Local user")));
+    assert_eq!(
+        (me["id"].as_str(), me["username"].as_str(), me["name"].as_str()),
+        (Some("1"), Some("local"), Some("Local user"))
+    );
     let token = ok("auth token", clis.sentry_logged_in(config, &["auth", "token"]));
     assert_eq!(token.trim(), clis.token);
     let switch = ok("auth switch", clis.sentry_logged_in(config, &["auth", "switch", "local"]));
@@ -259,7 +263,10 @@ fn issue_and_event_commands(clis: &Clis, sent: &[String; 3]) {
     assert_eq!(clis.api(&format!("/api/0/organizations/local/issues/{var}/"))["status"], "unresolved");
     ok("issue archive", clis.sentry(&["issue", "archive", &srv, "--until", "10x"]));
     let archived = clis.api(&format!("/api/0/organizations/local/issues/{srv}/"));
-    assert_eq!((archived["status"].as_str(), archived["statusDetails"]["ignoreCount"].as_i64()), (Some("ignored"), Some(10)));
+    assert_eq!(
+        (archived["status"].as_str(), archived["statusDetails"]["ignoreCount"].as_i64()),
+        (Some("ignored"), Some(10))
+    );
     let merged = ok("issue merge", clis.sentry(&["issue", "merge", &var, &srv, "--into", &var]));
     assert!(merged.contains(&var), "{merged}");
     let parent = clis.api(&format!("/api/0/organizations/local/issues/{var}/"));
@@ -267,10 +274,20 @@ fn issue_and_event_commands(clis: &Clis, sent: &[String; 3]) {
 
     // Features sift does not have: the client's own message, never a 404.
     for command in ["explain", "plan"] {
-        refused(&format!("issue {command}"), clis.sentry(&["issue", command, &cache]), 40, "Seer is not enabled for this organization.");
+        refused(
+            &format!("issue {command}"),
+            clis.sentry(&["issue", command, &cache]),
+            40,
+            "Seer is not enabled for this organization.",
+        );
     }
     let url = "https://github.com/example/app/issues/42";
-    refused("issue link", clis.sentry(&["issue", "link", &cache, url]), 21, "No installed native issue-tracker integration");
+    refused(
+        "issue link",
+        clis.sentry(&["issue", "link", &cache, url]),
+        21,
+        "No installed native issue-tracker integration",
+    );
     let unlinked = ok("issue unlink", clis.sentry(&["issue", "unlink", &cache, url, "--yes"]));
     assert!(unlinked.contains("Already unlinked"), "{unlinked}");
     refused("event analytics", clis.sentry(&["event", "analytics", "local/default"]), 30, "records no outcomes");

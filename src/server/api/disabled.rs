@@ -27,8 +27,7 @@ type Api = axum::Router<Arc<AppState>>;
 /// Seer's answer when AI features are off; clients match "not enabled".
 pub const AUTOFIX_OFF: &str = "AI Autofix is not enabled for this organization.";
 /// The answer for event analytics.
-pub const OUTCOMES_OFF: &str =
-    "Event analytics is not enabled for this organization: this server records no outcomes of accepted or dropped events.";
+pub const OUTCOMES_OFF: &str = "Event analytics is not enabled for this organization: this server records no outcomes of accepted or dropped events.";
 /// Sentry's answer when the token lacks the scope an action needs.
 pub const NO_PERMISSION: &str = "You do not have permission to perform this action.";
 

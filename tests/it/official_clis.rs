@@ -158,6 +158,10 @@ fn auth_commands(clis: &Clis) {
     let config = tempfile::tempdir().expect("tempdir");
     let config = config.path();
     let url = clis.server.url("");
+    // sift has no OAuth: the device login stops with the server's reason and what to do.
+    let oauth = clis.sentry_logged_in(config, &["auth", "login", "--url", &url]);
+    refused("auth login (OAuth)", oauth.clone(), 1, "Failed to initiate device flow");
+    assert!(text(&oauth).1.contains("invalid_client") && text(&oauth).1.contains("sift token"), "{oauth:?}");
     let login =
         ok("auth login", clis.sentry_logged_in(config, &["auth", "login", "--url", &url, "--token", &clis.token]));
     assert!(login.contains("Logged in as: Local user"), "{login}");

@@ -249,4 +249,11 @@ async fn features_sift_lacks_answer_as_switched_off_in_sentry() {
     }
     let anonymous = app.request("GET", &format!("{o}/replay-count/?query=issue.id:1"), &[], vec![]).await;
     assert_eq!(anonymous.status, StatusCode::UNAUTHORIZED);
+
+    // OAuth's device login: no client is registered (RFC 8628's error), and sift says what to do.
+    let form = [("content-type", "application/x-www-form-urlencoded")];
+    let device = app.request("POST", "/oauth/device/code/", &form, b"client_id=x&scope=org%3Aread".to_vec()).await;
+    assert_eq!(device.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(device.body["error"], "invalid_client");
+    assert!(device.body["error_description"].as_str().unwrap().contains("--token"));
 }

@@ -4,7 +4,9 @@
 //! the replay count is an empty map. Tracker integrations: none installed, so an issue lists
 //! none to link. Seer's autofix: 403 "not enabled". Event analytics (outcomes): sift counts no
 //! accepted or dropped outcomes, 403. Deleting a project: the token has no `project:admin`
-//! scope, Sentry's 403. Every route still checks its organization (and issue or project), so an
+//! scope, Sentry's 403. OAuth's device login (`/oauth/device/code/`, outside `/api/0/` and its
+//! token): no OAuth application is registered, so the client is `invalid_client` (RFC 8628),
+//! with a description saying how to log in with sift's token instead. Every route still checks its organization (and issue or project), so an
 //! unknown one is still a 404.
 
 use std::sync::Arc;
@@ -30,6 +32,22 @@ pub const AUTOFIX_OFF: &str = "AI Autofix is not enabled for this organization."
 pub const OUTCOMES_OFF: &str = "Event analytics is not enabled for this organization: this server records no outcomes of accepted or dropped events.";
 /// Sentry's answer when the token lacks the scope an action needs.
 pub const NO_PERMISSION: &str = "You do not have permission to perform this action.";
+
+/// Why an OAuth device login cannot start here.
+pub const NO_OAUTH: &str = "This server has no OAuth applications: log in with its Web API token (`sentry auth login --url URL --token TOKEN`, TOKEN from `sift token`).";
+
+/// The routes that answer without a token.
+pub fn public_routes() -> Api {
+    both(axum::Router::new(), "/oauth/device/code/", axum::routing::post(device_code))
+}
+
+/// `POST /oauth/device/code/`: 401 `invalid_client`.
+async fn device_code() -> Response {
+    let body = json!({ "error": "invalid_client", "error_description": NO_OAUTH });
+    let mut response = json_response(body, vec![]);
+    *response.status_mut() = StatusCode::UNAUTHORIZED;
+    response
+}
 
 /// The routes of this module.
 pub fn routes(mut api: Api) -> Api {

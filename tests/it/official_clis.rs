@@ -276,6 +276,13 @@ fn issue_and_event_commands(clis: &Clis, sent: &[String; 3]) {
     let parent = clis.api(&format!("/api/0/organizations/local/issues/{var}/"));
     assert_eq!(parent["count"], "2", "{parent}");
 
+    ok("issue resolve --in", clis.sentry(&["issue", "resolve", &cache, "--in", "1.0.0"]));
+    let fixed = clis.api(&format!("/api/0/organizations/local/issues/{cache}/"));
+    assert_eq!(
+        (fixed["status"].as_str(), fixed["statusDetails"]["inRelease"].as_str()),
+        (Some("resolved"), Some("1.0.0"))
+    );
+
     // Features sift does not have: the client's own message, never a 404.
     for command in ["explain", "plan"] {
         refused(

@@ -109,10 +109,22 @@ pub fn list_events(
 ) -> Result<(Vec<StoredEvent>, bool), StoreError> {
     let mut args = vec![Sql::Integer(group_id)];
     let filter = environment_clause(environments, &mut args) + &window_clause(window, &mut args);
+    let sql = format!("{EVENT_SELECT} WHERE group_id = ?{filter} ORDER BY timestamp DESC, id DESC LIMIT ? OFFSET ?");
+    event_page(conn, &sql, args, limit, offset)
+}
+
+/// Runs a page query whose last two placeholders are its limit and offset, reading one row more
+/// than the page to tell whether more follow.
+fn event_page(
+    conn: &Connection,
+    sql: &str,
+    mut args: Vec<Sql>,
+    limit: usize,
+    offset: usize,
+) -> Result<(Vec<StoredEvent>, bool), StoreError> {
     args.push(Sql::Integer(limit as i64 + 1));
     args.push(Sql::Integer(offset as i64));
-    let sql = format!("{EVENT_SELECT} WHERE group_id = ?{filter} ORDER BY timestamp DESC, id DESC LIMIT ? OFFSET ?");
-    let mut stmt = conn.prepare_cached(&sql)?;
+    let mut stmt = conn.prepare_cached(sql)?;
     let rows = stmt.query_map(params_from_iter(args.iter()), event_from_row)?;
     let mut events = rows.map(|row| inflate(row?)).collect::<Result<Vec<_>, _>>()?;
     let more = events.len() > limit;
@@ -179,16 +191,9 @@ pub fn project_events(
     }
     let mut args = vec![Sql::Integer(project_id)];
     let filter = environment_clause(environments, &mut args) + &window_clause(window, &mut args);
-    args.push(Sql::Integer(limit as i64 + 1));
-    args.push(Sql::Integer(offset as i64));
     // `+project_id`: walk the row ids, not the (project_id, event_id) index and a sort.
     let sql = format!("{EVENT_SELECT} WHERE +project_id = ?{filter} ORDER BY id DESC LIMIT ? OFFSET ?");
-    let mut stmt = conn.prepare_cached(&sql)?;
-    let rows = stmt.query_map(params_from_iter(args.iter()), event_from_row)?;
-    let mut events = rows.map(|row| inflate(row?)).collect::<Result<Vec<_>, _>>()?;
-    let more = events.len() > limit;
-    events.truncate(limit);
-    Ok((events, more))
+    event_page(conn, &sql, args, limit, offset)
 }
 
 /// An attachment stored with an event (its envelope item header and size, not its bytes).

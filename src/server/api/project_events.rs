@@ -13,14 +13,12 @@ use axum::routing::get;
 use serde_json::{Value, json};
 
 use super::catalog::{full_list, project_of};
-use super::event_json::{EventContext, full_event, summary_event};
-use super::events::normalize_event_id;
+use super::events::{event_rows, normalize_event_id};
 use super::issue_json::iso;
 use super::params::{Params, link_header};
 use super::{PathArgs, both, json_response};
 use crate::server::{ApiError, AppState};
 use crate::store::StoreError;
-use crate::store::catalog as cat;
 use crate::store::events::{self as store_events, Attachment};
 use crate::store::issues::Viewer;
 
@@ -50,21 +48,7 @@ async fn list(
             let (_, project) = project_of(conn, &path)?;
             let (events, more) =
                 store_events::project_events(conn, project.id, &environments, window, page.limit, page.offset)?;
-            let items = events
-                .iter()
-                .map(|e| {
-                    if full {
-                        let release = match e.data.get("release").and_then(Value::as_str) {
-                            Some(version) => cat::release(conn, e.project_id, version)?,
-                            None => None,
-                        };
-                        Ok(full_event(e, &EventContext { release, ..EventContext::default() }))
-                    } else {
-                        Ok(summary_event(e))
-                    }
-                })
-                .collect::<Result<Vec<_>, StoreError>>()?;
-            Ok((items, more))
+            Ok((event_rows(conn, &events, full)?, more))
         })
         .await?;
     let extra = link_header(&uri, &headers, page, more).map(|l| vec![("link", l)]).unwrap_or_default();

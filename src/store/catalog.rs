@@ -25,8 +25,8 @@ pub struct Project {
     pub name: String,
     pub platform: Option<String>,
     pub date_created: f64,
-    /// Whether any event arrived yet.
-    pub has_events: bool,
+    /// When the project's first issue was first seen (unix seconds), if any event arrived.
+    pub first_event: Option<f64>,
 }
 
 /// A DSN key of a project.
@@ -70,7 +70,7 @@ pub fn find_org(conn: &Connection, id_or_slug: &str) -> Result<Option<Org>, Stor
 }
 
 const PROJECT_SELECT: &str = "SELECT p.id, p.org_id, p.slug, p.name, p.platform, p.date_created,
-    EXISTS (SELECT 1 FROM groups g WHERE g.project_id = p.id) FROM projects p";
+    (SELECT min(g.first_seen) FROM groups g WHERE g.project_id = p.id) FROM projects p";
 
 fn project_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Project> {
     Ok(Project {
@@ -80,7 +80,7 @@ fn project_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Project> {
         name: row.get(3)?,
         platform: row.get(4)?,
         date_created: row.get(5)?,
-        has_events: row.get(6)?,
+        first_event: row.get(6)?,
     })
 }
 

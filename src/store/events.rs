@@ -1,7 +1,8 @@
 //! Reads of one issue's events for the Web API: latest, oldest, recommended or a given event,
 //! each with its older and newer neighbours, and the newest-first event list. An optional
 //! environment filter applies to all of them. Events are ordered by event time, then by
-//! arrival (row id), so stepping is stable even when timestamps tie.
+//! arrival (row id), so stepping is stable even when timestamps tie. Also a project's events,
+//! newest arrival first, and the attachments stored beside an event.
 
 use rusqlite::{Connection, OptionalExtension, params_from_iter, types::Value as Sql};
 
@@ -108,10 +109,22 @@ pub fn list_events(
 ) -> Result<(Vec<StoredEvent>, bool), StoreError> {
     let mut args = vec![Sql::Integer(group_id)];
     let filter = environment_clause(environments, &mut args) + &window_clause(window, &mut args);
+    let sql = format!("{EVENT_SELECT} WHERE group_id = ?{filter} ORDER BY timestamp DESC, id DESC LIMIT ? OFFSET ?");
+    event_page(conn, &sql, args, limit, offset)
+}
+
+/// Runs a page query whose last two placeholders are its limit and offset, reading one row more
+/// than the page to tell whether more follow.
+fn event_page(
+    conn: &Connection,
+    sql: &str,
+    mut args: Vec<Sql>,
+    limit: usize,
+    offset: usize,
+) -> Result<(Vec<StoredEvent>, bool), StoreError> {
     args.push(Sql::Integer(limit as i64 + 1));
     args.push(Sql::Integer(offset as i64));
-    let sql = format!("{EVENT_SELECT} WHERE group_id = ?{filter} ORDER BY timestamp DESC, id DESC LIMIT ? OFFSET ?");
-    let mut stmt = conn.prepare_cached(&sql)?;
+    let mut stmt = conn.prepare_cached(sql)?;
     let rows = stmt.query_map(params_from_iter(args.iter()), event_from_row)?;
     let mut events = rows.map(|row| inflate(row?)).collect::<Result<Vec<_>, _>>()?;
     let more = events.len() > limit;
@@ -155,4 +168,56 @@ pub fn find_event(conn: &Connection, org_id: i64, event_id: &str) -> Result<Opti
         .optional()?
         .map(inflate)
         .transpose()
+}
+
+/// One page of a project's events, newest arrival first, and whether more follow.
+///
+/// Arrival order walks the events table backwards by row id and stops after the page: no index
+/// orders a project's events by time, and one would cost every ingested event a page write.
+pub fn project_events(
+    conn: &Connection,
+    project_id: i64,
+    environments: &[String],
+    window: TimeWindow,
+    limit: usize,
+    offset: usize,
+) -> Result<(Vec<StoredEvent>, bool), StoreError> {
+    // A project without events would otherwise read the whole table to find none.
+    let any: bool = conn
+        .prepare_cached("SELECT EXISTS (SELECT 1 FROM events WHERE project_id = ?1)")?
+        .query_row([project_id], |row| row.get(0))?;
+    if !any {
+        return Ok((Vec::new(), false));
+    }
+    let mut args = vec![Sql::Integer(project_id)];
+    let filter = environment_clause(environments, &mut args) + &window_clause(window, &mut args);
+    // `+project_id`: walk the row ids, not the (project_id, event_id) index and a sort.
+    let sql = format!("{EVENT_SELECT} WHERE +project_id = ?{filter} ORDER BY id DESC LIMIT ? OFFSET ?");
+    event_page(conn, &sql, args, limit, offset)
+}
+
+/// An attachment stored with an event (its envelope item header and size, not its bytes).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Attachment {
+    pub id: i64,
+    pub event_id: String,
+    pub received: f64,
+    pub size: i64,
+    pub header: serde_json::Value,
+}
+
+/// The attachments of event `event_id` in a project, in arrival order.
+pub fn event_attachments(conn: &Connection, project_id: i64, event_id: &str) -> Result<Vec<Attachment>, StoreError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, event_id, received, size, header FROM items
+         WHERE event_id = ?1 AND project_id = ?2 AND kind = 'attachment' ORDER BY id",
+    )?;
+    let rows = stmt.query_map(rusqlite::params![event_id, project_id], |row| {
+        Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?, row.get::<_, String>(4)?))
+    })?;
+    rows.map(|row| {
+        let (id, event_id, received, size, header) = row?;
+        Ok(Attachment { id, event_id, received, size, header: serde_json::from_str(&header)? })
+    })
+    .collect()
 }

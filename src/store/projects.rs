@@ -82,16 +82,28 @@ pub fn validate_slug(slug: &str) -> Result<(), StoreError> {
 
 /// Creates a project with its own DSN key.
 pub fn create_project(conn: &mut Connection, slug: &str, platform: Option<&str>) -> Result<ProjectInfo, StoreError> {
-    validate_slug(slug)?;
     let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    let id = add_project(&tx, slug, slug, platform)?
+        .ok_or_else(|| StoreError::Invalid(format!("a project with slug {slug:?} already exists")))?;
+    tx.commit()?;
+    find_project(conn, id)?.ok_or_else(|| StoreError::NotFound(format!("project {id}")))
+}
+
+/// Adds a project named `name` with its own DSN key inside `tx` (the Web API's writer call) and
+/// returns its id, or `None` when the slug is taken.
+pub fn add_project(
+    tx: &rusqlite::Transaction<'_>,
+    slug: &str,
+    name: &str,
+    platform: Option<&str>,
+) -> Result<Option<i64>, StoreError> {
+    validate_slug(slug)?;
     let taken: bool =
         tx.query_row("SELECT EXISTS (SELECT 1 FROM projects WHERE slug = ?1)", params![slug], |row| row.get(0))?;
     if taken {
-        return Err(StoreError::Invalid(format!("a project with slug {slug:?} already exists")));
+        return Ok(None);
     }
-    let id = insert_project(&tx, None, slug, slug, platform)?;
-    tx.commit()?;
-    find_project(conn, id)?.ok_or_else(|| StoreError::NotFound(format!("project {id}")))
+    insert_project(tx, None, slug, name, platform).map(Some)
 }
 
 fn insert_project(

@@ -3,10 +3,12 @@
 #   $SIFT_SDK_DIR/python  a venv with sentry-sdk + brotli (tests/sdk/python/requirements.txt)
 #   $SIFT_SDK_DIR/node    @sentry/node + @sentry/cli, and @sentry/browser + jsdom (the README's browser
 #                         snippet runs under Node with jsdom), via `npm ci` (tests/sdk/node/package-lock.json)
+#   $SIFT_SDK_DIR/sentry-next  getsentry's new `sentry` CLI (npm package `sentry`), via `npm ci`
+#                         (tests/sdk/sentry-next/package-lock.json): one JavaScript bundle, no postinstall
 #
 # Idempotent: each half writes a stamp keyed on its inputs (pin files + tool version)
 # and is skipped when the stamp matches. Only package registries are contacted.
-# Usage: tests/sdk/install.sh [python|node]...   (default: both)
+# Usage: tests/sdk/install.sh [python|node|sentry-next]...   (default: python and node)
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -104,6 +106,35 @@ install_node() {
     printf '%s\n' "$want" >"$stamp"
 }
 
+install_sentry_next() {
+    local src="$here/sentry-next"
+    local dir="$sdk_dir/sentry-next"
+    local stamp="$dir/.sift-stamp"
+    command -v node >/dev/null || die "node not found"
+    command -v npm >/dev/null || die "npm not found"
+    local want
+    want="$(fingerprint "$(node --version)" "$src/package.json" "$src/package-lock.json")"
+    if stamp_matches "$stamp" "$want" && [[ -x "$dir/node_modules/.bin/sentry" ]]; then
+        say "sentry-next: up to date in $dir (stamp $want)"
+        return
+    fi
+    say "sentry-next: npm ci in $dir"
+    mkdir -p "$dir"
+    rm -f "$stamp"
+    cp "$src/package.json" "$src/package-lock.json" "$dir/"
+    # The package is the CLI itself, bundled JavaScript with no install script and no binary to
+    # fetch; --ignore-scripts makes sure nothing else runs at install time.
+    (cd "$dir" && npm ci --ignore-scripts --no-audit --no-fund)
+    local cli="$dir/node_modules/.bin/sentry"
+    [[ -x "$cli" ]] || die "sentry wrapper missing at $cli"
+    local got pinned
+    got="$(SENTRY_CLI_NO_TELEMETRY=1 SENTRY_CLI_NO_UPDATE_CHECK=1 "$cli" --version)" || die "sentry does not run"
+    pinned="$(node -p "require('$src/package.json').dependencies.sentry")"
+    [[ "$got" == *"$pinned"* ]] || die "expected sentry $pinned, got '$got'"
+    say "sentry-next: sentry $got"
+    printf '%s\n' "$want" >"$stamp"
+}
+
 targets=("$@")
 [[ ${#targets[@]} -gt 0 ]] || targets=(python node)
 say "installing into $sdk_dir: ${targets[*]}"
@@ -112,7 +143,8 @@ for t in "${targets[@]}"; do
     case "$t" in
         python) install_python ;;
         node) install_node ;;
-        *) die "unknown target '$t' (expected python or node)" ;;
+        sentry-next) install_sentry_next ;;
+        *) die "unknown target '$t' (expected python, node or sentry-next)" ;;
     esac
 done
 say "done"

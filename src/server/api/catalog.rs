@@ -17,14 +17,14 @@ use crate::store::catalog::{self as cat, Org, Project};
 use crate::store::issues::{self as store_issues, Viewer};
 use crate::store::projects::public_url;
 
-const SCOPES: [&str; 6] = ["org:read", "project:read", "project:write", "event:read", "event:write", "event:admin"];
+pub(super) const SCOPES: [&str; 7] =
+    ["org:read", "team:read", "project:read", "project:write", "event:read", "event:write", "event:admin"];
 
 /// `GET /api/0/`: who the token belongs to (nulls without a valid token), as sentry-cli reads it.
 pub async fn root(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Result<Response, ApiError> {
     if super::auth::authenticated(&state, &headers).await? {
         let user = state.store.read(|conn| crate::store::notes::user(conn, crate::store::issues::LOCAL_USER)).await?;
-        let user =
-            user.map(|u| json!({ "id": u.id.to_string(), "username": u.username, "name": u.name, "email": u.email }));
+        let user = user.as_ref().map(super::account::user_json);
         Ok(json_response(json!({ "version": "0", "user": user, "auth": { "scopes": SCOPES } }), vec![]))
     } else {
         Ok(json_response(json!({ "version": "0", "user": null, "auth": null }), vec![]))
@@ -51,7 +51,9 @@ fn org_json(org: &Org, base: &str) -> Value {
     })
 }
 
-fn project_json(project: &Project, environments: &[String]) -> Value {
+/// A project as Sentry serializes it; `team` and `teams` name the organization's one implicit
+/// team (see [`super::account`]).
+pub(super) fn project_json(project: &Project, team: &Org, environments: &[String]) -> Value {
     json!({
         "id": project.id.to_string(),
         "slug": project.slug,
@@ -62,7 +64,7 @@ fn project_json(project: &Project, environments: &[String]) -> Value {
         "isMember": true,
         "hasAccess": true,
         "isPublic": false,
-        "firstEvent": null,
+        "firstEvent": project.first_event.map(iso),
         "firstTransactionEvent": false,
         "hasSessions": false,
         "hasProfiles": false,
@@ -71,8 +73,8 @@ fn project_json(project: &Project, environments: &[String]) -> Value {
         "hasMinifiedStackTrace": false,
         "hasFeedbacks": false,
         "hasNewFeedbacks": false,
-        "team": null,
-        "teams": [],
+        "team": super::account::team_ref(team),
+        "teams": [super::account::team_ref(team)],
         "environments": environments,
         "features": [],
         "access": SCOPES,
@@ -82,7 +84,7 @@ fn project_json(project: &Project, environments: &[String]) -> Value {
 }
 
 /// A whole (unpaged) list with Sentry's `Link` header, both directions empty.
-fn full_list(items: Vec<Value>, uri: &Uri, headers: &HeaderMap) -> Response {
+pub(super) fn full_list(items: Vec<Value>, uri: &Uri, headers: &HeaderMap) -> Response {
     let page = super::params::PageRequest { limit: items.len().max(1), offset: 0 };
     let link = link_header(uri, headers, page, false);
     json_response(Value::Array(items), link.map(|l| vec![("link", l)]).unwrap_or_default())
@@ -110,10 +112,12 @@ pub async fn org(State(state): State<Arc<AppState>>, path: PathArgs) -> Result<R
     Ok(json_response(value, vec![]))
 }
 
-fn projects_json(conn: &rusqlite::Connection, org_id: Option<i64>) -> Result<Vec<Value>, StoreError> {
+pub(super) fn projects_json(conn: &rusqlite::Connection, org_id: Option<i64>) -> Result<Vec<Value>, StoreError> {
+    let orgs = cat::orgs(conn)?;
     cat::projects(conn, org_id)?
         .iter()
-        .map(|p| Ok(project_json(p, &cat::environments(conn, p.org_id, &[p.id])?)))
+        .filter_map(|p| orgs.iter().find(|o| o.id == p.org_id).map(|org| (p, org)))
+        .map(|(p, org)| Ok(project_json(p, org, &cat::environments(conn, p.org_id, &[p.id])?)))
         .collect()
 }
 
@@ -142,7 +146,7 @@ pub async fn all_projects(
     Ok(full_list(items, &uri, &headers))
 }
 
-fn project_of(
+pub(super) fn project_of(
     conn: &rusqlite::Connection,
     path: &std::collections::HashMap<String, String>,
 ) -> Result<(Org, Project), StoreError> {
@@ -157,8 +161,8 @@ pub async fn project(State(state): State<Arc<AppState>>, path: PathArgs) -> Resu
     let value = state
         .store
         .read(move |conn| {
-            let (_, project) = project_of(conn, &path)?;
-            Ok(project_json(&project, &cat::environments(conn, project.org_id, &[project.id])?))
+            let (org, project) = project_of(conn, &path)?;
+            Ok(project_json(&project, &org, &cat::environments(conn, project.org_id, &[project.id])?))
         })
         .await?;
     Ok(json_response(value, vec![]))

@@ -85,17 +85,7 @@ pub async fn list(
             let (events, more) =
                 store_events::list_events(conn, issue.id, &environments, window, page.limit, page.offset)?;
             let total = store_events::count_events(conn, issue.id, &environments, window)?;
-            let items = events
-                .iter()
-                .map(|e| {
-                    if full {
-                        context_for(conn, e, None, None).map(|ctx| full_event(e, &ctx))
-                    } else {
-                        Ok(summary_event(e))
-                    }
-                })
-                .collect::<Result<Vec<_>, StoreError>>()?;
-            Ok((items, more, total))
+            Ok((event_rows(conn, &events, full)?, more, total))
         })
         .await?;
     let mut extra = vec![("x-hits", HeaderValue::from(total))];
@@ -103,6 +93,26 @@ pub async fn list(
         extra.push(("link", link));
     }
     Ok(json_response(Value::Array(items), extra))
+}
+
+/// A list's events: whole (`full=true`) or their summaries.
+pub(super) fn event_rows(
+    conn: &rusqlite::Connection,
+    events: &[StoredEvent],
+    full: bool,
+) -> Result<Vec<Value>, StoreError> {
+    events
+        .iter()
+        .map(
+            |e| {
+                if full {
+                    context_for(conn, e, None, None).map(|ctx| full_event(e, &ctx))
+                } else {
+                    Ok(summary_event(e))
+                }
+            },
+        )
+        .collect()
 }
 
 /// `GET /api/0/projects/{org}/{project}/events/{event_id}/`.

@@ -5,14 +5,17 @@
 //! without the trailing slash; organizations and projects by slug or numeric id; issues by
 //! numeric id or short id.
 
+mod account;
 mod auth;
 mod catalog;
+mod disabled;
 pub(crate) mod event_json;
 mod events;
 mod issue_json;
 mod issues;
 mod notes;
 mod params;
+mod project_events;
 mod search_filter;
 mod update_body;
 
@@ -81,8 +84,11 @@ pub fn routes(state: Arc<AppState>) -> Router<Arc<AppState>> {
             );
         }
     }
+    // What the official CLIs call beyond the console's needs: who am I, the implicit team,
+    // a project's events and attachments, and the features sift does not have.
+    api = project_events::routes(disabled::routes(account::routes(api)));
     let api = api.layer(axum::middleware::from_fn_with_state(state, auth::require_token));
-    both(Router::new(), "/api/0/", get(catalog::root)).merge(api)
+    both(Router::new(), "/api/0/", get(catalog::root)).merge(disabled::public_routes()).merge(api)
 }
 
 /// A JSON answer with Sentry's content type and optional extra headers.

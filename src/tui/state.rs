@@ -370,7 +370,8 @@ pub fn describe(error: &ApiError) -> String {
         ApiError::NotFound { .. } => "not found (404): the organization, project or issue is gone".into(),
         ApiError::RateLimited { retry_after } => format!("rate limited (429): waiting {}s", retry_after.as_secs()),
         ApiError::Timeout => "the server did not answer in time".into(),
-        other => crate::tui::sanitize::one_line(&other.to_string()),
+        ApiError::Network(chain) => format!("cannot reach the server ({})", super::fault::network_reason(chain)),
+        other => crate::text::truncate(&crate::tui::sanitize::one_line(&other.to_string()), 160),
     }
 }
 

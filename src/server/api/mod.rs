@@ -10,6 +10,7 @@ mod catalog;
 pub(crate) mod event_json;
 mod events;
 mod issue_json;
+mod issue_page;
 mod issues;
 mod notes;
 mod params;
@@ -82,7 +83,7 @@ pub fn routes(state: Arc<AppState>) -> Router<Arc<AppState>> {
         }
     }
     let api = api.layer(axum::middleware::from_fn_with_state(state, auth::require_token));
-    both(Router::new(), "/api/0/", get(catalog::root)).merge(api)
+    both(Router::new(), "/api/0/", get(catalog::root)).merge(issue_page::routes()).merge(api)
 }
 
 /// A JSON answer with Sentry's content type and optional extra headers.

@@ -26,6 +26,8 @@ fn keys(state: &mut State, keymap: &Keymap, spec: &str) -> Vec<Effect> {
                 "enter" => KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE),
                 "tab" => KeyEvent::new(KeyCode::Tab, KeyModifiers::NONE),
                 "up" => KeyEvent::new(KeyCode::Up, KeyModifiers::NONE),
+                "left" => KeyEvent::new(KeyCode::Left, KeyModifiers::NONE),
+                "right" => KeyEvent::new(KeyCode::Right, KeyModifiers::NONE),
                 "bs" => KeyEvent::new(KeyCode::Backspace, KeyModifiers::NONE),
                 ctrl if ctrl.starts_with("c-") => {
                     KeyEvent::new(KeyCode::Char(ctrl.chars().nth(2).unwrap()), KeyModifiers::CONTROL)
@@ -693,3 +695,4 @@ fn the_plain_text_trace_reads_like_python_and_copies_clean() {
 }
 
 mod screens;
+mod trust;

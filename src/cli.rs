@@ -233,7 +233,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Projects(ProjectsCommand::Scrubbing { slug, state }) => set_scrubbing(&paths, &slug, state == "on"),
         Command::Token => print_token(&paths),
-        Command::Demo { reset, listen } => demo(&paths, &config, reset, crate::tui::Options { listen: listen.or(options.listen), ..options }),
+        Command::Demo { reset, listen } => {
+            demo(&paths, &config, reset, crate::tui::Options { listen: listen.or(options.listen), ..options })
+        }
         Command::Completions { .. } | Command::Man => unreachable!("answered before the data directory is opened"),
         Command::Issues(_) | Command::Events(_) | Command::Report { .. } => unreachable!("answered above"),
     }

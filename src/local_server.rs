@@ -43,7 +43,8 @@ pub struct Listen {
 /// The address to listen on: `--listen`, else `[server] listen` when config.toml changed it
 /// from the default, else the address this data directory served on before, else the default.
 fn wanted(config: &Config, flag: Option<SocketAddr>, saved: Option<SocketAddr>) -> SocketAddr {
-    let configured = (config.server.listen != crate::config::ServerConfig::default().listen).then_some(config.server.listen);
+    let configured =
+        (config.server.listen != crate::config::ServerConfig::default().listen).then_some(config.server.listen);
     flag.or(configured).or(saved).unwrap_or(config.server.listen)
 }
 

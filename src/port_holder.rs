@@ -56,7 +56,8 @@ fn listening_inodes(table: &str, port: u16) -> Vec<String> {
             let fields: Vec<&str> = line.split_whitespace().collect();
             let local_port = fields.get(1)?.rsplit(':').next()?;
             let listening = *fields.get(3)? == LISTEN;
-            (listening && u16::from_str_radix(local_port, 16).ok()? == port).then(|| fields.get(9).map(|i| i.to_string()))?
+            (listening && u16::from_str_radix(local_port, 16).ok()? == port)
+                .then(|| fields.get(9).map(|i| i.to_string()))?
         })
         .collect()
 }

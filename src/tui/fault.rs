@@ -50,11 +50,19 @@ mod tests {
         let chain = "error sending request for url (http://127.0.0.1:9/api/0/organizations/local/issues/?query=): \
                      client error (Connect): tcp connect error: Connection refused (os error 111)";
         assert_eq!(network_reason(chain), "connection refused");
-        assert_eq!(network_reason("dns error: failed to lookup address information: Name or service not known"), "name or service not known");
+        assert_eq!(
+            network_reason("dns error: failed to lookup address information: Name or service not known"),
+            "name or service not known"
+        );
         assert_eq!(network_reason("TLS handshake failed"), "TLS handshake failed");
-        let source = Source { label: "profile work".into(), url: "http://127.0.0.1:9/".into(), org: "acme".into(), dsn: None };
-        assert_eq!(describe_reaching(&Error::Network(chain.into()), &source), "cannot reach http://127.0.0.1:9/ (connection refused)");
-        let gone = describe_reaching(&Error::NotFound { detail: "The requested resource does not exist".into() }, &source);
+        let source =
+            Source { label: "profile work".into(), url: "http://127.0.0.1:9/".into(), org: "acme".into(), dsn: None };
+        assert_eq!(
+            describe_reaching(&Error::Network(chain.into()), &source),
+            "cannot reach http://127.0.0.1:9/ (connection refused)"
+        );
+        let gone =
+            describe_reaching(&Error::NotFound { detail: "The requested resource does not exist".into() }, &source);
         assert!(gone.starts_with("organization \"acme\" not found at http://127.0.0.1:9/ (404)"), "{gone}");
     }
 }

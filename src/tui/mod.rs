@@ -15,6 +15,7 @@ mod fixtures;
 pub mod keymap;
 pub mod msg;
 pub mod overlay;
+pub mod query;
 mod runner;
 pub mod sanitize;
 #[cfg(test)]

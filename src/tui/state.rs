@@ -211,13 +211,20 @@ impl ListState {
         self.data.ready().map_or(&[], |d| d.rows.as_slice())
     }
 
+    /// Whether the search names a status of its own, so the tab's does not apply.
+    pub fn tab_overridden(&self) -> bool {
+        super::query::names_a_status(&self.query)
+    }
+
     pub fn current(&self) -> Option<&Row> {
         self.rows().get(self.cursor)
     }
 
-    /// The full query sent: the tab's part and the user's.
+    /// The full query sent: the tab's part and the user's; a search with its own `is:` status
+    /// overrides the tab, as Sentry's does.
     pub fn full_query(&self) -> String {
-        [self.tab.query(), self.query.trim()].iter().filter(|p| !p.is_empty()).copied().collect::<Vec<_>>().join(" ")
+        let tab = if self.tab_overridden() { "" } else { self.tab.query() };
+        [tab, self.query.trim()].iter().filter(|p| !p.is_empty()).copied().collect::<Vec<_>>().join(" ")
     }
 }
 

@@ -169,11 +169,17 @@ async fn page(State(state): State<Arc<AppState>>, path: PathArgs) -> Response {
         Ok(body) => respond(StatusCode::OK, body),
         Err(StoreError::NotFound(what)) => respond(
             StatusCode::NOT_FOUND,
-            format!("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Not found</title></head><body><h1>Not found</h1><p>No {} on this server.</p></body></html>\n", escape(&what)),
+            format!(
+                "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Not found</title></head><body><h1>Not found</h1><p>No {} on this server.</p></body></html>\n",
+                escape(&what)
+            ),
         ),
         Err(err) => {
             tracing::error!(%err, "issue page");
-            respond(StatusCode::INTERNAL_SERVER_ERROR, "<!DOCTYPE html>\n<p>sift could not read this issue.</p>\n".into())
+            respond(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "<!DOCTYPE html>\n<p>sift could not read this issue.</p>\n".into(),
+            )
         }
     }
 }
@@ -184,7 +190,10 @@ mod tests {
 
     #[test]
     fn event_text_is_escaped_and_controls_are_visible() {
-        assert_eq!(escape("<script>alert('x')</script> & \"q\""), "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;q&quot;");
+        assert_eq!(
+            escape("<script>alert('x')</script> & \"q\""),
+            "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;q&quot;"
+        );
         assert_eq!(escape("a\u{1b}[31mb\nc"), "a\u{fffd}[31mb\nc");
     }
 

@@ -5,9 +5,7 @@
 use chrono::{DateTime, Utc};
 
 use super::super::action::Action;
-use super::super::detail::{
-    Detail, EventPick, Section, crumb_categories, frame_key, shown_breadcrumbs, shown_frames,
-};
+use super::super::detail::{Detail, EventPick, Section, crumb_categories, frame_key, shown_breadcrumbs, shown_frames};
 use super::super::msg::Effect;
 use super::super::state::{Failure, Load, ReqId, State, ToastLevel, describe};
 use crate::api::Error;
@@ -284,8 +282,17 @@ fn act_inner(state: &mut State, action: Action, now: DateTime<Utc>) -> Vec<Effec
                 });
                 if let Some((key, value)) = chosen {
                     state.detail = None;
-                    let escaped = value.replace('\\', "\\\\").replace('"', "\\\"");
-                    state.list.query = format!("{key}:\"{escaped}\"");
+                    // The environment and project have filters of their own, shown in the
+                    // header; other tags become the search.
+                    let project = state.projects.iter().find(|(_, slug)| *slug == value).cloned();
+                    match (key.as_str(), project) {
+                        ("environment", _) => state.list.environment = Some(value),
+                        ("project", Some(project)) => state.list.project = Some(project),
+                        _ => {
+                            let escaped = value.replace('\\', "\\\\").replace('"', "\\\"");
+                            state.list.query = format!("{key}:\"{escaped}\"");
+                        }
+                    }
                     return super::list::reload(state, now);
                 }
                 return Vec::new();

@@ -15,7 +15,8 @@ use crate::tui::theme::{Role, Theme};
 pub fn tabs(state: &State, theme: &Theme) -> Line<'static> {
     let mut spans = Vec::new();
     for tab in Tab::ALL {
-        let role = if tab == state.list.tab { Role::TabActive } else { Role::Tab };
+        // A search with its own `is:` status stands in for the tabs: none is marked then.
+        let role = if tab == state.list.tab && !state.list.tab_overridden() { Role::TabActive } else { Role::Tab };
         spans.push(Span::styled(format!(" {} ", tab.label()), theme.style(role)));
         spans.push(Span::raw(" "));
     }

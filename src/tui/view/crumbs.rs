@@ -32,18 +32,21 @@ pub fn summary(crumb: &Breadcrumb) -> (String, Option<Value>) {
     let data = crumb.data.as_ref().and_then(Value::as_object).cloned().unwrap_or_default();
     let message = crumb.message.clone().unwrap_or_default();
     let rest = |used: &[&str]| {
-        let left: Map<String, Value> = data.iter().filter(|(k, _)| !used.contains(&k.as_str())).map(|(k, v)| (k.clone(), v.clone())).collect();
+        let left: Map<String, Value> =
+            data.iter().filter(|(k, _)| !used.contains(&k.as_str())).map(|(k, v)| (k.clone(), v.clone())).collect();
         (!left.is_empty()).then_some(Value::Object(left))
     };
     let http = kind == "http" || matches!(category, "http" | "fetch" | "xhr" | "httplib");
     if http && (data.contains_key("url") || data.contains_key("method")) {
-        const USED: [&str; 7] = ["method", "http.request.method", "url", "url.query", "status_code", "http.response.status_code", "reason"];
+        const USED: [&str; 7] =
+            ["method", "http.request.method", "url", "url.query", "status_code", "http.response.status_code", "reason"];
         let method = string(&data, &["method", "http.request.method"]).unwrap_or_else(|| "GET".into());
         let mut url = string(&data, &["url"]).unwrap_or_default();
         if let Some(query) = string(&data, &["url.query"]) {
             url = format!("{url}?{query}");
         }
-        let status = string(&data, &["status_code", "http.response.status_code"]).map(|s| format!(" [{s}]")).unwrap_or_default();
+        let status =
+            string(&data, &["status_code", "http.response.status_code"]).map(|s| format!(" [{s}]")).unwrap_or_default();
         return (format!("{} {url}{status}", method.to_uppercase()), rest(&USED));
     }
     if kind == "navigation" || category == "navigation" {
@@ -55,7 +58,15 @@ pub fn summary(crumb: &Breadcrumb) -> (String, Option<Value>) {
         // The arguments repeat the message; the logger says whose console it was.
         let logger = string(&data, &["logger"]).filter(|l| l != "console");
         let text = if message.is_empty() {
-            data.get("arguments").and_then(Value::as_array).map(|a| a.iter().map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_owned)).collect::<Vec<_>>().join(" ")).unwrap_or_default()
+            data.get("arguments")
+                .and_then(Value::as_array)
+                .map(|a| {
+                    a.iter()
+                        .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_owned))
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                })
+                .unwrap_or_default()
         } else {
             message
         };
@@ -66,7 +77,8 @@ pub fn summary(crumb: &Breadcrumb) -> (String, Option<Value>) {
         return (text, rest(&["arguments", "logger"]));
     }
     if kind == "query" || category == "query" || category.starts_with("db") {
-        let statement = if message.is_empty() { string(&data, &["query", "db.statement"]).unwrap_or_default() } else { message };
+        let statement =
+            if message.is_empty() { string(&data, &["query", "db.statement"]).unwrap_or_default() } else { message };
         return (statement, rest(&["query", "db.statement"]));
     }
     (message, rest(&[]))
@@ -160,7 +172,9 @@ fn opened(crumb: &Breadcrumb, event: Option<DateTime<Utc>>, width: usize, theme:
         let relative = event.map(|e| format!(" ({} from the event)", offset(at, e))).unwrap_or_default();
         fields.push(("time".into(), format!("{} UTC{relative}", at.format("%Y-%m-%d %H:%M:%S%.3f"))));
     }
-    for (name, value) in [("type", &crumb.kind), ("category", &crumb.category), ("level", &crumb.level), ("message", &crumb.message)] {
+    for (name, value) in
+        [("type", &crumb.kind), ("category", &crumb.category), ("level", &crumb.level), ("message", &crumb.message)]
+    {
         if let Some(value) = value {
             fields.push((name.into(), value.clone()));
         }
@@ -211,7 +225,11 @@ pub fn lines(detail: &Detail, event: &Event, theme: &Theme, width: usize, height
         thousands(crumbs.len() as u64),
         thousands(total as u64)
     );
-    status.push_str(&if filter.text.is_empty() { "/ finds".to_string() } else { format!("text {:?} (/)", clip(&filter.text, 20)) });
+    status.push_str(&if filter.text.is_empty() {
+        "/ finds".to_string()
+    } else {
+        format!("text {:?} (/)", clip(&filter.text, 20))
+    });
     status.push_str(if detail.absolute_time { " · clock time (@)" } else { " · time from the event (@)" });
     let mut lines = vec![Line::from(span(clip(&status, width), theme, Role::KeyDesc))];
     if crumbs.is_empty() {
@@ -221,12 +239,20 @@ pub fn lines(detail: &Detail, event: &Event, theme: &Theme, width: usize, height
     let rows = height.saturating_sub(1).max(1);
     let cursor = detail.crumb.min(crumbs.len() - 1);
     // The cursor stays in the upper third; an opened crumb shows from its own line down.
-    let first = if detail.crumb_open == Some(cursor) { cursor.saturating_sub(1) } else { cursor.saturating_sub(rows / 3) };
+    let first =
+        if detail.crumb_open == Some(cursor) { cursor.saturating_sub(1) } else { cursor.saturating_sub(rows / 3) };
     let first = first.min(crumbs.len().saturating_sub(rows)).min(cursor);
     let at = event.date_created;
     // Clock times carry a date when any crumb shown is from another day than the event.
-    let dated = detail.absolute_time && crumbs.iter().skip(first).take(rows).any(|c| c.timestamp.is_some_and(|t| clock(t, at).len() > 12));
-    let time_width = if !detail.absolute_time { 9 } else if dated { 19 } else { 12 };
+    let dated = detail.absolute_time
+        && crumbs.iter().skip(first).take(rows).any(|c| c.timestamp.is_some_and(|t| clock(t, at).len() > 12));
+    let time_width = if !detail.absolute_time {
+        9
+    } else if dated {
+        19
+    } else {
+        12
+    };
     let wide = width >= 100;
     for (index, crumb) in crumbs.iter().enumerate().skip(first) {
         if lines.len() > rows {
@@ -250,7 +276,11 @@ pub fn lines(detail: &Detail, event: &Event, theme: &Theme, width: usize, height
             span(format!("{:>time_width$} ", when), theme, base(Role::LineNumber)),
         ];
         if wide {
-            spans.push(span(format!("{} ", fit(&clip(crumb.kind.as_deref().unwrap_or("default"), 10), 10)), theme, base(Role::Dim)));
+            spans.push(span(
+                format!("{} ", fit(&clip(crumb.kind.as_deref().unwrap_or("default"), 10), 10)),
+                theme,
+                base(Role::Dim),
+            ));
         }
         spans.push(span(format!("{} ", fit(&clip(crumb_category(crumb), 14), 14)), theme, base(Role::Muted)));
         spans.push(span(format!("{} ", fit(&clip(level, 7), 7)), theme, base(level_role(level))));
@@ -261,7 +291,9 @@ pub fn lines(detail: &Detail, event: &Event, theme: &Theme, width: usize, height
         let line = match (text.is_empty(), data.is_empty()) {
             (_, true) => one_line(&text.chars().take(room * 2 + detail.hscroll + 8).collect::<String>()),
             (true, false) => data,
-            (false, false) => format!("{}  {data}", one_line(&text.chars().take(room * 2 + detail.hscroll + 8).collect::<String>())),
+            (false, false) => {
+                format!("{}  {data}", one_line(&text.chars().take(room * 2 + detail.hscroll + 8).collect::<String>()))
+            }
         };
         spans.push(span(clip(skip_columns(&line, detail.hscroll), room), theme, base(Role::Text)));
         lines.push(Line::from(spans));
@@ -283,15 +315,27 @@ mod tests {
 
     #[test]
     fn each_kind_of_crumb_reads_in_its_own_form() {
-        let http = crumb(serde_json::json!({ "type": "http", "category": "http", "data": { "method": "post", "url": "http://inventory/reserve", "status_code": 503, "reason": "Service Unavailable", "attempt": 2 } }));
-        assert_eq!(summary(&http), ("POST http://inventory/reserve [503]".into(), Some(serde_json::json!({ "attempt": 2 }))));
-        let otel = crumb(serde_json::json!({ "type": "http", "category": "fetch", "data": { "http.request.method": "GET", "url": "/api", "url.query": "a=1", "http.response.status_code": 200 } }));
+        let http = crumb(
+            serde_json::json!({ "type": "http", "category": "http", "data": { "method": "post", "url": "http://inventory/reserve", "status_code": 503, "reason": "Service Unavailable", "attempt": 2 } }),
+        );
+        assert_eq!(
+            summary(&http),
+            ("POST http://inventory/reserve [503]".into(), Some(serde_json::json!({ "attempt": 2 })))
+        );
+        let otel = crumb(
+            serde_json::json!({ "type": "http", "category": "fetch", "data": { "http.request.method": "GET", "url": "/api", "url.query": "a=1", "http.response.status_code": 200 } }),
+        );
         assert_eq!(summary(&otel).0, "GET /api?a=1 [200]");
-        let nav = crumb(serde_json::json!({ "type": "navigation", "category": "navigation", "data": { "from": "/cart", "to": "/checkout" } }));
+        let nav = crumb(
+            serde_json::json!({ "type": "navigation", "category": "navigation", "data": { "from": "/cart", "to": "/checkout" } }),
+        );
         assert_eq!(summary(&nav), ("/cart → /checkout".into(), None));
-        let console = crumb(serde_json::json!({ "category": "console", "message": "login attempt", "data": { "arguments": ["login attempt"], "logger": "console" } }));
+        let console = crumb(
+            serde_json::json!({ "category": "console", "message": "login attempt", "data": { "arguments": ["login attempt"], "logger": "console" } }),
+        );
         assert_eq!(summary(&console), ("login attempt".into(), None));
-        let logged = crumb(serde_json::json!({ "category": "console", "data": { "arguments": ["a", 1], "logger": "auth" } }));
+        let logged =
+            crumb(serde_json::json!({ "category": "console", "data": { "arguments": ["a", 1], "logger": "auth" } }));
         assert_eq!(summary(&logged).0, "auth: a 1");
         let query = crumb(serde_json::json!({ "category": "query", "message": "SELECT * FROM orders WHERE id = %s" }));
         assert_eq!(summary(&query).0, "SELECT * FROM orders WHERE id = %s");

@@ -162,38 +162,38 @@ impl IssueDetailView<'_> {
         ];
         // State and assignee are never left out: a narrow pane wraps them to a second line.
         lines.extend(wrap_segments(
-                vec![
-                    span(format!("{level} {state}"), theme, level_role),
-                    span(
-                        format!(" · priority {}", issue.priority.as_ref().map_or("-", |p| p.as_str())),
-                        theme,
-                        Role::Muted,
-                    ),
-                    span(
-                        format!(" · {} events · {} users", thousands(issue.count), thousands(issue.user_count)),
-                        theme,
-                        Role::Count,
-                    ),
-                    span(format!(" · {assignee}"), theme, Role::Muted),
-                ],
-                width,
+            vec![
+                span(format!("{level} {state}"), theme, level_role),
+                span(
+                    format!(" · priority {}", issue.priority.as_ref().map_or("-", |p| p.as_str())),
+                    theme,
+                    Role::Muted,
+                ),
+                span(
+                    format!(" · {} events · {} users", thousands(issue.count), thousands(issue.user_count)),
+                    theme,
+                    Role::Count,
+                ),
+                span(format!(" · {assignee}"), theme, Role::Muted),
+            ],
+            width,
         ));
         lines.push(fit_segments(
-                vec![
-                    span(format!("{} ", sparkline(&values, spark_width)), theme, Role::Sparkline),
-                    span(self.period.to_string(), theme, Role::Dim),
-                    span(format!(" · first seen {} ago", ago(issue.first_seen, self.now)), theme, Role::Muted),
-                    span(format!(" · last seen {} ago", ago(issue.last_seen, self.now)), theme, Role::Muted),
-                ]
-                .into_iter()
-                .chain(
-                    [("first", first_release), ("last", last_release)]
-                        .into_iter()
-                        .filter(|(_, r)| !r.is_empty())
-                        .map(|(which, release)| span(format!(" · {which} release {release}"), theme, Role::Muted)),
-                )
-                .collect(),
-                width,
+            vec![
+                span(format!("{} ", sparkline(&values, spark_width)), theme, Role::Sparkline),
+                span(self.period.to_string(), theme, Role::Dim),
+                span(format!(" · first seen {} ago", ago(issue.first_seen, self.now)), theme, Role::Muted),
+                span(format!(" · last seen {} ago", ago(issue.last_seen, self.now)), theme, Role::Muted),
+            ]
+            .into_iter()
+            .chain(
+                [("first", first_release), ("last", last_release)]
+                    .into_iter()
+                    .filter(|(_, r)| !r.is_empty())
+                    .map(|(which, release)| span(format!(" · {which} release {release}"), theme, Role::Muted)),
+            )
+            .collect(),
+            width,
         ));
         if roomy && let Some(link) = &issue.permalink {
             lines.push(Line::from(span(clip(link, width), theme, Role::Link)));

@@ -40,12 +40,16 @@ pub struct Listen {
     pub fresh_may_move: bool,
 }
 
-/// The address to listen on: `--listen`, else `[server] listen` when config.toml changed it
-/// from the default, else the address this data directory served on before, else the default.
-fn wanted(config: &Config, flag: Option<SocketAddr>, saved: Option<SocketAddr>) -> SocketAddr {
-    let configured =
-        (config.server.listen != crate::config::ServerConfig::default().listen).then_some(config.server.listen);
-    flag.or(configured).or(saved).unwrap_or(config.server.listen)
+/// The store's record of the `[server] listen` that was asked for when [`META_LISTEN`] was
+/// saved: a config.toml changed since then is a new choice and wins over the saved address.
+pub const META_LISTEN_ASKED: &str = "listen_asked";
+
+/// The address to listen on: `--listen`; else the address this data directory served on
+/// before, unless `[server] listen` changed since; else `[server] listen`.
+fn wanted(config: &Config, flag: Option<SocketAddr>, saved: Option<&(SocketAddr, Option<String>)>) -> SocketAddr {
+    let asked = config.server.listen.to_string();
+    let saved = saved.filter(|(_, was)| was.as_deref().is_none_or(|w| *w == asked)).map(|(addr, _)| *addr);
+    flag.or(saved).unwrap_or(config.server.listen)
 }
 
 /// Opens (creating when empty) the database and binds the address [`wanted`] names. A taken
@@ -58,11 +62,12 @@ pub async fn prepare(paths: &Paths, config: &Config, listen: Listen) -> Result<P
             store::open_admin(&paths.database()).with_context(|| format!("opening {}", paths.database().display()))?;
         let created = projects::bootstrap(&mut conn)?;
         let saved = projects::meta(&conn, META_LISTEN)?.and_then(|a| a.parse::<SocketAddr>().ok());
-        (created, saved)
+        let asked = projects::meta(&conn, META_LISTEN_ASKED)?;
+        (created, saved.map(|s| (s, asked)))
     };
     let store = Store::open(&paths.database(), config.server.durability)?;
     let state = AppState::new(store, &config.server);
-    let want = wanted(config, listen.flag, saved);
+    let want = wanted(config, listen.flag, saved.as_ref());
     let (server, moved) = match Server::bind(want, state.clone()).await {
         Ok(server) => (server, None),
         Err(err) if err.kind() == std::io::ErrorKind::AddrInUse => {
@@ -71,13 +76,12 @@ pub async fn prepare(paths: &Paths, config: &Config, listen: Listen) -> Result<P
                 let any = SocketAddr::new(want.ip(), 0);
                 let server = Server::bind(any, state).await.with_context(|| format!("cannot listen on {any}"))?;
                 let notice = format!(
-                    "{want} is taken by {holder}; this data directory's server now listens on {} and keeps that \
-                     port (--listen chooses another)",
+                    "{want} is taken by {holder}; listening on {}, kept for next time (--listen to choose)",
                     server.local_addr()?
                 );
                 (server, Some(notice))
             } else {
-                let dsn_note = if saved == Some(want) { ", where this data directory's DSNs point," } else { "" };
+                let dsn_note = if saved.as_ref().is_some_and(|(s, _)| *s == want) { ", where this data directory's DSNs point," } else { "" };
                 anyhow::bail!(
                     "{want}{dsn_note} is taken by {holder}. Stop it, or choose another address with \
                      --listen (for example --listen 127.0.0.1:{}); the DSNs then name that port",
@@ -93,6 +97,7 @@ pub async fn prepare(paths: &Paths, config: &Config, listen: Listen) -> Result<P
     projects::set_meta(&conn, projects::META_PUBLIC_URL, &public_url)?;
     if want.port() != 0 || moved.is_some() {
         projects::set_meta(&conn, META_LISTEN, &addr.to_string())?;
+        projects::set_meta(&conn, META_LISTEN_ASKED, &config.server.listen.to_string())?;
     }
     Ok(Prepared { server, addr, public_url, created, moved })
 }

@@ -37,6 +37,8 @@ pub fn describe_reaching(error: &Error, source: &Source) -> String {
             crate::tui::sanitize::one_line(&source.org),
             source.url
         ),
+        // The status line names the server already; what was wrong with the answer matters.
+        Error::Decode { message, .. } => format!("unexpected response: {}", crate::tui::sanitize::one_line(message)),
         other => describe(other),
     }
 }

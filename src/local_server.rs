@@ -81,7 +81,11 @@ pub async fn prepare(paths: &Paths, config: &Config, listen: Listen) -> Result<P
                 );
                 (server, Some(notice))
             } else {
-                let dsn_note = if saved.as_ref().is_some_and(|(s, _)| *s == want) { ", where this data directory's DSNs point," } else { "" };
+                let dsn_note = if saved.as_ref().is_some_and(|(s, _)| *s == want) {
+                    ", where this data directory's DSNs point,"
+                } else {
+                    ""
+                };
                 anyhow::bail!(
                     "{want}{dsn_note} is taken by {holder}. Stop it, or choose another address with \
                      --listen (for example --listen 127.0.0.1:{}); the DSNs then name that port",

@@ -336,7 +336,8 @@ fn a_dead_remote_reads_as_one_short_line_and_is_retried_within_seconds() {
     let command = sift_command(dir.path(), "", "")
         .replace("-u SENTRY_URL -u SENTRY_AUTH_TOKEN -u SENTRY_ORG -u SENTRY_PROJECT", env);
     let tmux = Tmux::start("dead", 120, 40, &command);
-    let screen = tmux.wait_for("cannot reach http://127.0.0.1:9/ (connection refused); retrying in 4s", Duration::from_secs(15));
+    let screen =
+        tmux.wait_for("cannot reach http://127.0.0.1:9/ (connection refused); retrying in 4s", Duration::from_secs(15));
     let status = screen.lines().rev().find(|l| !l.trim().is_empty()).unwrap();
     assert!(status.contains("SENTRY_* settings · http://127.0.0.1:9/"), "the mode and URL stay: {status}");
     assert!(!screen.contains("error sending request") && !screen.contains("os error"), "{screen}");

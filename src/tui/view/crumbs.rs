@@ -17,7 +17,7 @@ use crate::tui::detail::{CRUMB_LEVELS, Detail, crumb_category, shown_breadcrumbs
 use crate::tui::sanitize::one_line;
 use crate::tui::theme::{Role, Theme};
 
-fn string<'a>(data: &'a Map<String, Value>, keys: &[&str]) -> Option<String> {
+fn string(data: &Map<String, Value>, keys: &[&str]) -> Option<String> {
     keys.iter().find_map(|k| match data.get(*k) {
         Some(Value::String(s)) if !s.is_empty() => Some(s.clone()),
         Some(Value::Number(n)) => Some(n.to_string()),
@@ -49,10 +49,10 @@ pub fn summary(crumb: &Breadcrumb) -> (String, Option<Value>) {
             string(&data, &["status_code", "http.response.status_code"]).map(|s| format!(" [{s}]")).unwrap_or_default();
         return (format!("{} {url}{status}", method.to_uppercase()), rest(&USED));
     }
-    if kind == "navigation" || category == "navigation" {
-        if let (Some(from), Some(to)) = (string(&data, &["from"]), string(&data, &["to"])) {
-            return (format!("{from} → {to}"), rest(&["from", "to"]));
-        }
+    if (kind == "navigation" || category == "navigation")
+        && let (Some(from), Some(to)) = (string(&data, &["from"]), string(&data, &["to"]))
+    {
+        return (format!("{from} → {to}"), rest(&["from", "to"]));
     }
     if category == "console" {
         // The arguments repeat the message; the logger says whose console it was.

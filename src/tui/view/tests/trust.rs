@@ -50,9 +50,7 @@ fn the_standup_screen_scrolls_to_its_last_line() {
     let mut state = state_with(issues());
     let digest = crate::report::tests::fixtures::digest();
     let last = crate::tui::standup::entries(&digest).len() - 1;
-    let mut standup = crate::tui::standup::Standup::default();
-    standup.digest = Load::Ready(digest);
-    standup.cursor = last;
+    let standup = crate::tui::standup::Standup { digest: Load::Ready(digest), cursor: last, ..Default::default() };
     state.standup = Some(standup);
     let screen = text(&state, 80, 24);
     assert!(screen.contains("Environments") && screen.contains("Projects"), "{screen}");

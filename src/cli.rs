@@ -42,6 +42,11 @@ pub struct Cli {
     #[arg(long, global = true, help_heading = "Global options")]
     pub readonly: bool,
 
+    /// The console's embedded server listens here [default: [server] listen, else the address
+    /// this data directory served on before, else 127.0.0.1:9000]; remembered for the next start
+    #[arg(long, value_name = "ADDR")]
+    pub listen: Option<SocketAddr>,
+
     /// With no command, sift opens the console: on the remote profile (or SENTRY_* settings) when
     /// one is configured, else on its embedded server (started here, or the running `sift serve`).
     #[command(subcommand)]
@@ -53,7 +58,7 @@ pub enum Command {
     /// Run the Sentry-compatible server: SDKs send events to its DSNs
     #[command(long_about = docs::SERVE_LONG_ABOUT, after_help = docs::SERVE_EXAMPLES)]
     Serve {
-        /// Address to listen on [default: 127.0.0.1:9000, or [server] listen in config.toml]
+        /// Address to listen on [default: [server] listen, else the address this data directory served on before, else 127.0.0.1:9000]
         #[arg(long, value_name = "ADDR")]
         listen: Option<SocketAddr>,
     },
@@ -69,6 +74,9 @@ pub enum Command {
         /// Delete the demo data directory and load the data set again, with times shifted to now
         #[arg(long)]
         reset: bool,
+        /// The demo server listens here [default: as for the console]; remembered for the next start
+        #[arg(long, value_name = "ADDR")]
+        listen: Option<SocketAddr>,
     },
     /// List, show and triage issues from scripts: every console action as a command
     #[command(subcommand, long_about = docs::ISSUES_LONG_ABOUT, after_help = docs::ISSUES_EXAMPLES)]
@@ -190,7 +198,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
     // The first start of the platform's own data directory shows the demo data set; a data
     // directory given by flag or SIFT_DATA_DIR (scripts, tests, teams) starts empty.
     let seed = if default_data_dir { crate::tui::Seed::IfNew } else { crate::tui::Seed::No };
-    let options = crate::tui::Options { readonly: cli.readonly };
+    let options = crate::tui::Options { readonly: cli.readonly, listen: cli.listen };
     let Some(command) = cli.command else {
         return crate::tui::open(&paths, &config, cli.profile.as_deref(), seed, options).map(|()| ExitCode::SUCCESS);
     };
@@ -218,14 +226,16 @@ fn run(cli: Cli) -> Result<ExitCode> {
         _ => {}
     }
     match command {
-        Command::Serve { listen } => serve(&paths, &config, listen.unwrap_or(config.server.listen)),
+        Command::Serve { listen } => serve(&paths, &config, listen),
         Command::Projects(ProjectsCommand::List { json }) => list_projects(&paths, json),
         Command::Projects(ProjectsCommand::Create { slug, platform }) => {
             create_project(&paths, &slug, platform.as_deref())
         }
         Command::Projects(ProjectsCommand::Scrubbing { slug, state }) => set_scrubbing(&paths, &slug, state == "on"),
         Command::Token => print_token(&paths),
-        Command::Demo { reset } => demo(&paths, &config, reset, options),
+        Command::Demo { reset, listen } => {
+            demo(&paths, &config, reset, crate::tui::Options { listen: listen.or(options.listen), ..options })
+        }
         Command::Completions { .. } | Command::Man => unreachable!("answered before the data directory is opened"),
         Command::Issues(_) | Command::Events(_) | Command::Report { .. } => unreachable!("answered above"),
     }
@@ -272,10 +282,11 @@ fn admin(paths: &Paths) -> Result<rusqlite::Connection> {
     Ok(conn)
 }
 
-fn serve(paths: &Paths, config: &Config, listen: SocketAddr) -> Result<()> {
+fn serve(paths: &Paths, config: &Config, listen: Option<SocketAddr>) -> Result<()> {
     let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
     runtime.block_on(async {
-        let prepared = local_server::prepare(paths, config, listen, false).await?;
+        let listen = local_server::Listen { flag: listen, fresh_may_move: false };
+        let prepared = local_server::prepare(paths, config, listen).await?;
         let (addr, public_url) = (prepared.addr, prepared.public_url.clone());
         // Before the banner: whoever reads the banner may start a console that looks for it.
         let _marker = local_server::write_marker(paths, &format!("http://{addr}"))?;

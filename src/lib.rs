@@ -16,6 +16,7 @@ pub mod lifecycle;
 pub mod local_server;
 pub mod logging;
 pub mod paths;
+pub mod port_holder;
 pub mod profiles;
 pub mod report;
 pub mod search;

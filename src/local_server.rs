@@ -21,35 +21,89 @@ pub struct Prepared {
     pub public_url: String,
     /// The database was empty and got its organization, project, key and token.
     pub created: bool,
+    /// Why the server listens elsewhere than it was asked to (a fresh data directory whose
+    /// wanted port was taken).
+    pub moved: Option<String>,
 }
 
-/// Opens (creating when empty) the database and binds `listen`; with `any_port_if_busy`, a
-/// taken port falls back to a free one.
-pub async fn prepare(paths: &Paths, config: &Config, listen: SocketAddr, any_port_if_busy: bool) -> Result<Prepared> {
-    let created = {
+/// The store's record of the address this data directory's server listens on, so that its
+/// DSNs keep naming the same port from one start to the next.
+pub const META_LISTEN: &str = "listen";
+
+/// How [`prepare`] picks the address to listen on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Listen {
+    /// `--listen`: this address, and no other.
+    pub flag: Option<SocketAddr>,
+    /// A data directory that never served may take a free port when the wanted one is taken
+    /// (no SDK can hold a DSN naming it yet); the console allows it, `sift serve` does not.
+    pub fresh_may_move: bool,
+}
+
+/// The store's record of the `[server] listen` that was asked for when [`META_LISTEN`] was
+/// saved: a config.toml changed since then is a new choice and wins over the saved address.
+pub const META_LISTEN_ASKED: &str = "listen_asked";
+
+/// The address to listen on: `--listen`; else the address this data directory served on
+/// before, unless `[server] listen` changed since; else `[server] listen`.
+fn wanted(config: &Config, flag: Option<SocketAddr>, saved: Option<&(SocketAddr, Option<String>)>) -> SocketAddr {
+    let asked = config.server.listen.to_string();
+    let saved = saved.filter(|(_, was)| was.as_deref().is_none_or(|w| *w == asked)).map(|(addr, _)| *addr);
+    flag.or(saved).unwrap_or(config.server.listen)
+}
+
+/// Opens (creating when empty) the database and binds the address [`wanted`] names. A taken
+/// address is an error that says what holds it and how to choose another, unless the data
+/// directory never served and `listen.fresh_may_move`: then a free port is taken, remembered,
+/// and `Prepared::moved` says so. The address bound is remembered unless it was port 0.
+pub async fn prepare(paths: &Paths, config: &Config, listen: Listen) -> Result<Prepared> {
+    let (created, saved) = {
         let mut conn =
             store::open_admin(&paths.database()).with_context(|| format!("opening {}", paths.database().display()))?;
-        projects::bootstrap(&mut conn)?
+        let created = projects::bootstrap(&mut conn)?;
+        let saved = projects::meta(&conn, META_LISTEN)?.and_then(|a| a.parse::<SocketAddr>().ok());
+        let asked = projects::meta(&conn, META_LISTEN_ASKED)?;
+        (created, saved.map(|s| (s, asked)))
     };
     let store = Store::open(&paths.database(), config.server.durability)?;
     let state = AppState::new(store, &config.server);
-    let server = match Server::bind(listen, state.clone()).await {
-        Ok(server) => server,
-        Err(err) if any_port_if_busy && err.kind() == std::io::ErrorKind::AddrInUse => {
-            let any = SocketAddr::new(listen.ip(), 0);
-            Server::bind(any, state).await.with_context(|| format!("cannot listen on {any}"))?
+    let want = wanted(config, listen.flag, saved.as_ref());
+    let (server, moved) = match Server::bind(want, state.clone()).await {
+        Ok(server) => (server, None),
+        Err(err) if err.kind() == std::io::ErrorKind::AddrInUse => {
+            let holder = crate::port_holder::describe(want.port());
+            if listen.flag.is_none() && saved.is_none() && listen.fresh_may_move {
+                let any = SocketAddr::new(want.ip(), 0);
+                let server = Server::bind(any, state).await.with_context(|| format!("cannot listen on {any}"))?;
+                let notice = format!(
+                    "{want} is taken by {holder}; listening on {}, kept for next time (--listen to choose)",
+                    server.local_addr()?
+                );
+                (server, Some(notice))
+            } else {
+                let dsn_note = if saved.as_ref().is_some_and(|(s, _)| *s == want) {
+                    ", where this data directory's DSNs point,"
+                } else {
+                    ""
+                };
+                anyhow::bail!(
+                    "{want}{dsn_note} is taken by {holder}. Stop it, or choose another address with \
+                     --listen (for example --listen 127.0.0.1:{}); the DSNs then name that port",
+                    want.port().wrapping_add(1).max(1024)
+                );
+            }
         }
-        Err(err) => {
-            return Err(err).with_context(|| {
-                format!("cannot listen on {listen} (is another sift serve running? try --listen 127.0.0.1:0)")
-            });
-        }
+        Err(err) => return Err(err).with_context(|| format!("cannot listen on {want}")),
     };
     let addr = server.local_addr()?;
     let public_url = config.server.public_url.clone().unwrap_or_else(|| format!("http://{addr}"));
     let conn = store::open_admin(&paths.database())?;
     projects::set_meta(&conn, projects::META_PUBLIC_URL, &public_url)?;
-    Ok(Prepared { server, addr, public_url, created })
+    if want.port() != 0 || moved.is_some() {
+        projects::set_meta(&conn, META_LISTEN, &addr.to_string())?;
+        projects::set_meta(&conn, META_LISTEN_ASKED, &config.server.listen.to_string())?;
+    }
+    Ok(Prepared { server, addr, public_url, created, moved })
 }
 
 /// A server on any free loopback port for one command (`sift issues`, `sift report`, …) that
@@ -75,7 +129,7 @@ pub async fn prepare_for_command(paths: &Paths, config: &Config) -> Result<Prepa
             url
         }
     };
-    Ok(Prepared { server, addr, public_url, created })
+    Ok(Prepared { server, addr, public_url, created, moved: None })
 }
 
 fn marker_path(paths: &Paths) -> PathBuf {

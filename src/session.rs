@@ -43,8 +43,9 @@ pub enum Seed {
 /// Who the embedded server is started for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Host {
-    /// The console: on `[server] listen` (any port if that one is taken), with a marker.
-    Console,
+    /// The console: on `--listen`, `[server] listen` or the address the data directory served
+    /// on before (see [`local_server::prepare`]), with a marker.
+    Console { listen: Option<std::net::SocketAddr> },
     /// A command: any free loopback port, no marker.
     Command,
 }
@@ -63,6 +64,8 @@ pub struct Session {
     pub poll_default_secs: u64,
     /// The server started here, if any; dropping it stops the server.
     pub embedded: Option<Embedded>,
+    /// Something the person should know about the connection (a server that had to move).
+    pub notice: Option<String>,
 }
 
 /// The client settings: a bounded wait, and one retry (the console's polling retries anyway).
@@ -98,7 +101,7 @@ pub async fn connect(paths: &Paths, config: &Config, profile: Option<&str>, seed
         };
         let client = Client::new(client_config(&remote.url.value, &org, remote.token.value.expose(), config))?;
         let source = Source { label, url: remote.url.value.clone(), org, dsn: None };
-        return Ok(Session { client, source, poll_default_secs: 30, embedded: None });
+        return Ok(Session { client, source, poll_default_secs: 30, embedded: None, notice: None });
     }
     embedded(paths, config, seed, host).await
 }
@@ -134,16 +137,18 @@ async fn embedded(paths: &Paths, config: &Config, seed: Seed, host: Host) -> Res
                 dsn: dsn(&base),
             };
             let client = Client::new(client_config(&url, "local", &token, config))?;
-            return Ok(Session { client, source, poll_default_secs: 15, embedded: None });
+            return Ok(Session { client, source, poll_default_secs: 15, embedded: None, notice: None });
         }
     }
     let prepared = match host {
-        Host::Console => local_server::prepare(paths, config, config.server.listen, true).await?,
+        Host::Console { listen } => {
+            local_server::prepare(paths, config, local_server::Listen { flag: listen, fresh_may_move: true }).await?
+        }
         Host::Command => local_server::prepare_for_command(paths, config).await?,
     };
     let url = format!("http://{}", prepared.addr);
     let marker = match host {
-        Host::Console => Some(local_server::write_marker(paths, &url)?),
+        Host::Console { .. } => Some(local_server::write_marker(paths, &url)?),
         Host::Command => None,
     };
     let (shutdown, stopped) = tokio::sync::oneshot::channel::<()>();
@@ -156,7 +161,7 @@ async fn embedded(paths: &Paths, config: &Config, seed: Seed, host: Host) -> Res
     let client = Client::new(client_config(&url, "local", &token, config))?;
     let source = Source { label: "embedded".into(), url, org: "local".into(), dsn: dsn(&prepared.public_url) };
     let embedded = Embedded { _marker: marker, _shutdown: shutdown };
-    Ok(Session { client, source, poll_default_secs: 15, embedded: Some(embedded) })
+    Ok(Session { client, source, poll_default_secs: 15, embedded: Some(embedded), notice: prepared.moved })
 }
 
 /// Loads the demo data set through the server at `url`, saying so (the terminal is not taken yet).

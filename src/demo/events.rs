@@ -66,8 +66,14 @@ pub(super) fn event(project: &Project, template: &Value, spec: &Spec, index: usi
     let (user, email) = USERS[(index * 5 + (n % spec.users.max(1)) as usize) % USERS.len()];
     let user_id = format!("{user}-{}", n % spec.users.max(1));
     object.insert("user".into(), json!({ "id": user_id, "email": email, "ip_address": "{{auto}}" }));
-    if let Some(Value::Object(crumbs)) = object.get_mut("breadcrumbs") {
-        for crumb in crumbs.get_mut("values").and_then(Value::as_array_mut).into_iter().flatten() {
+    // SDKs send breadcrumbs as `{"values": [...]}` (Python, Rust) or as a bare list (Node).
+    let crumbs = match object.get_mut("breadcrumbs") {
+        Some(Value::Object(crumbs)) => crumbs.get_mut("values").and_then(Value::as_array_mut),
+        Some(Value::Array(crumbs)) => Some(crumbs),
+        _ => None,
+    };
+    if let Some(crumbs) = crumbs {
+        for crumb in crumbs.iter_mut() {
             if let Some(t) = crumb.get("timestamp").and_then(crate::ingest::normalize::time::parse) {
                 crumb["timestamp"] = json!(t + shift);
             }
@@ -121,6 +127,11 @@ fn crash_frame(frames: &mut [Value], spec: &Spec, n: u32) {
     frame["module"] = json!(module);
     frame["lineno"] = json!(40 + (spec.file.len() as u64 * 7) % 160);
     frame["context_line"] = json!(format!("        {}", spec.code));
+    // The recorded lines around it belong to the template's function, not this one.
+    if let Some(frame) = frame.as_object_mut() {
+        frame.remove("pre_context");
+        frame.remove("post_context");
+    }
     frame["in_app"] = json!(true);
     if frame.get("vars").is_some_and(Value::is_object) {
         frame["vars"]["attempt"] = json!(n % 3 + 1);

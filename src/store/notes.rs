@@ -31,8 +31,15 @@ pub struct Activity {
     pub date_created: f64,
 }
 
-const ACTIVITY_SELECT: &str =
-    "SELECT a.id, a.group_id, a.type, a.data, a.date_created, u.id, u.username, u.email, u.name
+/// An issue's first-seen entry is dated when the issue was first seen (its first event's time),
+/// as Sentry dates it, not when that event reached the server: an SDK that sends late, or the
+/// demo's backdated events, would otherwise read "first seen 15s ago" on a two-week-old issue.
+/// Reading it from the issue row also follows an older event that moves the first sighting.
+const ACTIVITY_SELECT: &str = "SELECT a.id, a.group_id, a.type, a.data,
+        CASE a.type WHEN 'first_seen' THEN
+            coalesce((SELECT g.first_seen FROM groups g WHERE g.id = a.group_id), a.date_created)
+        ELSE a.date_created END AS at,
+        u.id, u.username, u.email, u.name
      FROM activities a LEFT JOIN users u ON u.id = CAST(a.user_id AS INTEGER)";
 
 fn activity_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Activity> {
@@ -61,7 +68,7 @@ pub fn list(
 ) -> Result<(Vec<Activity>, bool), StoreError> {
     let sql = format!(
         "{ACTIVITY_SELECT} WHERE a.group_id = ?1 AND (NOT ?2 OR a.type = 'note')
-         ORDER BY a.date_created DESC, a.id DESC LIMIT ?3 OFFSET ?4"
+         ORDER BY at DESC, a.id DESC LIMIT ?3 OFFSET ?4"
     );
     let mut stmt = conn.prepare_cached(&sql)?;
     let rows = stmt.query_map(params![group_id, notes_only, limit as i64 + 1, offset as i64], activity_from_row)?;

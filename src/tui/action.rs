@@ -151,6 +151,12 @@ actions! {
     FindNext => "find_next",
     /// Previous match of the find text
     FindPrevious => "find_previous",
+    /// Zoom the opened issue to the whole width, or put the list back beside it
+    ZoomDetail => "zoom",
+    /// Scroll long lines (source code, breadcrumbs) to the left
+    ScrollLeft => "scroll_left",
+    /// Scroll long lines (source code, breadcrumbs) to the right
+    ScrollRight => "scroll_right",
 }
 
 impl fmt::Display for Action {

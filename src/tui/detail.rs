@@ -207,7 +207,18 @@ pub struct Detail {
     pub tag_cursor: usize,
     /// Highlighted source context, by [`frame_key`]; drawn plain until it arrives.
     pub highlighted: HashMap<String, std::sync::Arc<crate::highlight::Highlighted>>,
+    /// The breadcrumb under the cursor (index into [`shown_breadcrumbs`]).
+    pub crumb: usize,
+    /// The breadcrumb opened to show all its data (Enter), if any.
+    pub crumb_open: Option<usize>,
+    /// Columns long lines (source code, breadcrumbs) are scrolled to the right by (`←`/`→`).
+    pub hscroll: usize,
+    /// The issue takes the whole width, even where the list would stand beside it (`z`).
+    pub zoomed: bool,
 }
+
+/// Columns one `←` or `→` scrolls long lines by.
+pub const HSCROLL_STEP: usize = 8;
 
 /// Values shown per tag key in the Tags section.
 pub const TAG_VALUES_SHOWN: usize = 5;

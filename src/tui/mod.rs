@@ -9,11 +9,13 @@
 pub mod action;
 mod app;
 pub mod detail;
+pub mod fault;
 #[cfg(test)]
 mod fixtures;
 pub mod keymap;
 pub mod msg;
 pub mod overlay;
+pub mod query;
 mod runner;
 pub mod sanitize;
 #[cfg(test)]
@@ -42,13 +44,17 @@ pub use crate::session::Seed;
 pub struct Options {
     /// No action that changes issues is offered or run (`--readonly`).
     pub readonly: bool,
+    /// Where the embedded server listens (`--listen`).
+    pub listen: Option<std::net::SocketAddr>,
 }
 
 /// Opens the console (blocks until it is closed).
 pub fn open(paths: &Paths, config: &Config, profile: Option<&str>, seed: Seed, options: Options) -> Result<()> {
     let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
     runtime.block_on(async {
-        let session = session::connect(paths, config, profile, seed, Host::Console).await?;
+        let host = Host::Console { listen: options.listen };
+        let session = session::connect(paths, config, profile, seed, host).await?;
+        let notice = session.notice.clone();
         let (client, source, poll_default) = (session.client, session.source, session.poll_default_secs);
         let _embedded = session.embedded;
         let interval = Duration::from_secs(config.console.poll_secs.unwrap_or(poll_default).max(1));
@@ -58,6 +64,11 @@ pub fn open(paths: &Paths, config: &Config, profile: Option<&str>, seed: Seed, o
         let keymap = load_keymap(paths)?;
         let mut state = State::new(source, interval, alerts);
         state.readonly = options.readonly;
+        if let Some(notice) = notice {
+            tracing::warn!(%notice, "embedded server");
+            let until = crate::clock::now() + chrono::Duration::seconds(20);
+            state.toasts.push(state::Toast { text: notice, level: state::ToastLevel::Error, until });
+        }
         let term = terminal::Term::enter(config.console.mouse).context("setting up the terminal")?;
         app::run(term, client, state, theme, keymap).await
     })

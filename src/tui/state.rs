@@ -211,13 +211,20 @@ impl ListState {
         self.data.ready().map_or(&[], |d| d.rows.as_slice())
     }
 
+    /// Whether the search names a status of its own, so the tab's does not apply.
+    pub fn tab_overridden(&self) -> bool {
+        super::query::names_a_status(&self.query)
+    }
+
     pub fn current(&self) -> Option<&Row> {
         self.rows().get(self.cursor)
     }
 
-    /// The full query sent: the tab's part and the user's.
+    /// The full query sent: the tab's part and the user's; a search with its own `is:` status
+    /// overrides the tab, as Sentry's does.
     pub fn full_query(&self) -> String {
-        [self.tab.query(), self.query.trim()].iter().filter(|p| !p.is_empty()).copied().collect::<Vec<_>>().join(" ")
+        let tab = if self.tab_overridden() { "" } else { self.tab.query() };
+        [tab, self.query.trim()].iter().filter(|p| !p.is_empty()).copied().collect::<Vec<_>>().join(" ")
     }
 }
 
@@ -370,7 +377,8 @@ pub fn describe(error: &ApiError) -> String {
         ApiError::NotFound { .. } => "not found (404): the organization, project or issue is gone".into(),
         ApiError::RateLimited { retry_after } => format!("rate limited (429): waiting {}s", retry_after.as_secs()),
         ApiError::Timeout => "the server did not answer in time".into(),
-        other => crate::tui::sanitize::one_line(&other.to_string()),
+        ApiError::Network(chain) => format!("cannot reach the server ({})", super::fault::network_reason(chain)),
+        other => crate::text::truncate(&crate::tui::sanitize::one_line(&other.to_string()), 160),
     }
 }
 

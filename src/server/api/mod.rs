@@ -12,6 +12,7 @@ mod disabled;
 pub(crate) mod event_json;
 mod events;
 mod issue_json;
+mod issue_page;
 mod issues;
 mod notes;
 mod params;
@@ -88,7 +89,10 @@ pub fn routes(state: Arc<AppState>) -> Router<Arc<AppState>> {
     // a project's events and attachments, and the features sift does not have.
     api = project_events::routes(disabled::routes(account::routes(api)));
     let api = api.layer(axum::middleware::from_fn_with_state(state, auth::require_token));
-    both(Router::new(), "/api/0/", get(catalog::root)).merge(disabled::public_routes()).merge(api)
+    both(Router::new(), "/api/0/", get(catalog::root))
+        .merge(disabled::public_routes())
+        .merge(issue_page::routes())
+        .merge(api)
 }
 
 /// A JSON answer with Sentry's content type and optional extra headers.

@@ -5,7 +5,7 @@
 use chrono::{DateTime, Utc};
 
 use super::super::action::Action;
-use super::super::detail::{Detail, EventPick, Section, crumb_categories, frame_key, shown_frames};
+use super::super::detail::{Detail, EventPick, Section, crumb_categories, frame_key, shown_breadcrumbs, shown_frames};
 use super::super::msg::Effect;
 use super::super::state::{Failure, Load, ReqId, State, ToastLevel, describe};
 use crate::api::Error;
@@ -83,6 +83,9 @@ fn show(state: &mut State, event: Event) -> Vec<Effect> {
     detail.event = Load::Ready(event);
     detail.frame = 0;
     detail.scrolls = Default::default();
+    detail.crumb = 0;
+    detail.crumb_open = None;
+    detail.hscroll = 0;
     let issue_id = detail.issue_id.clone();
     let mut effects: Vec<Effect> = ask_position.into_iter().collect();
     effects.extend(neighbours.into_iter().map(|id| Effect::FetchEvent {
@@ -230,6 +233,7 @@ pub fn find(state: &mut State, text: String, now: DateTime<Utc>) {
     if detail.section == Section::Breadcrumbs {
         detail.crumbs.text = text;
         *detail.scroll_mut() = 0;
+        (detail.crumb, detail.crumb_open) = (0, None);
         return;
     }
     detail.find_in_json(text);
@@ -278,14 +282,26 @@ fn act_inner(state: &mut State, action: Action, now: DateTime<Utc>) -> Vec<Effec
                 });
                 if let Some((key, value)) = chosen {
                     state.detail = None;
-                    let escaped = value.replace('\\', "\\\\").replace('"', "\\\"");
-                    state.list.query = format!("{key}:\"{escaped}\"");
+                    // The environment and project have filters of their own, shown in the
+                    // header; other tags become the search.
+                    let project = state.projects.iter().find(|(_, slug)| *slug == value).cloned();
+                    match (key.as_str(), project) {
+                        ("environment", _) => state.list.environment = Some(value),
+                        ("project", Some(project)) => state.list.project = Some(project),
+                        _ => {
+                            let escaped = value.replace('\\', "\\\\").replace('"', "\\\"");
+                            state.list.query = format!("{key}:\"{escaped}\"");
+                        }
+                    }
                     return super::list::reload(state, now);
                 }
                 return Vec::new();
             }
             _ => {}
         }
+    }
+    if detail.section == Section::Breadcrumbs && crumb_key(detail, action, page) {
+        return Vec::new();
     }
     if let Some(section) = Section::for_action(action) {
         detail.section = section;
@@ -353,6 +369,7 @@ fn act_inner(state: &mut State, action: Action, now: DateTime<Utc>) -> Vec<Effec
             // All, then info and worse, warning and worse, error and worse.
             detail.crumbs.min_level = (detail.crumbs.min_level + 1) % 4;
             *detail.scroll_mut() = 0;
+            (detail.crumb, detail.crumb_open) = (0, None);
             Vec::new()
         }
         Action::CrumbCategory => {
@@ -366,6 +383,7 @@ fn act_inner(state: &mut State, action: Action, now: DateTime<Utc>) -> Vec<Effec
             };
             detail.crumbs.category = next;
             *detail.scroll_mut() = 0;
+            (detail.crumb, detail.crumb_open) = (0, None);
             Vec::new()
         }
         Action::Search => {
@@ -423,6 +441,19 @@ fn act_inner(state: &mut State, action: Action, now: DateTime<Utc>) -> Vec<Effec
             state.overlay = Some(super::super::overlay::Overlay::Prompt(prompt));
             Vec::new()
         }
+        Action::ZoomDetail => {
+            detail.zoomed = !detail.zoomed;
+            Vec::new()
+        }
+        Action::ScrollLeft => {
+            detail.hscroll = detail.hscroll.saturating_sub(super::super::detail::HSCROLL_STEP);
+            Vec::new()
+        }
+        Action::ScrollRight => {
+            // Far enough for any line the screen cuts; the view stops at each line's end.
+            detail.hscroll = (detail.hscroll + super::super::detail::HSCROLL_STEP).min(4_096);
+            Vec::new()
+        }
         Action::LatestEvent => {
             let total = total(state);
             load(state, EventPick::Latest, total, now)
@@ -431,4 +462,27 @@ fn act_inner(state: &mut State, action: Action, now: DateTime<Utc>) -> Vec<Effec
         Action::RecommendedEvent => load(state, EventPick::Recommended, None, now),
         _ => Vec::new(),
     }
+}
+
+/// The breadcrumb cursor's keys: moving, paging, and Enter to open or close the crumb under
+/// it. Returns whether `action` was one of them.
+fn crumb_key(detail: &mut Detail, action: Action, page: usize) -> bool {
+    let shown = detail.event.ready().map_or(0, |e| shown_breadcrumbs(e, &detail.crumbs).len());
+    let last = shown.saturating_sub(1);
+    let to = match action {
+        Action::MoveDown => (detail.crumb + 1).min(last),
+        Action::MoveUp => detail.crumb.saturating_sub(1),
+        Action::PageDown => (detail.crumb + page).min(last),
+        Action::PageUp => detail.crumb.saturating_sub(page),
+        Action::Top => 0,
+        Action::Bottom => last,
+        Action::Open => {
+            let here = detail.crumb;
+            detail.crumb_open = if detail.crumb_open == Some(here) || shown == 0 { None } else { Some(here) };
+            return true;
+        }
+        _ => return false,
+    };
+    detail.crumb = to;
+    true
 }

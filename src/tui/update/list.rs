@@ -18,6 +18,8 @@ pub const PAGE: u32 = 100;
 const PREFETCH_ROWS: usize = 10;
 /// Longest wait between polls while the server keeps failing.
 const MAX_BACKOFF_SECS: i64 = 300;
+/// The wait before the first retry after a failed poll.
+const FIRST_RETRY_SECS: i64 = 4;
 
 /// The request for the list as filtered now.
 pub fn list_params(state: &State, cursor: Option<String>) -> IssueListParams {
@@ -69,14 +71,16 @@ pub fn refresh(state: &mut State, now: DateTime<Utc>) -> Vec<Effect> {
     vec![Effect::FetchIssues { req, params: list_params(state, None), append: false }]
 }
 
+/// A failed poll: the first retry comes within seconds ([`FIRST_RETRY_SECS`]), each further
+/// one waits twice as long, up to [`MAX_BACKOFF_SECS`]; a 429 waits as long as the server says.
 fn backoff(state: &mut State, error: &Error, now: DateTime<Utc>) {
     state.poll.failures += 1;
-    state.poll.last_error = Some(describe(error));
-    let base = state.poll.interval.as_secs().max(1) as i64;
     let wait = match error {
-        Error::RateLimited { retry_after } => (retry_after.as_secs() as i64).max(base),
-        _ => (base << state.poll.failures.min(6)).min(MAX_BACKOFF_SECS),
+        Error::RateLimited { retry_after } => (retry_after.as_secs() as i64).max(1),
+        _ => (FIRST_RETRY_SECS << (state.poll.failures - 1).min(8)).min(MAX_BACKOFF_SECS),
     };
+    let reason = crate::tui::fault::describe_reaching(error, &state.source);
+    state.poll.last_error = Some(format!("{reason}; retrying in {wait}s"));
     state.poll.next_due = now + chrono::Duration::seconds(wait);
 }
 
@@ -127,7 +131,8 @@ pub fn loaded(state: &mut State, req: ReqId, result: Result<Page<Issue>, Error>,
         Err(error) => {
             backoff(state, &error, now);
             if !refreshing || state.list.data.ready().is_none() {
-                state.list.data = Load::Failed(Failure { message: describe(&error), at: now });
+                let message = crate::tui::fault::describe_reaching(&error, &state.source);
+                state.list.data = Load::Failed(Failure { message, at: now });
             }
             return Vec::new();
         }

@@ -27,6 +27,9 @@ macro_rules! detail_actions {
             | Action::CrumbCategory
             | Action::FindNext
             | Action::FindPrevious
+            | Action::ZoomDetail
+            | Action::ScrollLeft
+            | Action::ScrollRight
     };
 }
 

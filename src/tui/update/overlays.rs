@@ -277,6 +277,13 @@ fn submit(state: &mut State, mut prompt: Prompt, now: DateTime<Utc>) -> Vec<Effe
                 state.overlay = Some(Overlay::Prompt(prompt));
                 return Vec::new();
             }
+            if let Some(unknown) =
+                crate::tui::query::unknown_project(&text, &state.projects).filter(|_| !state.projects.is_empty())
+            {
+                prompt.error = Some(unknown);
+                state.overlay = Some(Overlay::Prompt(prompt));
+                return Vec::new();
+            }
             if !text.is_empty() {
                 state.search_history.retain(|h| *h != text);
                 state.search_history.push(text.clone());

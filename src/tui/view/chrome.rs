@@ -15,7 +15,8 @@ use crate::tui::theme::{Role, Theme};
 pub fn tabs(state: &State, theme: &Theme) -> Line<'static> {
     let mut spans = Vec::new();
     for tab in Tab::ALL {
-        let role = if tab == state.list.tab { Role::TabActive } else { Role::Tab };
+        // A search with its own `is:` status stands in for the tabs: none is marked then.
+        let role = if tab == state.list.tab && !state.list.tab_overridden() { Role::TabActive } else { Role::Tab };
         spans.push(Span::styled(format!(" {} ", tab.label()), theme.style(role)));
         spans.push(Span::raw(" "));
     }
@@ -166,34 +167,56 @@ pub fn toast(toast: &Toast, theme: &Theme, width: u16) -> Line<'static> {
     ))
 }
 
-/// Where sift is connected, whether polling is healthy, and the last error.
+/// Where sift is connected, whether polling is healthy, and the last error. What must stay
+/// whole is the DSN in embedded mode (SDKs are set up by copying it) and the mode and URL of a
+/// remote; every other piece gives way first: the updated time, the poll interval, the mode
+/// label, the organization, and last the error's text, which is shortened, never the address.
 pub fn status(state: &State, theme: &Theme, width: u16) -> Line<'static> {
-    let source = match &state.source.dsn {
-        Some(dsn) if width < 100 => format!(" DSN {dsn} "),
-        Some(dsn) => format!(" {} · DSN {dsn} ", state.source.label),
-        None => format!(" {} · {} · {} ", state.source.label, state.source.url, state.source.org),
+    use unicode_width::UnicodeWidthStr;
+    let width = width as usize;
+    let source = &state.source;
+    let readonly = if state.readonly { "READ-ONLY · " } else { "" };
+    let (essential, optional) = match &source.dsn {
+        Some(dsn) => (format!("DSN {dsn}"), [format!("{} · ", source.label), String::new()]),
+        None => (format!("{} · {}", source.label, source.url), [String::new(), format!(" · {}", source.org)]),
     };
-    let source = if state.readonly { format!(" READ-ONLY ·{source}") } else { source };
+    let with_optional = format!(" {readonly}{}{essential}{} ", optional[0], optional[1]);
+    let bare = format!(" {readonly}{essential} ");
     // No countdowns: the screen is redrawn only when something changes, never to tick a clock.
     let poll = &state.poll;
-    let (role, text) = if let Some(error) = &poll.last_error {
-        (Role::StatusError, format!(" ⚠ {error} · retry at {} ", poll.next_due.format("%H:%M:%S")))
+    let (role, variants, shortens): (Role, Vec<String>, bool) = if let Some(error) = &poll.last_error {
+        (Role::StatusError, vec![format!(" ⚠ {error} ")], true)
     } else if poll.paused {
-        (Role::StatusWarn, " ⏸ polling paused ".to_string())
+        (Role::StatusWarn, vec![" ⏸ polling paused ".into(), " ⏸ paused ".into()], false)
     } else if state.list.fetch.is_some() {
-        (Role::StatusOk, " ⟳ loading ".to_string())
+        (Role::StatusOk, vec![" ⟳ loading ".into(), " ⟳ ".into()], false)
     } else {
-        if width < 100 {
-            // Narrow: the DSN (or source) matters more than the polling details.
-            (Role::StatusOk, " ● live ".to_string())
-        } else {
-            let at = poll.last_ok.map(|t| format!(" · updated {}", t.format("%H:%M:%S"))).unwrap_or_default();
-            (Role::StatusOk, format!(" ● live every {}s{at} ", poll.interval.as_secs()))
-        }
+        let every = format!(" ● live every {}s", poll.interval.as_secs());
+        let at = poll.last_ok.map(|t| format!(" · updated {}", t.format("%H:%M:%S"))).unwrap_or_default();
+        (Role::StatusOk, vec![format!("{every}{at} "), format!("{every} "), " ● live ".into(), " ● ".into()], false)
     };
+    // The mode label goes before the last, shortest poll state does; the poll's details go
+    // before the label does.
+    let fits = |left: &str, right: &str| left.width() + right.width() <= width;
+    let labelled = variants.iter().take(variants.len().saturating_sub(1).max(1)).map(|v| (&with_optional, v));
+    let chosen = labelled
+        .chain(variants.iter().map(|v| (&bare, v)))
+        .find(|(left, right)| fits(left, right))
+        .map(|(left, right)| (left.clone(), right.clone()));
+    let (left, right) = chosen.unwrap_or_else(|| {
+        let last = variants.last().cloned().unwrap_or_default();
+        let right = if shortens {
+            let room = width.saturating_sub(bare.width()).max(4);
+            format!("{} ", super::format::truncate(last.trim_end(), room.saturating_sub(1)))
+        } else {
+            last
+        };
+        (bare.clone(), right)
+    });
     let base = theme.style(Role::StatusBar);
-    let source_width = (width as usize).saturating_sub(unicode_width::UnicodeWidthStr::width(text.as_str()));
-    let mut spans = vec![Span::styled(super::format::fit(&source, source_width), base)];
-    spans.push(Span::styled(text, theme.style(role)));
-    Line::from(spans)
+    let left_width = width.saturating_sub(right.width());
+    Line::from(vec![
+        Span::styled(super::format::fit(&left, left_width), base),
+        Span::styled(super::format::truncate(&right, width), theme.style(role)),
+    ])
 }

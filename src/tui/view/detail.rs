@@ -14,8 +14,7 @@ use super::format::{ago, fit, sparkline, thousands};
 use crate::api::Issue;
 use crate::api::models::{Event, Frame};
 use crate::tui::detail::{
-    CRUMB_LEVELS, Detail, EventPick, Section, StackOwner, exception_title, raw_traceback, shown_breadcrumbs,
-    shown_exceptions, thread_title,
+    Detail, EventPick, Section, StackOwner, exception_title, raw_traceback, shown_exceptions, thread_title,
 };
 use crate::tui::sanitize::one_line;
 use crate::tui::state::Load;
@@ -32,12 +31,12 @@ pub struct IssueDetailView<'a> {
 
 /// Event text cut to `width` columns on one line. Only a prefix is sanitised, so a 1 MB string
 /// costs no more than a short one.
-fn clip(text: &str, width: usize) -> String {
+pub(super) fn clip(text: &str, width: usize) -> String {
     let prefix: String = text.chars().take(width.saturating_mul(2) + 8).collect();
     super::format::truncate(&one_line(&prefix), width)
 }
 
-fn span(text: impl Into<String>, theme: &Theme, role: Role) -> Span<'static> {
+pub(super) fn span(text: impl Into<String>, theme: &Theme, role: Role) -> Span<'static> {
     Span::styled(text.into(), theme.style(role))
 }
 
@@ -60,9 +59,33 @@ fn fit_segments(segments: Vec<Span<'static>>, width: usize) -> Line<'static> {
     Line::from(kept)
 }
 
+/// Header segments on as many lines as they need: a segment that does not fit on the line
+/// starts the next one (without its ` · ` separator), so nothing is dropped. A segment wider
+/// than the whole width is clipped.
+fn wrap_segments(segments: Vec<Span<'static>>, width: usize) -> Vec<Line<'static>> {
+    let mut lines: Vec<Vec<Span<'static>>> = vec![Vec::new()];
+    let mut used = 0;
+    for segment in segments {
+        let w = unicode_width::UnicodeWidthStr::width(segment.content.as_ref());
+        if used > 0 && used + w > width {
+            let text = segment.content.trim_start_matches(" · ").to_string();
+            let w = unicode_width::UnicodeWidthStr::width(text.as_str());
+            lines.push(vec![Span::styled(clip(&text, width), segment.style)]);
+            used = w.min(width);
+        } else {
+            used += w;
+            let segment = if w > width { Span::styled(clip(&segment.content, width), segment.style) } else { segment };
+            if let Some(line) = lines.last_mut() {
+                line.push(segment);
+            }
+        }
+    }
+    lines.into_iter().map(Line::from).collect()
+}
+
 /// A compact one-line rendering of a JSON value, at most `width` columns. Objects are written
 /// only as far as they show, so a local holding megabytes costs what a short one does.
-fn compact(value: &Value, width: usize) -> String {
+pub(super) fn compact(value: &Value, width: usize) -> String {
     match value {
         Value::String(s) => clip(s, width),
         other => {
@@ -136,41 +159,42 @@ impl IssueDetailView<'_> {
                 span(clip(&issue.title, width.saturating_sub(issue.short_id.len() + 1)), theme, Role::Title),
             ]),
             Line::from(span(issue.culprit.as_deref().map(|c| clip(c, width)).unwrap_or_default(), theme, Role::Muted)),
-            fit_segments(
-                vec![
-                    span(format!("{level} {state}"), theme, level_role),
-                    span(
-                        format!(" · priority {}", issue.priority.as_ref().map_or("-", |p| p.as_str())),
-                        theme,
-                        Role::Muted,
-                    ),
-                    span(
-                        format!(" · {} events · {} users", thousands(issue.count), thousands(issue.user_count)),
-                        theme,
-                        Role::Count,
-                    ),
-                    span(format!(" · {assignee}"), theme, Role::Muted),
-                ],
-                width,
-            ),
-            fit_segments(
-                vec![
-                    span(format!("{} ", sparkline(&values, spark_width)), theme, Role::Sparkline),
-                    span(self.period.to_string(), theme, Role::Dim),
-                    span(format!(" · first seen {} ago", ago(issue.first_seen, self.now)), theme, Role::Muted),
-                    span(format!(" · last seen {} ago", ago(issue.last_seen, self.now)), theme, Role::Muted),
-                ]
-                .into_iter()
-                .chain(
-                    [("first", first_release), ("last", last_release)]
-                        .into_iter()
-                        .filter(|(_, r)| !r.is_empty())
-                        .map(|(which, release)| span(format!(" · {which} release {release}"), theme, Role::Muted)),
-                )
-                .collect(),
-                width,
-            ),
         ];
+        // State and assignee are never left out: a narrow pane wraps them to a second line.
+        lines.extend(wrap_segments(
+            vec![
+                span(format!("{level} {state}"), theme, level_role),
+                span(
+                    format!(" · priority {}", issue.priority.as_ref().map_or("-", |p| p.as_str())),
+                    theme,
+                    Role::Muted,
+                ),
+                span(
+                    format!(" · {} events · {} users", thousands(issue.count), thousands(issue.user_count)),
+                    theme,
+                    Role::Count,
+                ),
+                span(format!(" · {assignee}"), theme, Role::Muted),
+            ],
+            width,
+        ));
+        lines.push(fit_segments(
+            vec![
+                span(format!("{} ", sparkline(&values, spark_width)), theme, Role::Sparkline),
+                span(self.period.to_string(), theme, Role::Dim),
+                span(format!(" · first seen {} ago", ago(issue.first_seen, self.now)), theme, Role::Muted),
+                span(format!(" · last seen {} ago", ago(issue.last_seen, self.now)), theme, Role::Muted),
+            ]
+            .into_iter()
+            .chain(
+                [("first", first_release), ("last", last_release)]
+                    .into_iter()
+                    .filter(|(_, r)| !r.is_empty())
+                    .map(|(which, release)| span(format!(" · {which} release {release}"), theme, Role::Muted)),
+            )
+            .collect(),
+            width,
+        ));
         if roomy && let Some(link) = &issue.permalink {
             lines.push(Line::from(span(clip(link, width), theme, Role::Link)));
         }
@@ -310,13 +334,21 @@ impl IssueDetailView<'_> {
             let mut spans = vec![number, marker];
             match highlighted.and_then(|h| h.get(i)) {
                 Some(pieces) => {
-                    // Syntax colours, fitted to the terminal's colour depth, cut to the width.
+                    // Syntax colours, fitted to the terminal's colour depth, cut to the width,
+                    // after the columns scrolled past (`←`/`→`).
                     let mut used = 0;
+                    let mut skip = self.detail.hscroll;
                     for (style, text) in pieces {
                         if used >= room {
                             break;
                         }
-                        let piece = super::format::truncate(text, room - used);
+                        let text = text.replace('\t', "    ");
+                        let shown = super::crumbs::skip_columns(&text, skip);
+                        skip = skip.saturating_sub(unicode_width::UnicodeWidthStr::width(text.as_str()));
+                        if shown.is_empty() {
+                            continue;
+                        }
+                        let piece = super::format::truncate(shown, room - used);
                         used += unicode_width::UnicodeWidthStr::width(piece.as_str());
                         let style = theme.depth().adapt_style(*style);
                         let style = if crash { theme.style(Role::CrashLine).patch(style) } else { style };
@@ -325,7 +357,8 @@ impl IssueDetailView<'_> {
                 }
                 None => {
                     let role = if crash { Role::CrashLine } else { Role::Text };
-                    spans.push(span(clip(&context.text.replace('\t', "    "), room), theme, role));
+                    let text = context.text.replace('\t', "    ");
+                    spans.push(span(clip(super::crumbs::skip_columns(&text, self.detail.hscroll), room), theme, role));
                 }
             }
             lines.push(Line::from(spans));
@@ -365,80 +398,6 @@ impl IssueDetailView<'_> {
         lines.extend(
             body.iter().skip(skip).take(height).map(|l| Line::from(span(clip(l, width), self.theme, Role::Text))),
         );
-        lines
-    }
-
-    /// The breadcrumbs: a line saying which filters apply, then the shown crumbs newest first,
-    /// only as many as fit (10,000 crumbs cost no more to draw than 20).
-    fn breadcrumbs(&self, event: &Event, width: usize, height: usize) -> Vec<Line<'static>> {
-        let (theme, detail) = (self.theme, self.detail);
-        let total = event.breadcrumbs().map_or(0, |b| b.values.len());
-        if total == 0 {
-            return vec![Line::from(span("This event has no breadcrumbs.", theme, Role::Muted))];
-        }
-        let crumbs = shown_breadcrumbs(event, &detail.crumbs);
-        let filter = &detail.crumbs;
-        let level =
-            if filter.min_level == 0 { "all".to_string() } else { format!("{}+", CRUMB_LEVELS[filter.min_level]) };
-        let category = filter.category.as_deref().map_or("all".to_string(), |c| clip(c, 20));
-        let mut status = format!(
-            "{} of {} · level {level} (l) · category {category} (C) · ",
-            thousands(crumbs.len() as u64),
-            thousands(total as u64)
-        );
-        status.push_str(&if filter.text.is_empty() {
-            "/ finds".to_string()
-        } else {
-            format!("text {:?} (/)", clip(&filter.text, 20))
-        });
-        status.push_str(if detail.absolute_time { " · clock time (@)" } else { " · time before the event (@)" });
-        let mut lines = vec![Line::from(span(clip(&status, width), theme, Role::KeyDesc))];
-        let rows = height.saturating_sub(1);
-        let skip = detail.scroll().min(crumbs.len().saturating_sub(rows));
-        let wide = width >= 100;
-        for crumb in crumbs.iter().skip(skip).take(rows) {
-            let when = match (crumb.timestamp, event.date_created) {
-                (Some(t), _) if detail.absolute_time => t.format("%H:%M:%S%.3f").to_string(),
-                (Some(t), Some(at)) => format!("{:>11.3}s", (t - at).num_milliseconds() as f64 / 1000.0),
-                _ => " ".repeat(12),
-            };
-            let level = crumb.level.as_deref().unwrap_or("info");
-            let role = match level {
-                "fatal" | "error" => Role::LevelError,
-                "warning" => Role::LevelWarning,
-                "debug" => Role::LevelDebug,
-                _ => Role::LevelInfo,
-            };
-            let mut spans = vec![span(format!("{} ", fit(&when, 12)), theme, Role::LineNumber)];
-            if wide {
-                spans.push(span(
-                    format!("{} ", fit(&clip(crumb.kind.as_deref().unwrap_or("default"), 10), 10)),
-                    theme,
-                    Role::Dim,
-                ));
-            }
-            let category = crate::tui::detail::crumb_category(crumb);
-            spans.push(span(format!("{} ", fit(&clip(category, 14), 14)), theme, Role::Muted));
-            spans.push(span(format!("{} ", fit(&clip(level, 7), 7)), theme, role));
-            let used = 13 + if wide { 11 } else { 0 } + 15 + 8;
-            let room = width.saturating_sub(used);
-            let message = crumb.message.as_deref().map(|m| clip(m, room)).unwrap_or_default();
-            let message_width = unicode_width::UnicodeWidthStr::width(message.as_str());
-            let gap = if message.is_empty() { "" } else { "  " };
-            spans.push(span(message, theme, Role::Text));
-            if let Some(data) =
-                crumb.data.as_ref().filter(|d| !d.is_null() && d.as_object().is_none_or(|o| !o.is_empty()))
-            {
-                let room = room.saturating_sub(message_width + gap.len());
-                if room > 4 {
-                    spans.push(span(format!("{gap}{}", compact(data, room)), theme, Role::Dim));
-                }
-            }
-            lines.push(Line::from(spans));
-        }
-        if crumbs.is_empty() {
-            lines.push(Line::from(span("No breadcrumb matches these filters.", theme, Role::Muted)));
-        }
         lines
     }
 
@@ -726,7 +685,7 @@ impl Widget for IssueDetailView<'_> {
                     let skip = selected.saturating_sub(height / 3);
                     lines.into_iter().skip(skip).collect()
                 }
-                Section::Breadcrumbs => self.breadcrumbs(event, width, height),
+                Section::Breadcrumbs => super::crumbs::lines(self.detail, event, self.theme, width, height),
                 Section::Request => scrolled(self.request(event, width)),
                 Section::Tags => {
                     let (lines, selected) = self.issue_tags(width);

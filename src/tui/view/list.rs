@@ -29,7 +29,10 @@ const DROP_ORDER: [Optional; 5] =
     [Optional::Assignee, Optional::Age, Optional::Users, Optional::Priority, Optional::Sparkline];
 
 /// The title column never gets narrower than this while other columns remain.
-const MIN_TITLE: u16 = 30;
+const MIN_TITLE: u16 = 24;
+/// The ID column shrinks (keeping the end of each id, where issues differ) down to this
+/// before the title shrinks or a column drops.
+const MIN_ID: u16 = 8;
 const SPARK: usize = 12;
 
 fn width_of(column: Optional) -> u16 {
@@ -51,15 +54,66 @@ fn narrow(width: u16, short_id: u16) -> bool {
     2 + 2 + 4 + short_id + 1 + 7 + 5 + MIN_TITLE > width
 }
 
-/// Which optional columns fit in `width` next to the fixed ones.
-fn columns(width: u16, short_id: u16) -> Vec<Optional> {
+/// Which optional columns fit in `width` next to the fixed ones, and how wide the ID column is
+/// (`short_id` wide when it fits): the ID column gives way before the title does, and both
+/// before a column is dropped.
+fn columns(width: u16, short_id: u16) -> (Vec<Optional>, u16) {
     // mark(2) level(2) badge(4) short id(+1) title events(7) last seen(5)
-    let fixed = 2 + 2 + 4 + short_id + 1 + 7 + 5;
+    let fixed = 2 + 2 + 4 + 1 + 7 + 5;
     let mut shown: Vec<Optional> = DROP_ORDER.to_vec();
-    while !shown.is_empty() && fixed + shown.iter().map(|c| width_of(*c)).sum::<u16>() + MIN_TITLE > width {
+    loop {
+        let room = width.saturating_sub(fixed + shown.iter().map(|c| width_of(*c)).sum::<u16>());
+        // Age and assignee stay only beside whole ids and a roomier title; for users, priority
+        // and the sparkline the ID column shrinks and the title keeps MIN_TITLE.
+        let extras = shown.iter().any(|c| matches!(c, Optional::Assignee | Optional::Age));
+        let title = if extras { MIN_TITLE + 6 } else { MIN_TITLE };
+        let id = room.saturating_sub(title).min(short_id);
+        let least = if extras { short_id } else { short_id.min(MIN_ID) };
+        if id >= least || shown.is_empty() {
+            return (shown, id.max(short_id.min(MIN_ID)));
+        }
         shown.remove(0);
     }
-    shown
+}
+
+/// The short ids as the ID column shows them: without the project's prefix when every row
+/// shown is of one project (`SHOP-API-5` reads `5` under a `project shop-api` filter), whole
+/// otherwise.
+fn shown_ids<'a>(rows: impl Iterator<Item = &'a Row> + Clone) -> (usize, bool) {
+    let prefix = |id: &'a str| id.rsplit_once('-').map_or("", |(p, _)| p);
+    let first = rows.clone().next().map(|r| prefix(&r.issue.short_id));
+    let one_project = first.is_some_and(|p| !p.is_empty() && rows.clone().all(|r| prefix(&r.issue.short_id) == p));
+    let width = rows
+        .map(|r| {
+            let id = r.issue.short_id.as_str();
+            let id = if one_project { id.rsplit_once('-').map_or(id, |(_, n)| n) } else { id };
+            unicode_width::UnicodeWidthStr::width(id)
+        })
+        .max()
+        .unwrap_or(0);
+    (width, one_project)
+}
+
+/// `id` in `width` columns: its end kept when it must be cut (`…WORKER-7`).
+fn id_cell(id: &str, width: usize, elide_project: bool) -> String {
+    let id = if elide_project { id.rsplit_once('-').map_or(id, |(_, n)| n) } else { id };
+    let id = one_line(id);
+    let chars: Vec<char> = id.chars().collect();
+    if unicode_width::UnicodeWidthStr::width(id.as_str()) <= width {
+        return fit(&id, width + 1);
+    }
+    let mut kept: Vec<char> = Vec::new();
+    let mut used = 1;
+    for c in chars.iter().rev() {
+        let w = unicode_width::UnicodeWidthChar::width(*c).unwrap_or(0);
+        if used + w > width {
+            break;
+        }
+        used += w;
+        kept.push(*c);
+    }
+    kept.reverse();
+    fit(&format!("…{}", kept.into_iter().collect::<String>()), width + 1)
 }
 
 /// The table of issues.
@@ -111,7 +165,10 @@ fn assignee(issue: &Issue) -> String {
 }
 
 impl IssueTableView<'_> {
+    /// The column titles; the one the list is sorted by is marked `↓` (in the space before
+    /// it): its order, as Sentry sorts, is newest, most events, most users, highest first.
     fn header(&self, shown: &[Optional], short_id: u16, title: u16) -> Line<'static> {
+        use crate::tui::state::SortKey;
         let style = self.theme.style(Role::Header);
         let mut text = format!("{}{}", fit("", 8), fit("ID", short_id as usize + 1));
         text.push_str(&fit("TITLE", title as usize));
@@ -131,6 +188,16 @@ impl IssueTableView<'_> {
         }
         if shown.contains(&Optional::Assignee) {
             text.push_str(&fit("ASSIGNEE", 11));
+        }
+        let sorted = match self.list.sort {
+            SortKey::LastSeen => " SEEN",
+            SortKey::FirstSeen => " AGE",
+            SortKey::Events => " EVENTS",
+            SortKey::Users => " USERS",
+            SortKey::Priority => " PRI",
+        };
+        if let Some(at) = text.find(sorted) {
+            text.replace_range(at..at + 1, "↓");
         }
         Line::from(Span::styled(text, style))
     }
@@ -171,7 +238,8 @@ impl IssueTableView<'_> {
         ])
     }
 
-    fn row(&self, row: &Row, selected: bool, shown: &[Optional], short_id: u16, title_width: u16) -> Line<'static> {
+    fn row(&self, row: &Row, selected: bool, shown: &[Optional], ids: (u16, bool), title_width: u16) -> Line<'static> {
+        let (short_id, elide) = ids;
         let theme = self.theme;
         let issue = &row.issue;
         let marked = self.list.marked.contains(&issue.id);
@@ -188,7 +256,7 @@ impl IssueTableView<'_> {
         spans.push(Span::styled(format!("{level_text} "), over(level_role).patch(Style::default())));
         let (badge_role, badge_text) = badge(row).unwrap_or((Role::Text, ""));
         spans.push(Span::styled(fit(badge_text, 4), over(badge_role)));
-        spans.push(Span::styled(fit(&one_line(&issue.short_id), short_id as usize + 1), over(Role::Muted)));
+        spans.push(Span::styled(id_cell(&issue.short_id, short_id as usize, elide), over(Role::Muted)));
         let title = one_line(&issue.title);
         let culprit = issue.culprit.as_deref().map(one_line).unwrap_or_default();
         let title_cols = title_width as usize;
@@ -234,15 +302,10 @@ impl Widget for IssueTableView<'_> {
         }
         let rows = self.list.rows();
         let visible = rows.iter().skip(self.list.offset).take(area.height.saturating_sub(1) as usize);
-        let short_id = rows
-            .iter()
-            .skip(self.list.offset)
-            .take(area.height as usize)
-            .map(|r| unicode_width::UnicodeWidthStr::width(r.issue.short_id.as_str()) as u16)
-            .max()
-            .unwrap_or(8)
-            .clamp(8, 18);
-        if narrow(area.width, short_id) {
+        let on_screen = rows.iter().skip(self.list.offset).take(area.height as usize);
+        let (natural, elide) = shown_ids(on_screen);
+        let short_id = (natural as u16).clamp(2, 18);
+        if narrow(area.width, short_id.min(MIN_ID)) {
             let title = area.width.saturating_sub(4 + NARROW_SEEN) as usize;
             let header = format!("    {}{:>4} ", fit("TITLE", title), "SEEN");
             buf.set_line(area.x, area.y, &Line::styled(header, self.theme.style(Role::Header)), area.width);
@@ -256,13 +319,13 @@ impl Widget for IssueTableView<'_> {
             }
             return;
         }
-        let shown = columns(area.width, short_id);
+        let (shown, short_id) = columns(area.width, short_id);
         let fixed = 2 + 2 + 4 + short_id + 1 + 7 + 5 + shown.iter().map(|c| width_of(*c)).sum::<u16>();
         let title = area.width.saturating_sub(fixed).max(8);
         buf.set_line(area.x, area.y, &self.header(&shown, short_id, title), area.width);
         for (i, row) in visible.enumerate() {
             let index = self.list.offset + i;
-            let line = self.row(row, index == self.list.cursor, &shown, short_id, title);
+            let line = self.row(row, index == self.list.cursor, &shown, (short_id, elide), title);
             let y = area.y + 1 + i as u16;
             if index == self.list.cursor {
                 buf.set_style(Rect::new(area.x, y, area.width, 1), self.theme.style(Role::Selection));
@@ -278,11 +341,20 @@ mod tests {
 
     #[test]
     fn columns_drop_in_order() {
-        assert_eq!(columns(200, 12).len(), 5);
-        assert_eq!(columns(80, 12), vec![Optional::Priority, Optional::Sparkline]);
-        assert!(columns(50, 12).is_empty());
+        assert_eq!(columns(200, 12).0.len(), 5);
+        // 80 columns keep users, priority and the sparkline; the ID column gives way first.
+        assert_eq!(columns(80, 12), (vec![Optional::Users, Optional::Priority, Optional::Sparkline], 12));
+        assert_eq!(columns(80, 15), (vec![Optional::Users, Optional::Priority, Optional::Sparkline], 12));
+        assert!(columns(50, 12).0.is_empty());
         assert!(narrow(42, 15) && !narrow(80, 15), "the list beside an opened issue at 120 columns is narrow");
-        let mid = columns(100, 12);
+        let (mid, _) = columns(100, 12);
         assert!(!mid.contains(&Optional::Assignee) && mid.contains(&Optional::Sparkline), "{mid:?}");
+    }
+
+    #[test]
+    fn ids_keep_their_end_and_drop_one_project_prefix() {
+        assert_eq!(id_cell("LEDGER-WORKER-7", 12, false), "…ER-WORKER-7 ");
+        assert_eq!(id_cell("SHOP-API-5", 12, false), "SHOP-API-5   ");
+        assert_eq!(id_cell("SHOP-API-5", 2, true), "5  ");
     }
 }

@@ -3,6 +3,7 @@
 //! side at 120 columns and more), key hints, the status line; overlays and toasts on top.
 
 pub mod chrome;
+mod crumbs;
 mod detail;
 pub mod format;
 mod list;
@@ -57,7 +58,7 @@ fn body_area(frame: &mut Frame<'_>, state: &State, theme: &Theme, area: Rect, no
     }
     let opened = state.detail.as_ref().and_then(|d| state.list.current().map(|row| (d, row)));
     match opened {
-        Some((detail, row)) if area.width >= SPLIT_WIDTH => {
+        Some((detail, row)) if area.width >= SPLIT_WIDTH && !detail.zoomed => {
             // The list keeps short ids and titles; the rest goes to source lines.
             let list_width = (area.width * 7 / 20).clamp(40, 64);
             let [left, right] = Layout::horizontal([Constraint::Length(list_width), Constraint::Fill(1)]).areas(area);

@@ -150,8 +150,12 @@ impl Widget for StandupView<'_> {
             Load::Ready(_) => {
                 let (lines, cursor_line) = self.lines(body.width as usize);
                 let height = body.height as usize;
-                // The cursor's line stays visible, with its section heading when it fits.
-                let top = (cursor_line + 2).saturating_sub(height).min(lines.len().saturating_sub(height));
+                // The cursor's line stays visible, with its section heading when it fits; on
+                // the last entry the screen scrolls to its end (the counts per environment and
+                // per project come after every entry).
+                let last = self.standup.digest.ready().is_some_and(|d| self.standup.cursor + 1 >= entries(d).len());
+                let bottom = lines.len().saturating_sub(height);
+                let top = if last { bottom } else { (cursor_line + 2).saturating_sub(height).min(bottom) };
                 for (i, line) in lines.iter().skip(top).take(height).enumerate() {
                     buf.set_line(body.x, body.y + i as u16, line, body.width);
                 }

@@ -26,6 +26,8 @@ fn keys(state: &mut State, keymap: &Keymap, spec: &str) -> Vec<Effect> {
                 "enter" => KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE),
                 "tab" => KeyEvent::new(KeyCode::Tab, KeyModifiers::NONE),
                 "up" => KeyEvent::new(KeyCode::Up, KeyModifiers::NONE),
+                "left" => KeyEvent::new(KeyCode::Left, KeyModifiers::NONE),
+                "right" => KeyEvent::new(KeyCode::Right, KeyModifiers::NONE),
                 "bs" => KeyEvent::new(KeyCode::Backspace, KeyModifiers::NONE),
                 ctrl if ctrl.starts_with("c-") => {
                     KeyEvent::new(KeyCode::Char(ctrl.chars().nth(2).unwrap()), KeyModifiers::CONTROL)
@@ -659,7 +661,7 @@ fn sections_scroll_on_their_own_and_number_keys_reach_them() {
     keys(&mut state, &keymap, "3");
     assert_eq!(state.detail.as_ref().unwrap().scroll(), 3, "Request kept its place");
     keys(&mut state, &keymap, "2jjjjjjjjjj");
-    assert_eq!(state.detail.as_ref().unwrap().scroll(), 2, "scrolling stops at the last breadcrumb");
+    assert_eq!(state.detail.as_ref().unwrap().crumb, 2, "the breadcrumb cursor stops at the last one");
     for (key, section) in ["1", "2", "3", "4", "5", "6", "7"].iter().zip(Section::ALL) {
         keys(&mut state, &keymap, key);
         assert_eq!(state.detail.as_ref().unwrap().section, section);
@@ -693,3 +695,4 @@ fn the_plain_text_trace_reads_like_python_and_copies_clean() {
 }
 
 mod screens;
+mod trust;

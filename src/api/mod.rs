@@ -29,6 +29,7 @@ pub use models::{
     Activity, Assignee, AssigneeKind, BulkUpdateResult, Entry, Environment, Event, EventSummary, Issue, IssueStatus,
     Level, Note, Organization, Priority, Project, ProjectKey, ShortIdLookup, Substatus, TagKey, TagValue, UpdateStatus,
 };
+pub use endpoints::Member;
 pub use page::Page;
 pub use params::{EventListParams, GroupStatsPeriod, IssueListParams, IssueSort, TagValueSort, TagValuesParams};
 pub use retry::RetryPolicy;

@@ -14,6 +14,7 @@ mod fixtures;
 pub mod keymap;
 pub mod msg;
 pub mod overlay;
+pub mod picker;
 mod runner;
 pub mod sanitize;
 #[cfg(test)]

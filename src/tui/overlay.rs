@@ -11,6 +11,8 @@ pub enum Overlay {
     Help,
     Palette(Palette),
     Menu(Menu),
+    /// A list narrowed by typing (the assign picker).
+    Picker(super::picker::Picker),
     Prompt(Prompt),
     Confirm(Confirm),
 }
@@ -148,8 +150,6 @@ pub enum Choice {
     Project(Option<(i64, String)>),
     /// A user id (`None`: unassign).
     AssignTo(Option<String>),
-    /// Type a username or e-mail.
-    AssignOther,
 }
 
 /// A short list of choices, each with a key.
@@ -181,7 +181,6 @@ pub enum PromptKind {
     /// "100" or "100 per 60" (minutes).
     IgnoreEvents,
     IgnoreUsers,
-    AssignName,
     Comment,
     /// Text the breadcrumbs must contain.
     FindCrumbs,
@@ -195,7 +194,6 @@ impl PromptKind {
             PromptKind::Search => "search",
             PromptKind::IgnoreEvents => "ignore until this many more events (e.g. 100, or 100 per 60 minutes)",
             PromptKind::IgnoreUsers => "ignore until this many more users are affected",
-            PromptKind::AssignName => "assign to (username or e-mail)",
             PromptKind::Comment => "comment (Enter saves)",
             PromptKind::FindCrumbs => "show breadcrumbs containing (empty shows all)",
             PromptKind::FindJson => "find in the JSON (n next, N previous)",
@@ -220,19 +218,28 @@ impl Prompt {
     }
 }
 
-/// A question before a big change.
+/// A question before a big change, or before quitting with work in flight.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Confirm {
     pub message: String,
-    /// The change to make on yes.
-    pub then: Box<PendingChange>,
+    /// What yes does.
+    pub then: Box<ConfirmThen>,
+}
+
+/// What a confirmation leads to.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ConfirmThen {
+    Change(PendingChange),
+    Quit,
 }
 
 /// A change waiting for confirmation.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PendingChange {
+    /// What it is (`resolve`, `priority low`).
     pub label: String,
-    pub kind: super::state::ChangeKind,
+    /// What it did, said once the server agrees (`resolved SHOP-API-5`).
+    pub done: String,
     pub ids: Vec<String>,
     pub update: crate::api::IssueUpdate,
 }

@@ -82,7 +82,7 @@ fn project_json(project: &Project, environments: &[String]) -> Value {
 }
 
 /// A whole (unpaged) list with Sentry's `Link` header, both directions empty.
-fn full_list(items: Vec<Value>, uri: &Uri, headers: &HeaderMap) -> Response {
+pub(super) fn full_list(items: Vec<Value>, uri: &Uri, headers: &HeaderMap) -> Response {
     let page = super::params::PageRequest { limit: items.len().max(1), offset: 0 };
     let link = link_header(uri, headers, page, false);
     json_response(Value::Array(items), link.map(|l| vec![("link", l)]).unwrap_or_default())

@@ -11,6 +11,7 @@ pub(crate) mod event_json;
 mod events;
 mod issue_json;
 mod issues;
+mod members;
 mod notes;
 mod params;
 mod search_filter;
@@ -49,6 +50,7 @@ pub fn routes(state: Arc<AppState>) -> Router<Arc<AppState>> {
     api = both(api, &format!("{o}/"), get(catalog::org));
     api = both(api, &format!("{o}/projects/"), get(catalog::org_projects));
     api = both(api, &format!("{o}/environments/"), get(catalog::environments));
+    api = members::routes(api, o);
     api = both(api, &format!("{o}/shortids/{{short_id}}/"), get(catalog::short_id));
     api = both(api, &format!("{o}/eventids/{{event_id}}/"), get(catalog::event_id));
     api = both(api, "/api/0/projects/", get(catalog::all_projects));

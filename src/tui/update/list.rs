@@ -287,9 +287,8 @@ pub fn act(state: &mut State, action: Action, now: DateTime<Utc>) -> Vec<Effect>
                 if !state.list.marked.remove(&id) {
                     state.list.marked.insert(id);
                 }
+                // The cursor stays on the issue acted on, as for every action.
                 state.list.anchor = Some(cursor);
-                // Like mutt and ranger: select and move on.
-                return move_to(state, (cursor + 1).min(len.saturating_sub(1)));
             }
             Vec::new()
         }

@@ -46,10 +46,12 @@ macro_rules! moves {
 }
 
 pub(crate) mod detail;
+mod assign;
 mod list;
 mod overlays;
 mod standup;
 mod triage;
+mod undo;
 
 use chrono::{DateTime, Utc};
 
@@ -90,6 +92,10 @@ pub fn update(state: &mut State, msg: Msg, ctx: &Ctx<'_>) -> Vec<Effect> {
         Msg::Tick => tick(state, ctx.now),
         Msg::IssuesLoaded { req, result } => list::loaded(state, req, result, ctx.now),
         Msg::IssuesUpdated { req, result } => triage::updated(state, req, result, ctx.now),
+        Msg::RestoreChecked { update, wanted, result } => {
+            undo::checked(state, &update, &wanted, result, ctx.now);
+            Vec::new()
+        }
         Msg::EventLoaded { req, result } => detail::loaded(state, req, result, ctx.now),
         Msg::EventPrefetched { issue_id, result } => detail::prefetched(state, &issue_id, result),
         Msg::ActivityLoaded { issue_id, result } => detail::activity_loaded(state, &issue_id, result, ctx.now),
@@ -132,6 +138,12 @@ pub fn update(state: &mut State, msg: Msg, ctx: &Ctx<'_>) -> Vec<Effect> {
                 Ok(catalog) => {
                     state.environments = catalog.environments;
                     state.projects = catalog.projects;
+                    for member in &catalog.members {
+                        if !state.people.iter().any(|(id, _)| *id == member.id) {
+                            state.people.push((member.id.clone(), member.name.clone()));
+                        }
+                    }
+                    state.members = catalog.members;
                     if let Some(me) = catalog.me {
                         if !state.people.iter().any(|(id, _)| *id == me.0) {
                             state.people.insert(0, me.clone());

@@ -8,9 +8,9 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use super::super::action::Action;
 use super::super::msg::Effect;
 use super::super::overlay::{
-    Choice, CopyChoice, IgnoreChoice, Input, Menu, MenuItem, Overlay, Palette, Prompt, PromptKind,
+    Choice, ConfirmThen, CopyChoice, IgnoreChoice, Input, Menu, MenuItem, Overlay, Palette, Prompt, PromptKind,
 };
-use super::super::state::{ChangeKind, PRIORITIES, State, ToastLevel};
+use super::super::state::{PRIORITIES, State, ToastLevel};
 use super::{Ctx, act, list, triage};
 use crate::api::{AssignTarget, IssueUpdate, Priority};
 
@@ -110,21 +110,6 @@ pub fn refresh_picker(state: &mut State) {
     }
 }
 
-fn assign_menu(state: &State) -> Menu {
-    let mut items = Vec::new();
-    if let Some((id, name)) = &state.me {
-        items.push(MenuItem::new('m', format!("me ({name})"), Choice::AssignTo(Some(id.clone()))));
-    }
-    for (i, (id, name)) in
-        state.people.iter().filter(|(id, _)| state.me.as_ref().is_none_or(|m| m.0 != *id)).enumerate()
-    {
-        items.push(MenuItem { key: numbered(i + 1), label: name.clone(), choice: Choice::AssignTo(Some(id.clone())) });
-    }
-    items.push(MenuItem::new('o', "someone else…", Choice::AssignOther));
-    items.push(MenuItem::new('x', "nobody (unassign)", Choice::AssignTo(None)));
-    Menu { title: "Assign".into(), items, selected: 0 }
-}
-
 /// Opens the overlay an action asks for.
 pub fn open(state: &mut State, action: Action, now: DateTime<Utc>) -> Vec<Effect> {
     let overlay = match action {
@@ -137,7 +122,7 @@ pub fn open(state: &mut State, action: Action, now: DateTime<Utc>) -> Vec<Effect
             return Vec::new();
         }
         Action::PriorityMenu => Overlay::Menu(priority_menu()),
-        Action::Assign => Overlay::Menu(assign_menu(state)),
+        Action::Assign => Overlay::Picker(super::assign::picker(state)),
         Action::CopyMenu => Overlay::Menu(copy_menu(state)),
         _ => return Vec::new(),
     };
@@ -169,7 +154,13 @@ pub fn key(state: &mut State, key: KeyEvent, ctx: &Ctx<'_>) -> Vec<Effect> {
             }
         },
         Overlay::Confirm(confirm) => match key.code {
-            KeyCode::Char('y' | 'Y') | KeyCode::Enter => triage::apply(state, *confirm.then, true),
+            KeyCode::Char('y' | 'Y') | KeyCode::Enter => match *confirm.then {
+                ConfirmThen::Change(pending) => triage::apply(state, pending),
+                ConfirmThen::Quit => {
+                    state.quit = true;
+                    vec![Effect::Quit]
+                }
+            },
             KeyCode::Char('n' | 'N') | KeyCode::Esc => Vec::new(),
             _ => {
                 state.overlay = Some(Overlay::Confirm(confirm));
@@ -199,12 +190,13 @@ pub fn key(state: &mut State, key: KeyEvent, ctx: &Ctx<'_>) -> Vec<Effect> {
                 }
             }
         }
+        Overlay::Picker(picker) => super::assign::key(state, picker, key, ctx.now),
         Overlay::Prompt(prompt) => prompt_key(state, prompt, key, ctx.now),
         Overlay::Palette(palette) => palette_key(state, palette, key, ctx),
     }
 }
 
-fn edit(input: &mut Input, key: &KeyEvent) -> bool {
+pub(super) fn edit(input: &mut Input, key: &KeyEvent) -> bool {
     let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
     match key.code {
         KeyCode::Char('w') if ctrl => input.delete_word(),
@@ -289,12 +281,14 @@ fn submit(state: &mut State, mut prompt: Prompt, now: DateTime<Utc>) -> Vec<Effe
         }
         PromptKind::IgnoreEvents | PromptKind::IgnoreUsers => match count_and_window(&text) {
             Some((count, window)) => {
-                let (label, update) = if prompt.kind == PromptKind::IgnoreEvents {
-                    (format!("ignore until {count} more events"), IssueUpdate::ignore_until_count(count, window))
+                let (what, update) = if prompt.kind == PromptKind::IgnoreEvents {
+                    (triage::plural(u64::from(count), "more event"), IssueUpdate::ignore_until_count(count, window))
                 } else {
-                    (format!("ignore until {count} more users"), IssueUpdate::ignore_until_user_count(count, window))
+                    (triage::plural(u64::from(count), "more user"), IssueUpdate::ignore_until_user_count(count, window))
                 };
-                triage::change(state, &label, ChangeKind::Status, update, now)
+                let within = window.map(|w| format!(" within {}", super::super::view::format::duration_minutes(w))).unwrap_or_default();
+                let label = format!("archive until {what}{within}");
+                triage::change(state, &label, &format!("archived {{}} until {what}{within}"), update, now)
             }
             None => {
                 prompt.error = Some(format!("{text:?} is not a count: type a number, optionally `per` minutes"));
@@ -311,33 +305,26 @@ fn submit(state: &mut State, mut prompt: Prompt, now: DateTime<Utc>) -> Vec<Effe
             super::detail::find(state, text, now);
             Vec::new()
         }
-        PromptKind::AssignName if text.is_empty() => {
-            state.overlay = Some(Overlay::Prompt(prompt));
-            Vec::new()
-        }
-        PromptKind::AssignName => {
-            let update = IssueUpdate::assign(AssignTarget::Name(text.clone()));
-            triage::change(state, &format!("assign to {text}"), ChangeKind::Assignee, update, now)
-        }
     }
 }
 
 /// Runs a menu choice.
-fn choose(state: &mut State, choice: Choice, now: DateTime<Utc>) -> Vec<Effect> {
+pub(super) fn choose(state: &mut State, choice: Choice, now: DateTime<Utc>) -> Vec<Effect> {
     match choice {
         Choice::Ignore(IgnoreChoice::UntilEscalating) => triage::change(
             state,
             "archive until escalating",
-            ChangeKind::Status,
+            "archived {} until it escalates",
             IssueUpdate::archive_until_escalating(),
             now,
         ),
         Choice::Ignore(IgnoreChoice::Forever) => {
-            triage::change(state, "archive forever", ChangeKind::Status, IssueUpdate::archive_forever(), now)
+            triage::change(state, "archive forever", "archived {} forever", IssueUpdate::archive_forever(), now)
         }
         Choice::Ignore(IgnoreChoice::Minutes(minutes)) => {
-            let label = format!("ignore for {}", super::super::view::format::duration_minutes(minutes));
-            triage::change(state, &label, ChangeKind::Status, IssueUpdate::ignore_for(minutes), now)
+            let period = super::super::view::format::duration_minutes(minutes);
+            let (label, done) = (format!("archive for {period}"), format!("archived {{}} for {period}"));
+            triage::change(state, &label, &done, IssueUpdate::ignore_for(minutes), now)
         }
         Choice::Ignore(IgnoreChoice::Events) => {
             state.overlay = Some(Overlay::Prompt(Prompt::new(PromptKind::IgnoreEvents, "")));
@@ -359,25 +346,23 @@ fn choose(state: &mut State, choice: Choice, now: DateTime<Utc>) -> Vec<Effect> 
         }
         Choice::AssignTo(Some(id)) => {
             let name = state.people.iter().find(|(i, _)| *i == id).map_or(id.clone(), |(_, n)| n.clone());
+            let name = crate::tui::sanitize::one_line(&name);
             triage::change(
                 state,
                 &format!("assign to {name}"),
-                ChangeKind::Assignee,
+                &format!("assigned {{}} to {name}"),
                 IssueUpdate::assign(AssignTarget::User(id)),
                 now,
             )
         }
-        Choice::AssignTo(None) => triage::change(state, "unassign", ChangeKind::Assignee, IssueUpdate::unassign(), now),
-        Choice::AssignOther => {
-            state.overlay = Some(Overlay::Prompt(Prompt::new(PromptKind::AssignName, "")));
-            Vec::new()
-        }
+        Choice::AssignTo(None) => triage::change(state, "unassign", "unassigned {}", IssueUpdate::unassign(), now),
     }
 }
 
 fn priority_change(state: &mut State, priority: Priority, now: DateTime<Utc>) -> Vec<Effect> {
     let label = format!("priority {}", priority.as_str());
-    triage::change(state, &label, ChangeKind::Priority, IssueUpdate::set_priority(priority), now)
+    let done = format!("set priority {} on {{}}", priority.as_str());
+    triage::change(state, &label, &done, IssueUpdate::set_priority(priority), now)
 }
 
 /// Actions the palette offers here (priority only where the server has it, nothing that

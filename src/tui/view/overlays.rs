@@ -32,6 +32,7 @@ pub fn draw(frame: &mut Frame<'_>, state: &State, theme: &Theme, keymap: &Keymap
         Some(Overlay::Help) => help(frame, area, state, theme, keymap),
         Some(Overlay::Palette(palette)) => palette_box(frame, area, state, palette, theme, keymap),
         Some(Overlay::Menu(menu)) => menu_box(frame, area, menu, theme),
+        Some(Overlay::Picker(picker)) => picker_box(frame, area, picker, theme),
         Some(Overlay::Prompt(prompt)) => prompt_box(frame, area, prompt, theme),
         Some(Overlay::Confirm(confirm)) => {
             let rect = centred(area, (confirm.message.len() as u16 + 6).max(30), 4);
@@ -123,6 +124,34 @@ fn palette_box(frame: &mut Frame<'_>, area: Rect, state: &State, palette: &Palet
         lines.push(Line::from(Span::styled("no action matches", theme.style(Role::Muted))));
     }
     frame.render_widget(Paragraph::new(lines).block(frame_box("Commands", theme)), rect);
+}
+
+fn picker_box(frame: &mut Frame<'_>, area: Rect, picker: &crate::tui::picker::Picker, theme: &Theme) {
+    let matches = picker.matches();
+    let error_rows = u16::from(picker.error.is_some()) * 2;
+    let rect = centred(area, 64, (matches.len() as u16).clamp(1, 12) + 4 + error_rows);
+    frame.render_widget(Clear, rect);
+    let width = rect.width.saturating_sub(2) as usize;
+    let mut lines = vec![input_line("> ", &picker.input, theme), Line::default()];
+    let room = (rect.height as usize).saturating_sub(4 + error_rows as usize).max(1);
+    let first = picker.selected.saturating_sub(room.saturating_sub(1));
+    for (i, item) in matches.iter().enumerate().skip(first).take(room) {
+        let role = if i == picker.selected { Role::Selection } else { Role::Text };
+        let label = fit(&format!(" {}", item.label), width.min(32));
+        let detail = fit(&format!("  {}", item.detail), width.saturating_sub(label.chars().count()));
+        lines.push(Line::from(vec![
+            Span::styled(label, theme.style(role)),
+            Span::styled(detail, theme.style(Role::Muted)),
+        ]));
+    }
+    if matches.is_empty() {
+        lines.push(Line::from(Span::styled(" no one matches; Enter says who can be chosen", theme.style(Role::Muted))));
+    }
+    if let Some(error) = &picker.error {
+        lines.push(Line::from(Span::styled(crate::tui::sanitize::one_line(error), theme.style(Role::StatusError))));
+    }
+    let paragraph = Paragraph::new(lines).wrap(Wrap { trim: false }).block(frame_box(&picker.title, theme));
+    frame.render_widget(paragraph, rect);
 }
 
 fn menu_box(frame: &mut Frame<'_>, area: Rect, menu: &Menu, theme: &Theme) {

@@ -9,6 +9,7 @@
 pub mod action;
 mod app;
 pub mod detail;
+pub mod help;
 #[cfg(test)]
 mod fixtures;
 pub mod keymap;

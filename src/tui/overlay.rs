@@ -1,4 +1,4 @@
-//! Overlays above the list: help, the command palette, menus (ignore, priority, copy,
+//! Overlays above the list: help, the command palette, menus (archive, priority, copy,
 //! pickers), text prompts (search, counts, a user) and confirmations. Each is plain data with
 //! small editing helpers; the reducer decides what a choice does.
 
@@ -8,7 +8,7 @@ use crate::api::Priority;
 /// What an overlay is for.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Overlay {
-    Help,
+    Help(super::help::HelpView),
     Palette(Palette),
     Menu(Menu),
     /// A list narrowed by typing (the assign picker).
@@ -93,7 +93,8 @@ pub struct Palette {
 }
 
 impl Palette {
-    /// Actions whose name or description contains every typed word, best first.
+    /// Actions whose name or description contains every typed word: those whose name starts
+    /// with the first word first, each group in the order given.
     pub fn matches(&self, available: &[Action]) -> Vec<Action> {
         let words: Vec<String> = self.input.text.split_whitespace().map(str::to_lowercase).collect();
         let mut found: Vec<(usize, Action)> = available
@@ -107,12 +108,12 @@ impl Palette {
                 })
             })
             .collect();
-        found.sort();
+        found.sort_by_key(|(rank, _)| *rank);
         found.into_iter().map(|(_, a)| a).collect()
     }
 }
 
-/// How long, or until what, to ignore.
+/// How long, or until what, to archive.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum IgnoreChoice {
     UntilEscalating,
@@ -192,8 +193,8 @@ impl PromptKind {
     pub fn title(self) -> &'static str {
         match self {
             PromptKind::Search => "search",
-            PromptKind::IgnoreEvents => "ignore until this many more events (e.g. 100, or 100 per 60 minutes)",
-            PromptKind::IgnoreUsers => "ignore until this many more users are affected",
+            PromptKind::IgnoreEvents => "archive until this many more events (e.g. 100, or 100 per 60 minutes)",
+            PromptKind::IgnoreUsers => "archive until this many more users are affected",
             PromptKind::Comment => "comment (Enter saves)",
             PromptKind::FindCrumbs => "show breadcrumbs containing (empty shows all)",
             PromptKind::FindJson => "find in the JSON (n next, N previous)",

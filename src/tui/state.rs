@@ -321,6 +321,8 @@ pub struct State {
     pub alerts: Alerts,
     /// Rows the list can show (from the terminal size), for paging keys.
     pub page_rows: usize,
+    /// The terminal's width, for overlays that lay text out (help).
+    pub columns: u16,
     pub quit: bool,
 }
 

@@ -62,6 +62,7 @@ use super::state::State;
 
 pub use list::{first_load, list_params};
 pub use overlays::palette_actions;
+pub(crate) use standup::handles as standup_takes;
 
 /// What the reducer may read besides the state.
 pub struct Ctx<'a> {
@@ -83,7 +84,8 @@ pub fn update(state: &mut State, msg: Msg, ctx: &Ctx<'_>) -> Vec<Effect> {
             }
         }
         Msg::Mouse(mouse) => list::mouse(state, mouse),
-        Msg::Resized(_, rows) => {
+        Msg::Resized(columns, rows) => {
+            state.columns = columns;
             // Tabs, filter line, header, footer and status line take six rows.
             state.page_rows = usize::from(rows).saturating_sub(6).max(1);
             list::scroll_into_view(state);
@@ -168,13 +170,10 @@ pub fn act(state: &mut State, action: Action, ctx: &Ctx<'_>) -> Vec<Effect> {
         return Vec::new();
     }
     match action {
-        Action::Quit => {
-            state.quit = true;
-            vec![Effect::Quit]
-        }
+        Action::Quit => quit(state),
         Action::Suspend => vec![Effect::Suspend],
         Action::Help => {
-            state.overlay = Some(super::overlay::Overlay::Help);
+            state.overlay = Some(super::overlay::Overlay::Help(Default::default()));
             Vec::new()
         }
         Action::CommandPalette => {
@@ -212,7 +211,7 @@ pub fn act(state: &mut State, action: Action, ctx: &Ctx<'_>) -> Vec<Effect> {
         Action::Search
         | Action::PickEnvironment
         | Action::PickProject
-        | Action::IgnoreMenu
+        | Action::ArchiveMenu
         | Action::PriorityMenu
         | Action::Assign
         | Action::CopyMenu => overlays::open(state, action, now),
@@ -227,6 +226,28 @@ pub fn act(state: &mut State, action: Action, ctx: &Ctx<'_>) -> Vec<Effect> {
         | Action::CopyShortId
         | Action::OpenInBrowser => triage::act(state, action, now),
     }
+}
+
+/// Quits at once when nothing is pending; else asks, saying what would be lost.
+fn quit(state: &mut State) -> Vec<Effect> {
+    let changes = state.inflight.len();
+    let comment = state.detail.as_ref().is_some_and(|d| d.comment_req.is_some());
+    let mut pending = Vec::new();
+    if changes > 0 {
+        pending.push(triage::plural(changes as u64, "change"));
+    }
+    if comment {
+        pending.push("a comment".to_string());
+    }
+    if pending.is_empty() {
+        state.quit = true;
+        return vec![Effect::Quit];
+    }
+    let verb = if changes + usize::from(comment) == 1 { "is" } else { "are" };
+    let message = format!("{} {verb} still being saved. Quit anyway?", pending.join(" and "));
+    let then = Box::new(super::overlay::ConfirmThen::Quit);
+    state.overlay = Some(super::overlay::Overlay::Confirm(super::overlay::Confirm { message, then }));
+    Vec::new()
 }
 
 /// Time passed: expire toasts, poll when due.

@@ -1,4 +1,4 @@
-//! Keys while an overlay is open, and what its choices do: menus (ignore, priority, copy,
+//! Keys while an overlay is open, and what its choices do: menus (archive, priority, copy,
 //! environment, project, assign), prompts (search with history, counts, a user name), the
 //! command palette and confirmations.
 
@@ -12,12 +12,13 @@ use super::super::overlay::{
 };
 use super::super::state::{PRIORITIES, State, ToastLevel};
 use super::{Ctx, act, list, triage};
+use crate::tui::help::HelpView;
 use crate::api::{AssignTarget, IssueUpdate, Priority};
 
 /// Searches kept for the prompt's history.
 const HISTORY: usize = 50;
 
-fn ignore_menu() -> Menu {
+fn archive_menu() -> Menu {
     let items = vec![
         MenuItem::new('e', "until escalating", Choice::Ignore(IgnoreChoice::UntilEscalating)),
         MenuItem::new('f', "forever", Choice::Ignore(IgnoreChoice::Forever)),
@@ -28,7 +29,7 @@ fn ignore_menu() -> Menu {
         MenuItem::new('n', "until N more events…", Choice::Ignore(IgnoreChoice::Events)),
         MenuItem::new('u', "until N more users…", Choice::Ignore(IgnoreChoice::Users)),
     ];
-    Menu { title: "Ignore".into(), items, selected: 0 }
+    Menu { title: "Archive".into(), items, selected: 0 }
 }
 
 fn priority_menu() -> Menu {
@@ -116,7 +117,7 @@ pub fn open(state: &mut State, action: Action, now: DateTime<Utc>) -> Vec<Effect
         Action::Search => Overlay::Prompt(Prompt::new(PromptKind::Search, &state.list.query)),
         Action::PickEnvironment => Overlay::Menu(environment_menu(state)),
         Action::PickProject => Overlay::Menu(project_menu(state)),
-        Action::IgnoreMenu => Overlay::Menu(ignore_menu()),
+        Action::ArchiveMenu => Overlay::Menu(archive_menu()),
         Action::PriorityMenu if !state.has_priority() => {
             state.toast(ToastLevel::Error, "this server has no issue priority", now);
             return Vec::new();
@@ -146,13 +147,7 @@ pub fn key(state: &mut State, key: KeyEvent, ctx: &Ctx<'_>) -> Vec<Effect> {
         return Vec::new();
     }
     match overlay {
-        Overlay::Help => match key.code {
-            KeyCode::Esc | KeyCode::Char('q' | '?') | KeyCode::Enter => Vec::new(),
-            _ => {
-                state.overlay = Some(Overlay::Help);
-                Vec::new()
-            }
-        },
+        Overlay::Help(view) => help_key(state, view, key, ctx),
         Overlay::Confirm(confirm) => match key.code {
             KeyCode::Char('y' | 'Y') | KeyCode::Enter => match *confirm.then {
                 ConfirmThen::Change(pending) => triage::apply(state, pending),
@@ -242,6 +237,43 @@ fn prompt_key(state: &mut State, mut prompt: Prompt, key: KeyEvent, now: DateTim
             Vec::new()
         }
     }
+}
+
+/// Keys in the help: scrolling, `/` to filter (typing until Enter or Esc), and closing.
+fn help_key(state: &mut State, mut view: HelpView, key: KeyEvent, ctx: &Ctx<'_>) -> Vec<Effect> {
+    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    let page = (state.page_rows as isize).max(1);
+    if view.typing {
+        match key.code {
+            KeyCode::Enter | KeyCode::Esc => view.typing = false,
+            _ => {
+                if edit(&mut view.filter, &key) {
+                    view.scroll = 0;
+                }
+            }
+        }
+        state.overlay = Some(Overlay::Help(view));
+        return Vec::new();
+    }
+    let delta = match key.code {
+        KeyCode::Esc | KeyCode::Char('q' | '?') | KeyCode::Enter => return Vec::new(),
+        KeyCode::Char('/') => {
+            view.typing = true;
+            0
+        }
+        KeyCode::Char('d') | KeyCode::Char('f') if ctrl => page,
+        KeyCode::Char('u') | KeyCode::Char('b') if ctrl => -page,
+        KeyCode::Char('j') | KeyCode::Down => 1,
+        KeyCode::Char('k') | KeyCode::Up => -1,
+        KeyCode::PageDown | KeyCode::Char(' ') => page,
+        KeyCode::PageUp => -page,
+        KeyCode::Char('g') | KeyCode::Home => isize::MIN,
+        KeyCode::Char('G') | KeyCode::End => isize::MAX,
+        _ => 0,
+    };
+    crate::tui::help::scroll(&mut view, state, ctx.keymap, delta);
+    state.overlay = Some(Overlay::Help(view));
+    Vec::new()
 }
 
 /// `100`, `100 per 60`, `100 per 60 minutes`, `100/60m`.
@@ -365,14 +397,14 @@ fn priority_change(state: &mut State, priority: Priority, now: DateTime<Utc>) ->
     triage::change(state, &label, &done, IssueUpdate::set_priority(priority), now)
 }
 
-/// Actions the palette offers here (priority only where the server has it, nothing that
-/// changes issues in a read-only console).
-pub fn palette_actions(state: &State) -> Vec<Action> {
-    Action::ALL.iter().copied().filter(|a| state.offers(*a)).collect()
+/// Actions the palette offers here, the current screen's first (priority only where the
+/// server has it, nothing that changes issues in a read-only console).
+pub fn palette_actions(state: &State, keymap: &crate::tui::keymap::Keymap) -> Vec<Action> {
+    crate::tui::help::palette_order(state, keymap)
 }
 
 fn palette_key(state: &mut State, mut palette: Palette, key: KeyEvent, ctx: &Ctx<'_>) -> Vec<Effect> {
-    let matches = palette.matches(&palette_actions(state));
+    let matches = palette.matches(&palette_actions(state, ctx.keymap));
     match key.code {
         KeyCode::Esc => Vec::new(),
         KeyCode::Enter => match matches.get(palette.selected) {

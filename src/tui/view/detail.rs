@@ -106,13 +106,22 @@ fn frame_title(frame: &Frame, width: usize) -> String {
 impl IssueDetailView<'_> {
     fn header(&self, width: usize, roomy: bool) -> Vec<Line<'static>> {
         let (theme, issue) = (self.theme, self.issue);
+        // Sentry's words: an ignored issue reads "archived (until escalating)".
+        let status_word = |s: &crate::api::IssueStatus| match s {
+            crate::api::IssueStatus::Ignored => "archived".to_string(),
+            other => other.as_str().to_string(),
+        };
         let state = match (&issue.status, &issue.substatus) {
-            (Some(status), Some(sub)) => format!("{} ({})", status.as_str(), sub.as_str().replace('_', " ")),
-            (Some(status), None) => status.as_str().to_string(),
+            (Some(status), Some(sub)) => {
+                let sub = sub.as_str();
+                format!("{} ({})", status_word(status), sub.strip_prefix("archived_").unwrap_or(sub).replace('_', " "))
+            }
+            (Some(status), None) => status_word(status),
             _ => "unknown".into(),
         };
+        let bookmark = if issue.is_bookmarked { " · ★ bookmarked" } else { "" };
         let assignee =
-            issue.assigned_to.as_ref().map_or("nobody".into(), |a| one_line(a.name.as_deref().unwrap_or(&a.id)));
+            issue.assigned_to.as_ref().map_or("unassigned".into(), |a| one_line(a.name.as_deref().unwrap_or(&a.id)));
         let level = issue.level.as_ref().map_or("error", |l| l.as_str());
         let level_role = match level {
             "fatal" | "error" => Role::LevelError,
@@ -145,11 +154,15 @@ impl IssueDetailView<'_> {
                         Role::Muted,
                     ),
                     span(
-                        format!(" · {} events · {} users", thousands(issue.count), thousands(issue.user_count)),
+                        format!(
+                            " · {} · {}",
+                            crate::text::counted(issue.count, "event"),
+                            crate::text::counted(issue.user_count, "user")
+                        ),
                         theme,
                         Role::Count,
                     ),
-                    span(format!(" · {assignee}"), theme, Role::Muted),
+                    span(format!(" · {assignee}{bookmark}"), theme, Role::Muted),
                 ],
                 width,
             ),
@@ -569,7 +582,7 @@ impl IssueDetailView<'_> {
             let unique = tag.unique_values.map(|u| format!(", {u} values")).unwrap_or_default();
             lines.push(Line::from(vec![
                 span(one_line(&tag.key), theme, Role::Header),
-                span(format!("  {} events{unique}", thousands(total)), theme, Role::Muted),
+                span(format!("  {}{unique}", crate::text::counted(total, "event")), theme, Role::Muted),
             ]));
             for value in tag.top_values.iter().take(crate::tui::detail::TAG_VALUES_SHOWN) {
                 let Some(text) = value.value.as_deref() else {

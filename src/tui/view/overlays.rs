@@ -7,7 +7,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
 use super::format::fit;
-use crate::tui::keymap::{Context, Keymap};
+use crate::tui::help::{self, HelpView};
+use crate::tui::keymap::Keymap;
 use crate::tui::overlay::{Input, Menu, Overlay, Palette, Prompt};
 use crate::tui::state::State;
 use crate::tui::theme::{Role, Theme};
@@ -29,7 +30,7 @@ fn frame_box<'a>(title: &str, theme: &Theme) -> Block<'a> {
 pub fn draw(frame: &mut Frame<'_>, state: &State, theme: &Theme, keymap: &Keymap) {
     let area = frame.area();
     match &state.overlay {
-        Some(Overlay::Help) => help(frame, area, state, theme, keymap),
+        Some(Overlay::Help(view)) => help(frame, area, state, view, theme, keymap),
         Some(Overlay::Palette(palette)) => palette_box(frame, area, state, palette, theme, keymap),
         Some(Overlay::Menu(menu)) => menu_box(frame, area, menu, theme),
         Some(Overlay::Picker(picker)) => picker_box(frame, area, picker, theme),
@@ -52,45 +53,44 @@ pub fn draw(frame: &mut Frame<'_>, state: &State, theme: &Theme, keymap: &Keymap
     }
 }
 
-/// What the list's marks mean, under the keys.
-const LEGEND: [&str; 2] = [
-    "F E W I D level · NEW REG ESC ARC RES status · ... change in flight · hi med low priority",
-    "+ selected · • new or changed since the last poll · the sparkline counts events per hour (24h) or day (14d)",
-];
-
-fn help(frame: &mut Frame<'_>, area: Rect, state: &State, theme: &Theme, keymap: &Keymap) {
-    let entries: Vec<(String, &'static str)> = keymap
-        .help(Context::List)
-        .into_iter()
-        .filter(|(_, action)| state.offers(*action))
-        .map(|(keys, action)| (keys.split(' ').take(2).collect::<Vec<_>>().join(" "), action.description()))
-        .collect();
-    let rect = centred(area, 116, entries.len() as u16 / 2 + 6);
+fn help(frame: &mut Frame<'_>, area: Rect, state: &State, view: &HelpView, theme: &Theme, keymap: &Keymap) {
+    let (width, height, text_width, shown) = help::geometry(area.width, area.height);
+    let rect = centred(area, width, height);
     frame.render_widget(Clear, rect);
-    let inner_width = rect.width.saturating_sub(2) as usize;
-    let columns = if inner_width >= 90 { 2 } else { 1 };
-    let per_column = entries.len().div_ceil(columns);
-    let col_width = inner_width / columns;
-    let key_width = 16;
-    let mut lines = Vec::new();
-    for row in 0..per_column {
-        let mut spans = Vec::new();
-        for column in 0..columns {
-            if let Some((keys, description)) = entries.get(column * per_column + row) {
-                spans.push(Span::styled(fit(keys, key_width), theme.style(Role::KeyHint)));
-                spans.push(Span::styled(
-                    fit(description, col_width.saturating_sub(key_width)),
-                    theme.style(Role::KeyDesc),
-                ));
-            }
-        }
-        lines.push(Line::from(spans));
-    }
-    lines.push(Line::default());
-    for legend in LEGEND {
-        lines.push(Line::from(Span::styled(fit(legend, inner_width), theme.style(Role::Muted))));
-    }
-    frame.render_widget(Paragraph::new(lines).block(frame_box("Keys (Esc to close)", theme)), rect);
+    let laid = help::layout(state, keymap, &view.filter.text, text_width);
+    let first = view.scroll.min(laid.len().saturating_sub(shown));
+    let mut lines: Vec<Line> = laid
+        .iter()
+        .skip(first)
+        .take(shown)
+        .map(|line| match line {
+            help::Line::Title(title) => Line::from(Span::styled(title.clone(), theme.style(Role::OverlayTitle))),
+            help::Line::Key(keys, text) => Line::from(vec![
+                Span::styled(fit(keys, help::KEYS_WIDTH), theme.style(Role::KeyHint)),
+                Span::styled(text.clone(), theme.style(Role::KeyDesc)),
+            ]),
+            help::Line::Note(note) => Line::from(Span::styled(note.clone(), theme.style(Role::Muted))),
+            help::Line::Blank => Line::default(),
+        })
+        .collect();
+    lines.resize(shown, Line::default());
+    let last = (first + shown).min(laid.len());
+    let position = format!("lines {}–{last} of {}", first + 1, laid.len());
+    let footer = if view.typing {
+        input_line("/", &view.filter, theme)
+    } else {
+        let filter = if view.filter.text.is_empty() {
+            String::new()
+        } else {
+            format!(" · filter {:?}", crate::tui::sanitize::one_line(&view.filter.text))
+        };
+        Line::from(Span::styled(
+            fit(&format!("j/k ↓/↑ scroll · space page · / filter · esc close · {position}{filter}"), text_width),
+            theme.style(Role::Muted),
+        ))
+    };
+    lines.push(footer);
+    frame.render_widget(Paragraph::new(lines).block(frame_box("Keys", theme)), rect);
 }
 
 fn input_line(prefix: &str, input: &Input, theme: &Theme) -> Line<'static> {
@@ -107,7 +107,8 @@ fn input_line(prefix: &str, input: &Input, theme: &Theme) -> Line<'static> {
 }
 
 fn palette_box(frame: &mut Frame<'_>, area: Rect, state: &State, palette: &Palette, theme: &Theme, keymap: &Keymap) {
-    let matches = palette.matches(&crate::tui::update::palette_actions(state));
+    let matches = palette.matches(&crate::tui::update::palette_actions(state, keymap));
+    let context = help::context(state);
     let rect = centred(area, 64, 14);
     frame.render_widget(Clear, rect);
     let mut lines = vec![input_line(": ", &palette.input, theme)];
@@ -115,7 +116,7 @@ fn palette_box(frame: &mut Frame<'_>, area: Rect, state: &State, palette: &Palet
     let first = palette.selected.saturating_sub(room.saturating_sub(1));
     for (i, action) in matches.iter().enumerate().skip(first).take(room) {
         let role = if i == palette.selected { Role::Selection } else { Role::Text };
-        let key = keymap.hint(Context::List, *action).unwrap_or_default();
+        let key = keymap.hint(context, *action).unwrap_or_default();
         let width = rect.width.saturating_sub(2) as usize;
         let text = format!("{:<22}{:<10}{}", action.name(), key, action.description());
         lines.push(Line::from(Span::styled(fit(&text, width), theme.style(role))));

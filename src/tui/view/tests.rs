@@ -103,10 +103,10 @@ fn overlays() {
     let mut menu = base();
     crate::tui::update::act(
         &mut menu,
-        crate::tui::action::Action::IgnoreMenu,
+        crate::tui::action::Action::ArchiveMenu,
         &crate::tui::fixtures::ctx(&Keymap::defaults()),
     );
-    snapshot("ignore_menu", &menu);
+    snapshot("archive_menu", &menu);
     let mut palette = base();
     palette.overlay = Some(Overlay::Palette(Palette { input: Input::with("res"), selected: 1 }));
     snapshot("palette", &palette);

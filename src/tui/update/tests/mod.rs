@@ -172,7 +172,7 @@ fn selections_make_bulk_changes_and_big_ones_ask_first() {
 }
 
 #[test]
-fn ignore_menu_choices() {
+fn archive_menu_choices() {
     let keymap = Keymap::defaults();
     let cases: [(&str, IssueUpdate); 5] = [
         ("ie", IssueUpdate::archive_until_escalating()),

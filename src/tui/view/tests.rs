@@ -8,8 +8,8 @@ use super::draw;
 use crate::api::IssueStatus;
 use crate::tui::fixtures::{issue, issues, now, state_with};
 use crate::tui::keymap::Keymap;
-use crate::tui::overlay::{Confirm, Input, Overlay, Palette, PendingChange, Prompt, PromptKind};
-use crate::tui::state::{ChangeKind, Failure, Load, State, ToastLevel};
+use crate::tui::overlay::{Confirm, ConfirmThen, Input, Overlay, Palette, PendingChange, Prompt, PromptKind};
+use crate::tui::state::{Failure, Load, State, ToastLevel};
 use crate::tui::theme::{ColorDepth, Role, Theme};
 
 fn terminal(state: &State, width: u16, height: u16, theme: &Theme) -> Terminal<TestBackend> {
@@ -98,7 +98,7 @@ fn long_unicode_titles_and_narrow_widths() {
 fn overlays() {
     let base = || state_with(issues());
     let mut help = base();
-    help.overlay = Some(Overlay::Help);
+    help.overlay = Some(Overlay::Help(Default::default()));
     snapshot("help", &help);
     let mut menu = base();
     crate::tui::update::act(
@@ -118,11 +118,11 @@ fn overlays() {
     let mut confirm = base();
     let then = PendingChange {
         label: "resolve".into(),
-        kind: ChangeKind::Status,
+        done: "resolved 12 issues".into(),
         ids: vec!["1".into(); 12],
         update: crate::api::IssueUpdate::resolve(),
     };
-    confirm.overlay = Some(Overlay::Confirm(Confirm { message: "Resolve 12 issues?".into(), then: Box::new(then) }));
+    confirm.overlay = Some(Overlay::Confirm(Confirm { message: "Resolve 12 issues?".into(), then: Box::new(ConfirmThen::Change(then)) }));
     snapshot("confirm", &confirm);
     let mut toast = base();
     toast.toast(ToastLevel::Error, "resolve failed: server error (500): database is locked", now());
@@ -313,7 +313,7 @@ fn a_read_only_console_says_so_and_offers_no_changes() {
     snapshot("readonly", &state);
     let screen = text(&state, 120, 40);
     assert!(screen.contains("READ-ONLY") && !screen.contains(" r resolve"), "{screen}");
-    state.overlay = Some(Overlay::Help);
+    state.overlay = Some(Overlay::Help(Default::default()));
     let help = text(&state, 120, 40);
     assert!(help.contains("Open the selected issue") && !help.contains("Resolve in the next release"), "{help}");
     assert!(!help.contains("Set the priority") && !help.contains("Undo"), "{help}");

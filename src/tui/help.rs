@@ -114,6 +114,10 @@ pub fn sections(state: &State, keymap: &Keymap) -> Vec<Section> {
             then.extend(entry(keymap, context, screen, action));
         }
     }
+    // Quitting ends a section rather than leading it.
+    for entries in [&mut first, &mut then, &mut everywhere] {
+        entries.sort_by_key(|e| e.action == Some(Action::Quit));
+    }
     let (title, rest) = match screen {
         Screen::Issue => ("The opened issue", "Triage and the list (act on the opened issue)"),
         Screen::Standup => ("The standup screen", ""),
@@ -208,7 +212,7 @@ pub const KEYS_WIDTH: usize = 18;
 
 /// The help laid out `width` columns wide: descriptions wrap under themselves, nothing is cut.
 pub fn layout(state: &State, keymap: &Keymap, filter: &str, width: usize) -> Vec<Line> {
-    let text_width = width.saturating_sub(KEYS_WIDTH).max(12);
+    let text_width = width.saturating_sub(KEYS_WIDTH + 1).max(12);
     let mut lines = Vec::new();
     let sections = filtered(sections(state, keymap), filter);
     if sections.is_empty() {
@@ -233,7 +237,7 @@ pub fn layout(state: &State, keymap: &Keymap, filter: &str, width: usize) -> Vec
     if filter.trim().is_empty() {
         lines.push(Line::Blank);
         for note in LEGEND {
-            lines.extend(wrap(note, width.max(12)).into_iter().map(Line::Note));
+            lines.extend(wrap(note, width.saturating_sub(1).max(12)).into_iter().map(Line::Note));
         }
     }
     lines

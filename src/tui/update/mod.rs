@@ -63,6 +63,7 @@ use super::state::State;
 pub use list::{first_load, list_params};
 pub use overlays::palette_actions;
 pub(crate) use standup::handles as standup_takes;
+pub use assign::picker as assign_picker;
 
 /// What the reducer may read besides the state.
 pub struct Ctx<'a> {

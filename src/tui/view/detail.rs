@@ -119,7 +119,8 @@ impl IssueDetailView<'_> {
             (Some(status), None) => status_word(status),
             _ => "unknown".into(),
         };
-        let bookmark = if issue.is_bookmarked { " · ★ bookmarked" } else { "" };
+        // A bookmark leads the first line, which is never dropped.
+        let bookmark = if issue.is_bookmarked { "★ " } else { "" };
         let assignee =
             issue.assigned_to.as_ref().map_or("unassigned".into(), |a| one_line(a.name.as_deref().unwrap_or(&a.id)));
         let level = issue.level.as_ref().map_or("error", |l| l.as_str());
@@ -141,8 +142,8 @@ impl IssueDetailView<'_> {
         let spark_width = if width >= 100 { 24 } else { 12 };
         let mut lines = vec![
             Line::from(vec![
-                span(format!("{} ", one_line(&issue.short_id)), theme, Role::Muted),
-                span(clip(&issue.title, width.saturating_sub(issue.short_id.len() + 1)), theme, Role::Title),
+                span(format!("{bookmark}{} ", one_line(&issue.short_id)), theme, Role::Muted),
+                span(clip(&issue.title, width.saturating_sub(issue.short_id.len() + 1 + bookmark.len().min(2))), theme, Role::Title),
             ]),
             Line::from(span(issue.culprit.as_deref().map(|c| clip(c, width)).unwrap_or_default(), theme, Role::Muted)),
             fit_segments(
@@ -162,7 +163,7 @@ impl IssueDetailView<'_> {
                         theme,
                         Role::Count,
                     ),
-                    span(format!(" · {assignee}{bookmark}"), theme, Role::Muted),
+                    span(format!(" · {assignee}"), theme, Role::Muted),
                 ],
                 width,
             ),
@@ -189,11 +190,13 @@ impl IssueDetailView<'_> {
         }
         let event_line = match &self.detail.event {
             Load::Ready(event) => {
+                // Which event was asked for, where that says something (a stepped-to event is
+                // just its position).
                 let which = match &self.detail.pick {
-                    Some(EventPick::Latest) => "latest",
-                    Some(EventPick::Oldest) => "oldest",
-                    Some(EventPick::Recommended) => "recommended",
-                    _ => "event",
+                    Some(EventPick::Latest) => " (latest)",
+                    Some(EventPick::Oldest) => " (oldest)",
+                    Some(EventPick::Recommended) => " (recommended)",
+                    _ => "",
                 };
                 let position = match self.detail.position {
                     Some(n) => format!("event {} of {}", thousands(n), thousands(issue.count)),
@@ -204,7 +207,7 @@ impl IssueDetailView<'_> {
                 let older = if event.previous_event_id.is_some() { "[ older" } else { "(oldest)" };
                 let newer = if event.next_event_id.is_some() { "] newer" } else { "(latest)" };
                 let mut segments = vec![
-                    span(format!("{position} ({which})"), theme, Role::Text),
+                    span(format!("{position}{which}"), theme, Role::Text),
                     span(format!(" · {}", one_line(&id)), theme, Role::Text),
                     span(format!(" · {at}"), theme, Role::Text),
                 ];

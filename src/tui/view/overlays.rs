@@ -56,7 +56,8 @@ pub fn draw(frame: &mut Frame<'_>, state: &State, theme: &Theme, keymap: &Keymap
 fn help(frame: &mut Frame<'_>, area: Rect, state: &State, view: &HelpView, theme: &Theme, keymap: &Keymap) {
     let (width, height, text_width, shown) = help::geometry(area.width, area.height);
     let rect = centred(area, width, height);
-    frame.render_widget(Clear, rect);
+    // The help covers its rows from edge to edge: half-hidden text beside it only distracts.
+    frame.render_widget(Clear, Rect::new(area.x, rect.y, area.width, rect.height));
     let laid = help::layout(state, keymap, &view.filter.text, text_width);
     let first = view.scroll.min(laid.len().saturating_sub(shown));
     let mut lines: Vec<Line> = laid
@@ -145,7 +146,7 @@ fn picker_box(frame: &mut Frame<'_>, area: Rect, picker: &crate::tui::picker::Pi
             Span::styled(detail, theme.style(Role::Muted)),
         ]));
     }
-    if matches.is_empty() {
+    if matches.is_empty() && picker.error.is_none() {
         lines.push(Line::from(Span::styled(" no one matches; Enter says who can be chosen", theme.style(Role::Muted))));
     }
     if let Some(error) = &picker.error {

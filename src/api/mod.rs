@@ -23,13 +23,13 @@ mod update;
 
 pub use capabilities::{Capabilities, Support};
 pub use client::{Client, ClientConfig};
+pub use endpoints::Member;
 pub use error::{DEFAULT_RATE_LIMIT_WAIT, Error};
 pub use link::{Cursors, LinkEntry, parse_link_header};
 pub use models::{
     Activity, Assignee, AssigneeKind, BulkUpdateResult, Entry, Environment, Event, EventSummary, Issue, IssueStatus,
     Level, Note, Organization, Priority, Project, ProjectKey, ShortIdLookup, Substatus, TagKey, TagValue, UpdateStatus,
 };
-pub use endpoints::Member;
 pub use page::Page;
 pub use params::{EventListParams, GroupStatsPeriod, IssueListParams, IssueSort, TagValueSort, TagValuesParams};
 pub use retry::RetryPolicy;

@@ -108,7 +108,9 @@ fn apply_one(tx: &Transaction<'_>, id: i64, change: &IssueChange, user_id: i64, 
     }
     if change.status.is_some() || change.priority.is_some() {
         let since = match &change.status {
-            Some(StatusChange::Unresolve { substatus: Some(substatus) }) => entered(tx, id, *substatus, group.first_seen)?,
+            Some(StatusChange::Unresolve { substatus: Some(substatus) }) => {
+                entered(tx, id, *substatus, group.first_seen)?
+            }
             _ => None,
         };
         save_lifecycle(tx, id, &state, change.status.is_some(), since.unwrap_or(now), now)?;

@@ -178,7 +178,8 @@ pub fn filtered(sections: Vec<Section>, filter: &str) -> Vec<Section> {
 /// Every offered action, the current screen's first, then the rest in help order, then those
 /// no key runs here (the command palette's order).
 pub fn palette_order(state: &State, keymap: &Keymap) -> Vec<Action> {
-    let mut order: Vec<Action> = sections(state, keymap).iter().flat_map(|s| s.entries.iter().filter_map(|e| e.action)).collect();
+    let mut order: Vec<Action> =
+        sections(state, keymap).iter().flat_map(|s| s.entries.iter().filter_map(|e| e.action)).collect();
     for action in Action::ALL.iter().copied().filter(|a| state.offers(*a)) {
         if !order.contains(&action) {
             order.push(action);
@@ -316,4 +317,36 @@ pub fn scroll(view: &mut HelpView, state: &State, keymap: &Keymap, delta: isize)
     let (_, _, width, shown) = geometry(columns, rows);
     let last = layout(state, keymap, &view.filter.text, width).len().saturating_sub(shown);
     view.scroll = view.scroll.saturating_add_signed(delta).min(last);
+}
+
+/// The README's key tables (between its `<!-- keys -->` markers), generated from `keymap`:
+/// the list's keys, the opened issue's own keys, and the keys that work everywhere. A test
+/// holds the README to it.
+pub fn readme_tables(keymap: &Keymap) -> String {
+    let list = State::default();
+    let mut issue = State::default();
+    let mut detail = super::detail::Detail::new(String::new());
+    // In Breadcrumbs `/` finds; the table says what it does in the sections that have it.
+    detail.section = super::detail::Section::Breadcrumbs;
+    issue.detail = Some(detail);
+    let mut out = String::new();
+    let tables = [
+        ("in the issue list", sections(&list, keymap).swap_remove(0)),
+        ("in the opened issue", sections(&issue, keymap).swap_remove(0)),
+        (
+            "everywhere",
+            sections(&list, keymap)
+                .into_iter()
+                .find(|s| s.title == "Everywhere")
+                .unwrap_or(Section { title: "Everywhere", entries: Vec::new() }),
+        ),
+    ];
+    for (title, section) in tables {
+        out.push_str(&format!("\n| key | {title} |\n|---|---|\n"));
+        for entry in section.entries {
+            let keys: Vec<String> = entry.keys.split(' ').map(|k| format!("`{}`", k.replace('|', "\\|"))).collect();
+            out.push_str(&format!("| {} | {} |\n", keys.join(" "), entry.text));
+        }
+    }
+    out
 }

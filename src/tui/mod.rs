@@ -9,9 +9,9 @@
 pub mod action;
 mod app;
 pub mod detail;
-pub mod help;
 #[cfg(test)]
 mod fixtures;
+pub mod help;
 pub mod keymap;
 pub mod msg;
 pub mod overlay;

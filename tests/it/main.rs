@@ -17,6 +17,7 @@ mod prism;
 mod prism_harness;
 mod profiles;
 mod pty;
+mod readme_keys;
 mod readme_screenshot;
 mod readme_snippets;
 mod sdk_clients;

@@ -90,7 +90,12 @@ mod tests {
         assert_eq!(
             members,
             vec![
-                Member { id: "4".into(), name: "Ada".into(), username: Some("ada".into()), email: Some("ada@x".into()) },
+                Member {
+                    id: "4".into(),
+                    name: "Ada".into(),
+                    username: Some("ada".into()),
+                    email: Some("ada@x".into())
+                },
                 Member { id: "5".into(), name: "bo@x".into(), username: None, email: Some("bo@x".into()) },
             ]
         );

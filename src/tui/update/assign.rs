@@ -29,9 +29,17 @@ pub fn picker(state: &State) -> Picker {
         });
     }
     for (id, name) in state.people.iter().filter(|(id, _)| state.me.as_ref().is_none_or(|m| m.0 != *id)) {
-        items.push(PickItem { label: one_line(name), detail: detail_of(state, id), choice: Choice::AssignTo(Some(id.clone())) });
+        items.push(PickItem {
+            label: one_line(name),
+            detail: detail_of(state, id),
+            choice: Choice::AssignTo(Some(id.clone())),
+        });
     }
-    items.push(PickItem { label: "unassigned".into(), detail: "nobody, unassign".into(), choice: Choice::AssignTo(None) });
+    items.push(PickItem {
+        label: "unassigned".into(),
+        detail: "nobody, unassign".into(),
+        choice: Choice::AssignTo(None),
+    });
     Picker::new("Assign to (type to filter)", items)
 }
 
@@ -40,7 +48,14 @@ fn detail_of(state: &State, id: &str) -> String {
         .members
         .iter()
         .find(|m| m.id == id)
-        .map(|m| [m.username.as_deref(), m.email.as_deref()].into_iter().flatten().map(one_line).collect::<Vec<_>>().join(" "))
+        .map(|m| {
+            [m.username.as_deref(), m.email.as_deref()]
+                .into_iter()
+                .flatten()
+                .map(one_line)
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
         .unwrap_or_default()
 }
 
@@ -81,7 +96,13 @@ pub fn key(state: &mut State, mut picker: Picker, key: KeyEvent, now: DateTime<U
             // The server did not list its members: it judges the name.
             let name = one_line(&text);
             let update = IssueUpdate::assign(AssignTarget::Name(text));
-            return triage::change(state, &format!("assign to {name}"), &format!("assigned {{}} to {name}"), update, now);
+            return triage::change(
+                state,
+                &format!("assign to {name}"),
+                &format!("assigned {{}} to {name}"),
+                update,
+                now,
+            );
         }
         _ => {
             if super::overlays::edit(&mut picker.input, &key) {

@@ -45,8 +45,8 @@ macro_rules! moves {
     };
 }
 
-pub(crate) mod detail;
 mod assign;
+pub(crate) mod detail;
 mod list;
 mod overlays;
 mod standup;
@@ -60,10 +60,10 @@ use super::keymap::{Context, Keymap};
 use super::msg::{Effect, Msg};
 use super::state::State;
 
+pub use assign::picker as assign_picker;
 pub use list::{first_load, list_params};
 pub use overlays::palette_actions;
 pub(crate) use standup::handles as standup_takes;
-pub use assign::picker as assign_picker;
 
 /// What the reducer may read besides the state.
 pub struct Ctx<'a> {

@@ -12,8 +12,8 @@ use super::super::overlay::{
 };
 use super::super::state::{PRIORITIES, State, ToastLevel};
 use super::{Ctx, act, list, triage};
-use crate::tui::help::HelpView;
 use crate::api::{AssignTarget, IssueUpdate, Priority};
+use crate::tui::help::HelpView;
 
 /// Searches kept for the prompt's history.
 const HISTORY: usize = 50;
@@ -318,7 +318,9 @@ fn submit(state: &mut State, mut prompt: Prompt, now: DateTime<Utc>) -> Vec<Effe
                 } else {
                     (triage::plural(u64::from(count), "more user"), IssueUpdate::ignore_until_user_count(count, window))
                 };
-                let within = window.map(|w| format!(" within {}", super::super::view::format::duration_minutes(w))).unwrap_or_default();
+                let within = window
+                    .map(|w| format!(" within {}", super::super::view::format::duration_minutes(w)))
+                    .unwrap_or_default();
                 let label = format!("archive until {what}{within}");
                 triage::change(state, &label, &format!("archived {{}} until {what}{within}"), update, now)
             }

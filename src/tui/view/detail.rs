@@ -143,7 +143,11 @@ impl IssueDetailView<'_> {
         let mut lines = vec![
             Line::from(vec![
                 span(format!("{bookmark}{} ", one_line(&issue.short_id)), theme, Role::Muted),
-                span(clip(&issue.title, width.saturating_sub(issue.short_id.len() + 1 + bookmark.len().min(2))), theme, Role::Title),
+                span(
+                    clip(&issue.title, width.saturating_sub(issue.short_id.len() + 1 + bookmark.len().min(2))),
+                    theme,
+                    Role::Title,
+                ),
             ]),
             Line::from(span(issue.culprit.as_deref().map(|c| clip(c, width)).unwrap_or_default(), theme, Role::Muted)),
             fit_segments(

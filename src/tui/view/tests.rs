@@ -122,7 +122,10 @@ fn overlays() {
         ids: vec!["1".into(); 12],
         update: crate::api::IssueUpdate::resolve(),
     };
-    confirm.overlay = Some(Overlay::Confirm(Confirm { message: "Resolve 12 issues?".into(), then: Box::new(ConfirmThen::Change(then)) }));
+    confirm.overlay = Some(Overlay::Confirm(Confirm {
+        message: "Resolve 12 issues?".into(),
+        then: Box::new(ConfirmThen::Change(then)),
+    }));
     snapshot("confirm", &confirm);
     let mut toast = base();
     toast.toast(ToastLevel::Error, "resolve failed: server error (500): database is locked", now());

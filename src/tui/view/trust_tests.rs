@@ -40,7 +40,12 @@ fn the_assign_picker_and_its_refusal() {
     let mut state = state_with(issues());
     state.members = vec![
         Member { id: "1".into(), name: "Local user".into(), username: Some("local".into()), email: None },
-        Member { id: "7".into(), name: "Ana García".into(), username: Some("ana".into()), email: Some("ana@example.com".into()) },
+        Member {
+            id: "7".into(),
+            name: "Ana García".into(),
+            username: Some("ana".into()),
+            email: Some("ana@example.com".into()),
+        },
     ];
     let mut picker = crate::tui::update::assign_picker(&state);
     snapshot("assign_picker", &{

@@ -360,7 +360,9 @@ fn overlays_and_quit() {
     keys(&mut state, &keymap, "q");
     assert!(state.detail.is_none(), "q in the opened issue goes back, like esc");
     assert!(keys(&mut state, &keymap, "q").is_empty(), "the resolve is still in flight");
-    assert!(matches!(&state.overlay, Some(Overlay::Confirm(c)) if c.message == "1 change is still being saved. Quit anyway?"));
+    assert!(
+        matches!(&state.overlay, Some(Overlay::Confirm(c)) if c.message == "1 change is still being saved. Quit anyway?")
+    );
     keys(&mut state, &keymap, "n");
     assert!(!state.quit && state.overlay.is_none());
     let req = *state.inflight.keys().next().unwrap();

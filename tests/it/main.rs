@@ -26,4 +26,5 @@ mod security;
 mod soak;
 mod support;
 mod theme;
+mod undo_api;
 mod web_api;

@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 
 use super::super::msg::Effect;
 use super::super::overlay::PendingChange;
-use super::super::state::{State, ToastLevel, describe};
+use super::super::state::{Row, State, ToastLevel, describe};
 use super::triage::{self, subject};
 use crate::api::{Error, Issue, IssueUpdate};
 
@@ -35,6 +35,16 @@ pub fn undo(state: &mut State, now: DateTime<Utc>) -> Vec<Effect> {
         return Vec::new();
     }
     let ids: Vec<String> = change.before.iter().map(|b| b.id.clone()).collect();
+    // An issue a poll took out of the list (resolved in Unresolved) comes back where the cursor
+    // is, so the person sees it and the next key acts on it.
+    if let Some(data) = state.list.data.ready_mut() {
+        let at = state.list.cursor.min(data.rows.len());
+        for snapshot in change.before.iter().rev() {
+            if !data.rows.iter().any(|r| r.issue.id == snapshot.id) {
+                data.rows.insert(at, Row { issue: snapshot.clone(), pending: None, changed: false });
+            }
+        }
+    }
     let done = format!("undid: {} on {}", change.label, subject(state, &ids));
     let label = format!("undo {}", change.label);
     // The cursor goes to the issue being restored.

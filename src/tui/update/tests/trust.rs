@@ -234,3 +234,27 @@ fn help_on_the_list_and_the_standup_screen() {
     let keys_first: Vec<&str> = sections[0].entries.iter().map(|e| e.keys.as_str()).collect();
     assert!(keys_first.contains(&"t") && keys_first.contains(&"enter"), "{keys_first:?}");
 }
+
+#[test]
+fn undo_brings_back_an_issue_a_poll_took_out_of_the_list() {
+    let keymap = Keymap::defaults();
+    let mut state = state_with(issues());
+    keys(&mut state, &keymap, "gR");
+    answer_all(&mut state, &keymap);
+    // The next poll of Unresolved no longer has the resolved issue.
+    let effects = keys(&mut state, &keymap, "<c-r>");
+    let rest: Vec<_> = issues().into_iter().skip(1).collect();
+    update(&mut state, Msg::IssuesLoaded { req: req_of(&effects), result: Ok(page(rest, None)) }, &ctx(&keymap));
+    assert_eq!(state.list.current().unwrap().issue.id, "2");
+    keys(&mut state, &keymap, "u");
+    assert_eq!(state.list.current().unwrap().issue.id, "1", "the restored issue is back under the cursor");
+    assert_eq!(state.list.current().unwrap().issue.status, Some(IssueStatus::Unresolved));
+    // A poll answered while the undo is in flight keeps the row.
+    let effects = keys(&mut state, &keymap, "<c-r>");
+    let rest: Vec<_> = issues().into_iter().skip(1).collect();
+    update(&mut state, Msg::IssuesLoaded { req: req_of(&effects), result: Ok(page(rest, None)) }, &ctx(&keymap));
+    assert_eq!(state.list.current().unwrap().issue.id, "1");
+    answer_all(&mut state, &keymap);
+    let effects = keys(&mut state, &keymap, "if");
+    assert_eq!(ids(&effects), [["1"]], "the archive acts on the restored issue");
+}

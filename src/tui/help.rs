@@ -49,8 +49,12 @@ pub fn context(state: &State) -> Context {
     if state.detail.is_some() && screen(state) == Screen::Issue { Context::Detail } else { Context::List }
 }
 
-/// What an action does on `screen`, where that differs from its own description.
-fn described(screen: Screen, action: Action) -> &'static str {
+/// What an action does on `screen`, where that differs from its own description (only where
+/// the screen itself `owns` the action: elsewhere it does what it does on the list).
+fn described(screen: Screen, action: Action, owns: bool) -> &'static str {
+    if !owns {
+        return action.description();
+    }
     let special = match (screen, action) {
         (Screen::Issue, Action::MoveDown) => "Next frame (Stack); scroll down in other sections",
         (Screen::Issue, Action::MoveUp) => "Previous frame (Stack); scroll up in other sections",
@@ -87,11 +91,11 @@ fn own(screen: Screen, state: &State, keymap: &Keymap, action: Action) -> bool {
     }
 }
 
-fn entry(keymap: &Keymap, context: Context, screen: Screen, action: Action) -> Option<Entry> {
+fn entry(keymap: &Keymap, context: Context, screen: Screen, action: Action, owns: bool) -> Option<Entry> {
     let chords = keymap.chords(context, action);
     (!chords.is_empty()).then(|| Entry {
         keys: chords.iter().map(Chord::to_string).collect::<Vec<_>>().join(" "),
-        text: described(screen, action).to_string(),
+        text: described(screen, action, owns).to_string(),
         action: Some(action),
     })
 }
@@ -107,11 +111,11 @@ pub fn sections(state: &State, keymap: &Keymap) -> Vec<Section> {
     let mut everywhere = Vec::new();
     for &action in &offered {
         if global(&action) {
-            everywhere.extend(entry(keymap, context, screen, action));
+            everywhere.extend(entry(keymap, context, screen, action, false));
         } else if own(screen, state, keymap, action) {
-            first.extend(entry(keymap, context, screen, action));
+            first.extend(entry(keymap, context, screen, action, true));
         } else if screen != Screen::Standup {
-            then.extend(entry(keymap, context, screen, action));
+            then.extend(entry(keymap, context, screen, action, false));
         }
     }
     // Quitting ends a section rather than leading it.

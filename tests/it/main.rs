@@ -8,6 +8,7 @@ mod cli_help;
 mod cli_issues;
 mod console_pty;
 mod console_tmux;
+mod console_trust;
 mod demo;
 mod durability;
 mod grouping_e2e;

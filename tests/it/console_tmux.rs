@@ -444,7 +444,7 @@ fn console_survives_a_failing_remote() {
         tmux.keys(&["C-r"]);
         // Responsive while the request is in flight (or failing): help opens and closes.
         tmux.keys(&["?"]);
-        tmux.wait_for("Keys (Esc to close)", Duration::from_secs(3));
+        tmux.wait_for("esc close", Duration::from_secs(3));
         tmux.keys(&["Escape"]);
         let screen = tmux.wait_for(says, Duration::from_secs(20));
         assert!(screen.contains("RemoteError: served by the fake remote"), "{next:?}: the rows stay:\n{screen}");

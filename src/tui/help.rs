@@ -295,18 +295,6 @@ fn wrap(text: &str, width: usize) -> Vec<String> {
     lines
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn words_wrap_and_long_words_split() {
-        assert_eq!(wrap("one two three", 7), ["one two", "three"]);
-        assert_eq!(wrap("abcdefghij", 4), ["abcd", "efgh", "ij"]);
-        assert_eq!(wrap("", 4), [""]);
-    }
-}
-
 /// The help box in a `columns` x `rows` terminal: (box width, box height, text width inside,
 /// lines of help shown; the box's last inner line says how to scroll).
 pub fn geometry(columns: u16, rows: u16) -> (u16, u16, usize, usize) {
@@ -353,4 +341,16 @@ pub fn readme_tables(keymap: &Keymap) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn words_wrap_and_long_words_split() {
+        assert_eq!(wrap("one two three", 7), ["one two", "three"]);
+        assert_eq!(wrap("abcdefghij", 4), ["abcd", "efgh", "ij"]);
+        assert_eq!(wrap("", 4), [""]);
+    }
 }

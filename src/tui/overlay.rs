@@ -224,13 +224,13 @@ impl Prompt {
 pub struct Confirm {
     pub message: String,
     /// What yes does.
-    pub then: Box<ConfirmThen>,
+    pub then: ConfirmThen,
 }
 
 /// What a confirmation leads to.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ConfirmThen {
-    Change(PendingChange),
+    Change(Box<PendingChange>),
     Quit,
 }
 

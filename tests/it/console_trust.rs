@@ -107,12 +107,16 @@ fn undo_restores_escalating_on_the_server() {
         });
         assert_eq!(after["statusDetails"], before["statusDetails"], "{keys:?}");
         let row = tmux.wait_for(&short_id, WAIT);
-        assert!(row.lines().any(|l| l.contains(&short_id) && l.contains("ESC")), "{keys:?}: the row reads ESC again\n{row}");
+        assert!(
+            row.lines().any(|l| l.contains(&short_id) && l.contains("ESC")),
+            "{keys:?}: the row reads ESC again\n{row}"
+        );
     }
     // The standup's Escalating count is whole again.
     let escalating = tokio::runtime::Runtime::new().unwrap().block_on(async {
         let url = format!("{}/api/0/organizations/local/issues/?query=is:escalating", api.0);
-        let list: Value = reqwest::Client::new().get(&url).bearer_auth(&api.1).send().await.unwrap().json().await.unwrap();
+        let list: Value =
+            reqwest::Client::new().get(&url).bearer_auth(&api.1).send().await.unwrap().json().await.unwrap();
         list.as_array().map_or(0, Vec::len)
     });
     assert_eq!(escalating, 3, "the demo's three escalating issues are escalating again");

@@ -44,7 +44,12 @@ async fn an_undone_resolve_restores_escalating_from_when_it_escalated() {
 
     // An escalation more than a week old reads as ongoing once restored, as it did before.
     escalated(&app, 8.0);
-    app.conn().execute("DELETE FROM activities WHERE type = 'set_escalating' AND date_created > ?1", [sift::store::now() - 7.0 * 86_400.0]).unwrap();
+    app.conn()
+        .execute(
+            "DELETE FROM activities WHERE type = 'set_escalating' AND date_created > ?1",
+            [sift::store::now() - 7.0 * 86_400.0],
+        )
+        .unwrap();
     put(&app, json!({ "status": "resolved" })).await;
     let issue = put(&app, json!({ "status": "unresolved", "substatus": "escalating" })).await;
     assert_eq!(issue["substatus"], "ongoing");

@@ -246,7 +246,7 @@ fn quit(state: &mut State) -> Vec<Effect> {
     }
     let verb = if changes + usize::from(comment) == 1 { "is" } else { "are" };
     let message = format!("{} {verb} still being saved. Quit anyway?", pending.join(" and "));
-    let then = Box::new(super::overlay::ConfirmThen::Quit);
+    let then = super::overlay::ConfirmThen::Quit;
     state.overlay = Some(super::overlay::Overlay::Confirm(super::overlay::Confirm { message, then }));
     Vec::new()
 }

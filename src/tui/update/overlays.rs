@@ -149,8 +149,8 @@ pub fn key(state: &mut State, key: KeyEvent, ctx: &Ctx<'_>) -> Vec<Effect> {
     match overlay {
         Overlay::Help(view) => help_key(state, view, key, ctx),
         Overlay::Confirm(confirm) => match key.code {
-            KeyCode::Char('y' | 'Y') | KeyCode::Enter => match *confirm.then {
-                ConfirmThen::Change(pending) => triage::apply(state, pending),
+            KeyCode::Char('y' | 'Y') | KeyCode::Enter => match confirm.then {
+                ConfirmThen::Change(pending) => triage::apply(state, *pending),
                 ConfirmThen::Quit => {
                     state.quit = true;
                     vec![Effect::Quit]

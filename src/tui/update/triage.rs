@@ -55,7 +55,7 @@ pub fn change(state: &mut State, label: &str, done: &str, update: IssueUpdate, n
     let pending = PendingChange { label: label.to_string(), done, ids, update };
     if pending.ids.len() > CONFIRM_OVER {
         let message = format!("{} {}?", capitalized(label), plural(pending.ids.len() as u64, "issue"));
-        state.overlay = Some(Overlay::Confirm(Confirm { message, then: Box::new(ConfirmThen::Change(pending)) }));
+        state.overlay = Some(Overlay::Confirm(Confirm { message, then: ConfirmThen::Change(Box::new(pending)) }));
         return Vec::new();
     }
     apply(state, pending)

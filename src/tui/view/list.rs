@@ -262,6 +262,17 @@ impl Widget for IssueTableView<'_> {
     }
 }
 
+/// The two columns before the level: `+` selected or `•` changed since the last poll, then
+/// `★` for a bookmark.
+fn mark(marked: bool, changed: bool, bookmarked: bool) -> String {
+    let first = match (marked, changed) {
+        (true, _) => '+',
+        (false, true) => '•',
+        _ => ' ',
+    };
+    format!("{first}{}", if bookmarked { '★' } else { ' ' })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -275,15 +286,4 @@ mod tests {
         let mid = columns(100, 12);
         assert!(!mid.contains(&Optional::Assignee) && mid.contains(&Optional::Sparkline), "{mid:?}");
     }
-}
-
-/// The two columns before the level: `+` selected or `•` changed since the last poll, then
-/// `★` for a bookmark.
-fn mark(marked: bool, changed: bool, bookmarked: bool) -> String {
-    let first = match (marked, changed) {
-        (true, _) => '+',
-        (false, true) => '•',
-        _ => ' ',
-    };
-    format!("{first}{}", if bookmarked { '★' } else { ' ' })
 }

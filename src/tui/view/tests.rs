@@ -124,7 +124,7 @@ fn overlays() {
     };
     confirm.overlay = Some(Overlay::Confirm(Confirm {
         message: "Resolve 12 issues?".into(),
-        then: Box::new(ConfirmThen::Change(then)),
+        then: ConfirmThen::Change(Box::new(then)),
     }));
     snapshot("confirm", &confirm);
     let mut toast = base();

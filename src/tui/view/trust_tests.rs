@@ -63,7 +63,7 @@ fn the_assign_picker_and_its_refusal() {
 fn quitting_with_changes_in_flight_asks() {
     let mut state = state_with(issues());
     let message = "2 changes are still being saved. Quit anyway?".to_string();
-    state.overlay = Some(Overlay::Confirm(Confirm { message, then: Box::new(ConfirmThen::Quit) }));
+    state.overlay = Some(Overlay::Confirm(Confirm { message, then: ConfirmThen::Quit }));
     snapshot("quit_confirm", &state);
 }
 

@@ -37,7 +37,7 @@ pub fn picker(state: &State) -> Picker {
     }
     items.push(PickItem {
         label: "unassigned".into(),
-        detail: "nobody, unassign".into(),
+        detail: "remove the assignee".into(),
         choice: Choice::AssignTo(None),
     });
     Picker::new("Assign to (type to filter)", items)

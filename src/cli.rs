@@ -68,8 +68,8 @@ pub enum Command {
     /// Print the Web API token (for sentry-cli's SENTRY_AUTH_TOKEN or scripts)
     #[command(long_about = docs::TOKEN_LONG_ABOUT, after_help = docs::TOKEN_EXAMPLES)]
     Token,
-    /// Open the console on a demo data set: three projects, about fifty issues and thousands of
-    /// events from the real SDKs' shapes, in DATA_DIR/demo (loaded once; --reset loads it anew)
+    /// Open the console on a demo data set: three projects, 42 issues and about 4,900 events
+    /// from the real SDKs' shapes, in DATA_DIR/demo (loaded once; --reset loads it anew)
     Demo {
         /// Delete the demo data directory and load the data set again, with times shifted to now
         #[arg(long)]

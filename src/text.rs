@@ -65,6 +65,11 @@ pub fn thousands(n: u64) -> String {
     out
 }
 
+/// `1 event`, `1,204 events`: a count with its noun in the right number (nouns take an `s`).
+pub fn counted(n: u64, one: &str) -> String {
+    if n == 1 { format!("1 {one}") } else { format!("{} {one}s", thousands(n)) }
+}
+
 /// `text` cut to at most `width` columns, with `…` when cut.
 pub fn truncate(text: &str, width: usize) -> String {
     if text.width() <= width {

@@ -15,6 +15,8 @@ use serde::{Serialize, Serializer};
 use super::error::Error;
 use super::models::{Assignee, AssigneeKind, Issue, IssueStatus, Priority, StatusDetails, Substatus, UpdateStatus};
 
+mod restore;
+
 /// Longest `ignoreWindow` / `ignoreUserWindow` the schema allows (one week, in minutes).
 pub const MAX_IGNORE_WINDOW_MINUTES: u32 = 10_080;
 

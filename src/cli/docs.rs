@@ -118,7 +118,7 @@ Examples:
   sift issues list --query 'is:unresolved level:error' --sort freq --limit 10
   sift issues show DEFAULT-1A
   sift issues resolve DEFAULT-1A DEFAULT-1B
-  sift issues ignore --until 100x/1h DEFAULT-2
+  sift issues archive --until 100x/1h DEFAULT-2
   sift issues priority high DEFAULT-3
   sift issues assign me DEFAULT-3
   sift issues comment 'Fixed by the retry change' DEFAULT-3";

@@ -40,9 +40,9 @@ pub enum IssuesCommand {
         #[command(flatten)]
         ids: Ids,
     },
-    /// Archive issues until a condition, or forever
-    #[command(long_about = super::docs::ISSUES_IGNORE_LONG_ABOUT)]
-    Ignore {
+    /// Archive issues until a condition, or forever (also `ignore`)
+    #[command(long_about = super::docs::ISSUES_IGNORE_LONG_ABOUT, visible_alias = "ignore")]
+    Archive {
         /// When it comes back: 30m, 6h, 7d, 2w, 100x, 100x/1h, 10u, 10u/1d, escalating, forever
         #[arg(long, value_name = "WHEN", default_value = "forever")]
         until: Until,
@@ -190,7 +190,7 @@ pub async fn run(client: &Client, command: IssuesCommand, out: Out) -> Result<Op
             apply(client, &ids, &update, &verb, out).await
         }
         IssuesCommand::Unresolve { ids } => apply(client, &ids, &IssueUpdate::unresolve(), "unresolved", out).await,
-        IssuesCommand::Ignore { until, ids } => {
+        IssuesCommand::Archive { until, ids } => {
             apply(client, &ids, &until.update(), &format!("archived {}", until.describe()), out).await
         }
         IssuesCommand::Priority { level, ids } => {

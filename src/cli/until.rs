@@ -1,4 +1,5 @@
-//! The `--until` grammar of `sift issues ignore`: when an archived issue comes back.
+//! The `--until` grammar of `sift issues archive` (alias `ignore`): when an archived issue comes
+//! back. Every refusal ends by listing every form.
 //!
 //! | text | archived until |
 //! |---|---|
@@ -42,8 +43,12 @@ impl Until {
         let window = |w: Option<u32>| w.map(|m| format!(" in {}", span(m))).unwrap_or_default();
         match self {
             Until::Minutes(m) => format!("for {}", span(m)),
-            Until::Count { count, window_minutes } => format!("until {count} more events{}", window(window_minutes)),
-            Until::Users { users, window_minutes } => format!("until {users} more users{}", window(window_minutes)),
+            Until::Count { count, window_minutes } => {
+                format!("until {}{}", crate::text::counted(u64::from(count), "more event"), window(window_minutes))
+            }
+            Until::Users { users, window_minutes } => {
+                format!("until {}{}", crate::text::counted(u64::from(users), "more user"), window(window_minutes))
+            }
             Until::Escalating => "until escalating".into(),
             Until::Forever => "forever".into(),
         }
@@ -85,39 +90,47 @@ fn window(text: Option<&str>) -> Result<Option<u32>, String> {
     Ok(Some(minutes))
 }
 
+/// Every form `--until` takes, said after each refusal.
+pub const FORMS: &str = "--until takes a time (30m, 6h, 7d, 2w), N more events (100x), N events within a \
+    window (100x/1h), N more users (10u), N users within a window (10u/1d), escalating, or forever";
+
 impl FromStr for Until {
     type Err = String;
 
     fn from_str(text: &str) -> Result<Self, String> {
-        let text = text.trim().to_ascii_lowercase();
-        match text.as_str() {
-            "escalating" => return Ok(Until::Escalating),
-            "forever" => return Ok(Until::Forever),
-            "" => return Err("empty: use 30m, 7d, 100x, 100x/1h, 10u/1d, escalating or forever".into()),
-            _ => {}
-        }
-        let (amount, window_text) = match text.split_once('/') {
-            Some((amount, window)) => (amount, Some(window)),
-            None => (text.as_str(), None),
-        };
-        let count = |digits: &str| -> Result<u32, String> {
-            digits
-                .parse::<u32>()
-                .ok()
-                .filter(|n| *n > 0)
-                .ok_or_else(|| format!("{amount:?}: a count must be a positive number"))
-        };
-        if let Some(digits) = amount.strip_suffix('x') {
-            return Ok(Until::Count { count: count(digits)?, window_minutes: window(window_text)? });
-        }
-        if let Some(digits) = amount.strip_suffix('u') {
-            return Ok(Until::Users { users: count(digits)?, window_minutes: window(window_text)? });
-        }
-        if window_text.is_some() {
-            return Err(format!("{text:?}: only counts (100x/1h) and users (10u/1d) take a window"));
-        }
-        Ok(Until::Minutes(duration(amount)?))
+        parse(text).map_err(|why| format!("{why}; {FORMS}"))
     }
+}
+
+fn parse(text: &str) -> Result<Until, String> {
+    let text = text.trim().to_ascii_lowercase();
+    match text.as_str() {
+        "escalating" => return Ok(Until::Escalating),
+        "forever" => return Ok(Until::Forever),
+        "" => return Err("empty".into()),
+        _ => {}
+    }
+    let (amount, window_text) = match text.split_once('/') {
+        Some((amount, window)) => (amount, Some(window)),
+        None => (text.as_str(), None),
+    };
+    let count = |digits: &str| -> Result<u32, String> {
+        digits
+            .parse::<u32>()
+            .ok()
+            .filter(|n| *n > 0)
+            .ok_or_else(|| format!("{amount:?}: a count must be a positive number"))
+    };
+    if let Some(digits) = amount.strip_suffix('x') {
+        return Ok(Until::Count { count: count(digits)?, window_minutes: window(window_text)? });
+    }
+    if let Some(digits) = amount.strip_suffix('u') {
+        return Ok(Until::Users { users: count(digits)?, window_minutes: window(window_text)? });
+    }
+    if window_text.is_some() {
+        return Err(format!("{text:?}: only counts (100x/1h) and users (10u/1d) take a window"));
+    }
+    Ok(Until::Minutes(duration(amount)?))
 }
 
 #[cfg(test)]
@@ -159,6 +172,9 @@ mod tests {
         ] {
             let err = text.parse::<Until>().expect_err(text);
             assert!(err.contains(says), "{text}: {err}");
+            for form in ["30m", "100x", "100x/1h", "10u", "10u/1d", "escalating", "forever"] {
+                assert!(err.contains(form), "{text}: {err} does not list {form}");
+            }
         }
     }
 

@@ -1,5 +1,5 @@
-//! The demo data set: three projects (a Python backend, a Node API and a Rust worker) with some
-//! fifty issues and thousands of events over fourteen days, made from events the real SDKs sent
+//! The demo data set: three projects (a Python backend, a Node API and a Rust worker) with 42
+//! issues and about 4,900 events over fourteen days, made from events the real SDKs sent
 //! (`assets/demo/*.json`, taken from the wire recordings in `tests/fixtures/sdk`). Each issue
 //! gets its own error, crashing frame and source line, and its events their own time, user,
 //! environment and release, shifted so the newest are minutes old.

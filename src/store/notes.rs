@@ -143,6 +143,15 @@ pub fn user(conn: &Connection, id: i64) -> Result<Option<User>, StoreError> {
         .optional()?)
 }
 
+/// Every user of this server, by id: the organization's members.
+pub fn users(conn: &Connection) -> Result<Vec<(User, f64)>, StoreError> {
+    let mut stmt = conn.prepare_cached("SELECT id, username, email, name, date_created FROM users ORDER BY id")?;
+    let rows = stmt.query_map([], |row| {
+        Ok((User { id: row.get(0)?, username: row.get(1)?, email: row.get(2)?, name: row.get(3)? }, row.get(4)?))
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
 /// Finds the user an `assignedTo` value names: `user:ID`, a bare id, a username or an email.
 pub fn find_user(conn: &Connection, text: &str) -> Result<Option<User>, StoreError> {
     let by_id = text.strip_prefix("user:").unwrap_or(text).parse::<i64>().ok();

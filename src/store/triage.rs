@@ -107,7 +107,13 @@ fn apply_one(tx: &Transaction<'_>, id: i64, change: &IssueChange, user_id: i64, 
         activity(tx, id, "set_priority", &json!({ "priority": priority.as_str(), "reason": "manual" }), user_id, now)?;
     }
     if change.status.is_some() || change.priority.is_some() {
-        save_lifecycle(tx, id, &state, change.status.is_some(), now)?;
+        let since = match &change.status {
+            Some(StatusChange::Unresolve { substatus: Some(substatus) }) => {
+                entered(tx, id, *substatus, group.first_seen)?
+            }
+            _ => None,
+        };
+        save_lifecycle(tx, id, &state, change.status.is_some(), since.unwrap_or(now), now)?;
     }
     if let Some(assign) = change.assign {
         let value = match assign {
@@ -266,6 +272,27 @@ fn forecast_for(tx: &Transaction<'_>, id: i64, first_seen: f64, now: f64) -> Res
     Ok(lifecycle::escalation_forecast(&hourly, (now - first_seen) / 86_400.0))
 }
 
+/// When the issue last entered `substatus`, for an update that asks for it back (an undo):
+/// `regressed` and `escalating` read as such for a week from then, and For Review dates from
+/// it, so the restored issue reads exactly as before. `None` where the history has no such
+/// moment (the substatus then dates from now, as a fresh change would).
+fn entered(tx: &Transaction<'_>, id: i64, substatus: Substatus, first_seen: f64) -> Result<Option<f64>, StoreError> {
+    let kind = match substatus {
+        Substatus::New => return Ok(Some(first_seen)),
+        Substatus::Regressed => "set_regression",
+        Substatus::Escalating => "set_escalating",
+        _ => return Ok(None),
+    };
+    Ok(tx
+        .query_row(
+            "SELECT max(date_created) FROM activities WHERE group_id = ?1 AND type = ?2",
+            params![id, kind],
+            |row| row.get(0),
+        )
+        .optional()?
+        .flatten())
+}
+
 /// Writes `state` back. The snooze is written only with a status change (every status change
 /// sets or clears it): a priority change alone leaves the column, and so the ignore's arrival
 /// count that a trigger resets when it changes, untouched.
@@ -274,6 +301,7 @@ fn save_lifecycle(
     id: i64,
     state: &IssueState,
     status_changed: bool,
+    status_since: f64,
     now: f64,
 ) -> Result<(), StoreError> {
     let resolution = state.resolution.as_ref().map(serde_json::to_string).transpose()?;
@@ -282,7 +310,7 @@ fn save_lifecycle(
         "UPDATE groups SET status = ?2, substatus = ?3, resolution = ?4, priority = ?6,
             snooze = CASE WHEN ?9 THEN ?5 ELSE snooze END,
             priority_locked_at = CASE WHEN ?7 THEN coalesce(priority_locked_at, ?8) ELSE NULL END,
-            status_changed_at = CASE WHEN ?9 THEN ?8 ELSE status_changed_at END
+            status_changed_at = CASE WHEN ?9 THEN ?10 ELSE status_changed_at END
          WHERE id = ?1",
         params![
             id,
@@ -293,7 +321,8 @@ fn save_lifecycle(
             state.priority.map(|p| p as i64),
             state.priority_locked,
             now,
-            status_changed
+            status_changed,
+            status_since
         ],
     )?;
     Ok(())

@@ -87,8 +87,8 @@ actions! {
     ResolveNextRelease => "resolve_next_release",
     /// Unresolve
     Unresolve => "unresolve",
-    /// Ignore or archive (menu)
-    IgnoreMenu => "ignore_menu",
+    /// Archive (menu): until it escalates, forever, for a while, or until N more events or users
+    ArchiveMenu => "archive_menu",
     /// Set the priority (menu)
     PriorityMenu => "priority_menu",
     /// Assign to someone (picker)
@@ -173,7 +173,7 @@ impl Action {
             Action::Resolve
                 | Action::ResolveNextRelease
                 | Action::Unresolve
-                | Action::IgnoreMenu
+                | Action::ArchiveMenu
                 | Action::PriorityMenu
                 | Action::Assign
                 | Action::AssignMe
@@ -190,6 +190,8 @@ impl FromStr for Action {
     type Err = String;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
+        // `ignore_menu` is the name older keymap files use.
+        let s = if s == "ignore_menu" { "archive_menu" } else { s };
         Action::ALL.iter().copied().find(|a| a.name() == s).ok_or_else(|| {
             let names: Vec<&str> = Action::ALL.iter().map(|a| a.name()).collect();
             format!("unknown action {s:?}; valid: {}", names.join(", "))
@@ -208,5 +210,6 @@ mod tests {
             assert!(!action.description().is_empty(), "{action}");
         }
         assert!("nope".parse::<Action>().unwrap_err().contains("valid: quit"));
+        assert_eq!("ignore_menu".parse::<Action>().unwrap(), Action::ArchiveMenu);
     }
 }

@@ -220,18 +220,27 @@ impl Keymap {
 
     /// The action a key triggers in `context` (falling back to `global`).
     pub fn lookup(&self, context: Context, event: &KeyEvent) -> Option<Action> {
-        let chord = Chord::from_event(event);
+        self.action_at(context, Chord::from_event(event))
+    }
+
+    /// The action `chord` triggers in `context` (falling back to `global`).
+    pub fn action_at(&self, context: Context, chord: Chord) -> Option<Action> {
         context.chain().iter().find_map(|c| self.bindings.get(c).and_then(|b| b.get(&chord)).copied())
     }
 
-    /// The chords of `action` in `context` (or global), in file order.
+    /// The chords that trigger `action` in `context`, the most specific context's first, in
+    /// file order: a chord a more specific context took for something else is left out (`[`
+    /// steps events in the opened issue, not tabs).
     pub fn chords(&self, context: Context, action: Action) -> Vec<Chord> {
-        context
-            .chain()
-            .iter()
-            .map(|c| self.chords.get(&(*c, action)).cloned().unwrap_or_default())
-            .find(|c| !c.is_empty())
-            .unwrap_or_default()
+        let mut found: Vec<Chord> = Vec::new();
+        for c in context.chain() {
+            for chord in self.chords.get(&(*c, action)).into_iter().flatten() {
+                if self.action_at(context, *chord) == Some(action) && !found.contains(chord) {
+                    found.push(*chord);
+                }
+            }
+        }
+        found
     }
 
     /// The first chord of `action`, as text (for hints).
@@ -239,16 +248,9 @@ impl Keymap {
         self.chords(context, action).first().map(Chord::to_string)
     }
 
-    /// Every (chords, action) bound in `context` and globally, for the help overlay.
-    pub fn help(&self, context: Context) -> Vec<(String, Action)> {
-        Action::ALL
-            .iter()
-            .filter_map(|&action| {
-                let chords = self.chords(context, action);
-                (!chords.is_empty())
-                    .then(|| (chords.iter().map(Chord::to_string).collect::<Vec<_>>().join(" "), action))
-            })
-            .collect()
+    /// Whether `context`'s own section binds `action` (not through a fallback).
+    pub fn binds(&self, context: Context, action: Action) -> bool {
+        self.chords.get(&(context, action)).is_some_and(|c| !c.is_empty())
     }
 }
 
@@ -277,7 +279,7 @@ mod tests {
             ("q", Action::Quit),
             ("/", Action::Search),
             ("r", Action::Resolve),
-            ("i", Action::IgnoreMenu),
+            ("i", Action::ArchiveMenu),
             ("p", Action::PriorityMenu),
             ("a", Action::Assign),
             ("b", Action::Bookmark),

@@ -12,9 +12,11 @@ pub mod detail;
 pub mod fault;
 #[cfg(test)]
 mod fixtures;
+pub mod help;
 pub mod keymap;
 pub mod msg;
 pub mod overlay;
+pub mod picker;
 pub mod query;
 mod runner;
 pub mod sanitize;

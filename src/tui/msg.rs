@@ -30,6 +30,13 @@ pub enum Msg {
         req: ReqId,
         result: Result<(), Error>,
     },
+    /// The issues an undo restored, read back: `wanted` are the snapshots it put back, and
+    /// `update` the undo's update (the fields to compare).
+    RestoreChecked {
+        update: IssueUpdate,
+        wanted: Vec<Issue>,
+        result: Result<Vec<Issue>, Error>,
+    },
     CatalogLoaded {
         result: Result<Catalog, Error>,
     },
@@ -84,6 +91,8 @@ pub struct Catalog {
     pub projects: Vec<(i64, String)>,
     /// (id, name) of the token's user.
     pub me: Option<(String, String)>,
+    /// The organization's members; empty where the server does not list them.
+    pub members: Vec<crate::api::Member>,
 }
 
 /// Work the reducer asks for.
@@ -100,6 +109,11 @@ pub enum Effect {
         req: ReqId,
         ids: Vec<String>,
         update: IssueUpdate,
+    },
+    /// Read back the issues an undo restored, to say what the server kept otherwise.
+    CheckRestored {
+        update: IssueUpdate,
+        wanted: Vec<Issue>,
     },
     FetchCatalog,
     /// Load the activity log of an issue.

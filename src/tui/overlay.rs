@@ -1,4 +1,4 @@
-//! Overlays above the list: help, the command palette, menus (ignore, priority, copy,
+//! Overlays above the list: help, the command palette, menus (archive, priority, copy,
 //! pickers), text prompts (search, counts, a user) and confirmations. Each is plain data with
 //! small editing helpers; the reducer decides what a choice does.
 
@@ -8,9 +8,11 @@ use crate::api::Priority;
 /// What an overlay is for.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Overlay {
-    Help,
+    Help(super::help::HelpView),
     Palette(Palette),
     Menu(Menu),
+    /// A list narrowed by typing (the assign picker).
+    Picker(super::picker::Picker),
     Prompt(Prompt),
     Confirm(Confirm),
 }
@@ -91,7 +93,8 @@ pub struct Palette {
 }
 
 impl Palette {
-    /// Actions whose name or description contains every typed word, best first.
+    /// Actions whose name or description contains every typed word: those whose name starts
+    /// with the first word first, each group in the order given.
     pub fn matches(&self, available: &[Action]) -> Vec<Action> {
         let words: Vec<String> = self.input.text.split_whitespace().map(str::to_lowercase).collect();
         let mut found: Vec<(usize, Action)> = available
@@ -105,12 +108,12 @@ impl Palette {
                 })
             })
             .collect();
-        found.sort();
+        found.sort_by_key(|(rank, _)| *rank);
         found.into_iter().map(|(_, a)| a).collect()
     }
 }
 
-/// How long, or until what, to ignore.
+/// How long, or until what, to archive.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum IgnoreChoice {
     UntilEscalating,
@@ -148,8 +151,6 @@ pub enum Choice {
     Project(Option<(i64, String)>),
     /// A user id (`None`: unassign).
     AssignTo(Option<String>),
-    /// Type a username or e-mail.
-    AssignOther,
 }
 
 /// A short list of choices, each with a key.
@@ -181,7 +182,6 @@ pub enum PromptKind {
     /// "100" or "100 per 60" (minutes).
     IgnoreEvents,
     IgnoreUsers,
-    AssignName,
     Comment,
     /// Text the breadcrumbs must contain.
     FindCrumbs,
@@ -193,9 +193,8 @@ impl PromptKind {
     pub fn title(self) -> &'static str {
         match self {
             PromptKind::Search => "search",
-            PromptKind::IgnoreEvents => "ignore until this many more events (e.g. 100, or 100 per 60 minutes)",
-            PromptKind::IgnoreUsers => "ignore until this many more users are affected",
-            PromptKind::AssignName => "assign to (username or e-mail)",
+            PromptKind::IgnoreEvents => "archive until this many more events (e.g. 100, or 100 per 60 minutes)",
+            PromptKind::IgnoreUsers => "archive until this many more users are affected",
             PromptKind::Comment => "comment (Enter saves)",
             PromptKind::FindCrumbs => "show breadcrumbs containing (empty shows all)",
             PromptKind::FindJson => "find in the JSON (n next, N previous)",
@@ -220,19 +219,28 @@ impl Prompt {
     }
 }
 
-/// A question before a big change.
+/// A question before a big change, or before quitting with work in flight.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Confirm {
     pub message: String,
-    /// The change to make on yes.
-    pub then: Box<PendingChange>,
+    /// What yes does.
+    pub then: ConfirmThen,
+}
+
+/// What a confirmation leads to.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ConfirmThen {
+    Change(Box<PendingChange>),
+    Quit,
 }
 
 /// A change waiting for confirmation.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PendingChange {
+    /// What it is (`resolve`, `priority low`).
     pub label: String,
-    pub kind: super::state::ChangeKind,
+    /// What it did, said once the server agrees (`resolved SHOP-API-5`).
+    pub done: String,
     pub ids: Vec<String>,
     pub update: crate::api::IssueUpdate,
 }

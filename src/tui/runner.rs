@@ -40,6 +40,24 @@ pub fn spawn(client: &Client, effect: Effect, tx: &UnboundedSender<Msg>) -> Opti
             });
             None
         }
+        Effect::CheckRestored { update, wanted } => {
+            tokio::spawn(async move {
+                let mut got = Vec::new();
+                let mut result = Ok(());
+                for issue in &wanted {
+                    match client.issue(&issue.id, &[]).await {
+                        Ok(issue) => got.push(issue),
+                        Err(error) => {
+                            result = Err(error);
+                            break;
+                        }
+                    }
+                }
+                let result = result.map(|()| got);
+                let _ = tx.send(Msg::RestoreChecked { update, wanted, result });
+            });
+            None
+        }
         Effect::FetchEvent { req, issue_id, pick, environments } => {
             tokio::spawn(async move {
                 let result = client.event(&issue_id, pick.segment(), &environments).await;
@@ -107,5 +125,11 @@ async fn catalog(client: &Client) -> Result<Catalog, Error> {
         .collect();
     // Org tokens have no user; that only disables "assign to me".
     let me = client.whoami().await.unwrap_or(None);
-    Ok(Catalog { environments, projects, me })
+    // A token without the member scope still triages: the picker then offers the assignees
+    // seen in the list.
+    let members = client.list_members().await.unwrap_or_else(|error| {
+        tracing::debug!(%error, "members unavailable; the assign picker offers the assignees seen");
+        Vec::new()
+    });
+    Ok(Catalog { environments, projects, me, members })
 }

@@ -271,23 +271,21 @@ pub struct Toast {
 /// What an optimistic change touched, to roll it back or undo it.
 #[derive(Debug, Clone)]
 pub struct Change {
-    /// What it was, for toasts (`resolve`, `priority high`, ...).
+    /// What it is, for confirmations and failures (`resolve`, `priority high`, ...).
     pub label: String,
-    pub kind: ChangeKind,
-    /// The issues as they were before.
+    /// What it did, said on the status line once the server agrees (`resolved SHOP-API-5`).
+    pub done: String,
+    /// The update sent: the fields an undo writes back.
+    pub update: crate::api::IssueUpdate,
+    /// The issues as they were before (every triage field of every issue touched).
     pub before: Vec<Issue>,
     /// Whether undo may reverse it (an undo itself is not undone by the next undo).
     pub undoable: bool,
-}
-
-/// Which fields a change touched (undo restores exactly those).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ChangeKind {
-    Status,
-    Priority,
-    Assignee,
-    Bookmark,
-    Reviewed,
+    /// The changes started together (an undo sends one request per distinct update): the
+    /// first one's request.
+    pub batch: ReqId,
+    /// For an undo: the snapshots it puts back, checked against the server once it agrees.
+    pub restores: Vec<Issue>,
 }
 
 /// Opt-in signals when polling finds new or regressed issues.
@@ -323,11 +321,15 @@ pub struct State {
     pub projects: Vec<(i64, String)>,
     /// People seen as assignees, for the assign picker: (id, name).
     pub people: Vec<(String, String)>,
+    /// The organization's members (from the members endpoint), for the assign picker.
+    pub members: Vec<crate::api::Member>,
     /// The token's user: (id, name).
     pub me: Option<(String, String)>,
     pub alerts: Alerts,
     /// Rows the list can show (from the terminal size), for paging keys.
     pub page_rows: usize,
+    /// The terminal's width, for overlays that lay text out (help).
+    pub columns: u16,
     pub quit: bool,
 }
 

@@ -69,6 +69,9 @@ async fn every_console_call_against_sift() {
     assert!(keys.items[0].dsn.public.as_deref().unwrap().ends_with("/1"));
     let envs: Vec<String> = c.list_environments().await.unwrap().into_iter().map(|e| e.name).collect();
     assert_eq!(envs, ["production", "staging"]);
+    let members = c.list_members().await.unwrap();
+    assert_eq!((members[0].id.as_str(), members[0].name.as_str()), ("1", "Local user"));
+    assert_eq!(members[0].username.as_deref(), Some("local"));
 
     let params = IssueListParams::new()
         .query("is:unresolved level:error")

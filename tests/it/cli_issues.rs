@@ -215,7 +215,7 @@ fn every_triage_command_changes_the_issue_on_the_server() {
     let archived = json_of(d, &["issues", "ignore", "--until", "100x/1h", &value, "--json"]);
     assert_eq!(archived[0]["status"], "ignored");
     assert_eq!(archived[0]["substatus"], "archived_until_condition_met");
-    ok(d, &["issues", "ignore", "--until", "escalating", &value]);
+    ok(d, &["issues", "archive", "--until", "escalating", &value]);
     assert_eq!(issue(&value)["substatus"], "archived_until_escalating");
     ok(d, &["issues", "ignore", &value]);
     assert_eq!(issue(&value)["substatus"], "archived_forever");

@@ -539,7 +539,7 @@ fn hostile_event_data_never_reaches_the_terminal_raw() {
 
     // Help; the environment picker (environment names are event data), then the list filtered.
     console.keys(&["?"]);
-    console.wait_for("Keys (Esc to close)");
+    console.wait_for("esc close");
     console.keys(&["\x1b", "e"]);
     let picker = console.wait_for("all environments");
     let choice = picker

@@ -19,6 +19,14 @@ async fn the_demo_loads_once_through_the_server() {
     assert!(loaded.issues >= 40, "{loaded:?}");
     assert!(loaded.events >= 2_000, "{loaded:?}");
     assert!(sift::demo::loaded(&conn).unwrap());
+    // `sift demo --help` and the README say the same counts, and they are the loaded ones.
+    let said = format!("{} issues and about {} events", loaded.issues, thousands_rounded(loaded.events));
+    let help = std::process::Command::new(env!("CARGO_BIN_EXE_sift")).args(["demo", "--help"]).output().unwrap();
+    let help = String::from_utf8_lossy(&help.stdout).split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(help.contains(&said), "sift demo --help does not say {said:?}: {help}");
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let readme = readme.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(readme.contains(&said), "the README does not say {said:?}");
 
     let token = projects::api_token(&conn).unwrap().unwrap();
     let http = reqwest::Client::new();
@@ -130,4 +138,10 @@ fn next_cursor(link: &reqwest::header::HeaderValue) -> Option<String> {
             Some(part[start..].split('"').next()?.to_string())
         })?
     })
+}
+
+/// `4,914` as said in prose: `4,900`.
+fn thousands_rounded(n: usize) -> String {
+    let hundreds = (n + 50) / 100 * 100;
+    format!("{},{:03}", hundreds / 1000, hundreds % 1000)
 }

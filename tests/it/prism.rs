@@ -66,6 +66,7 @@ async fn prism_every_console_call_is_accepted() {
     assert_eq!(keys.items[0].project_id.as_deref(), Some("4505281256090153"));
     let envs = ok("list environments", c.list_environments().await);
     assert_eq!(envs[0].name, "Production");
+    ok("list members", c.list_members().await);
 
     let params = IssueListParams::new()
         .query("is:unresolved level:error")
@@ -311,6 +312,7 @@ async fn prism_static_and_dynamic_responses_decode() {
         ok("dyn projects", c.list_projects(None).await);
         ok("dyn keys", c.list_project_keys("p", None).await);
         ok("dyn envs", c.list_environments().await);
+        ok("dyn members", c.list_members().await);
         ok("dyn issues", c.list_issues(&IssueListParams::new().query("")).await);
         ok("dyn issue", c.issue("1", &[]).await);
         ok("dyn shortid", c.resolve_short_id("X-1").await);

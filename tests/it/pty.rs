@@ -250,15 +250,16 @@ impl Console {
         self.emulator.set_size(nz(rows), nz(cols));
     }
 
-    /// Quits with `q` and collects everything written until the terminal closed.
+    /// Quits with ctrl-c (quit on every screen; `q` goes back from the opened issue) and
+    /// collects everything written until the terminal closed.
     pub fn quit(&mut self) -> portable_pty::ExitStatus {
-        self.keys(&["q"]);
+        self.keys(&["\x03"]);
         let start = Instant::now();
         let status = loop {
             if let Some(status) = self.child.try_wait().expect("try_wait") {
                 break status;
             }
-            assert!(start.elapsed() < Duration::from_secs(15), "q did not quit; the screen:\n{}", self.screen());
+            assert!(start.elapsed() < Duration::from_secs(15), "ctrl-c did not quit; the screen:\n{}", self.screen());
             std::thread::sleep(Duration::from_millis(50));
         };
         let start = Instant::now();

@@ -7,5 +7,7 @@
 mod comments;
 mod events;
 mod issues;
+mod members;
 mod orgs;
 mod tags;
+pub use members::Member;

@@ -264,7 +264,11 @@ fn assignee(conn: &Connection, update: &Update) -> Result<Option<Assignee>, Stor
         }
         Some(Some(name)) => match notes::find_user(conn, name)? {
             Some(user) => Ok(Some(Assignee::User(user.id))),
-            None => Err(StoreError::Invalid(format!("assignedTo: unknown user {name:?}"))),
+            None => {
+                let valid: Vec<String> =
+                    notes::users(conn)?.into_iter().map(|(u, _)| format!("{} ({})", u.username, u.name)).collect();
+                Err(StoreError::Invalid(format!("assignedTo: unknown user {name:?}; valid: {}", valid.join(", "))))
+            }
         },
     }
 }

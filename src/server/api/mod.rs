@@ -14,6 +14,7 @@ mod events;
 mod issue_json;
 mod issue_page;
 mod issues;
+mod members;
 mod notes;
 mod params;
 mod project_events;
@@ -53,6 +54,7 @@ pub fn routes(state: Arc<AppState>) -> Router<Arc<AppState>> {
     api = both(api, &format!("{o}/"), get(catalog::org));
     api = both(api, &format!("{o}/projects/"), get(catalog::org_projects));
     api = both(api, &format!("{o}/environments/"), get(catalog::environments));
+    api = members::routes(api, o);
     api = both(api, &format!("{o}/shortids/{{short_id}}/"), get(catalog::short_id));
     api = both(api, &format!("{o}/eventids/{{event_id}}/"), get(catalog::event_id));
     api = both(api, "/api/0/projects/", get(catalog::all_projects));

@@ -186,6 +186,12 @@ pub fn loaded(state: &mut State, req: ReqId, result: Result<Page<Issue>, Error>,
             };
             let next_cursor = if extra.is_empty() { page.next_cursor } else { old.next_cursor.clone() };
             rows.extend(extra);
+            // A row with a change in flight stays where it was until the change is answered.
+            for (at, row) in old.rows.iter().enumerate() {
+                if row.pending.is_some() && !rows.iter().any(|r| r.issue.id == row.issue.id) {
+                    rows.insert(at.min(rows.len()), row.clone());
+                }
+            }
             if !alerts.is_empty() {
                 let text = format!("new or regressed: {}", alerts.join(", "));
                 if state.alerts.bell {
@@ -292,9 +298,8 @@ pub fn act(state: &mut State, action: Action, now: DateTime<Utc>) -> Vec<Effect>
                 if !state.list.marked.remove(&id) {
                     state.list.marked.insert(id);
                 }
+                // The cursor stays on the issue acted on, as for every action.
                 state.list.anchor = Some(cursor);
-                // Like mutt and ranger: select and move on.
-                return move_to(state, (cursor + 1).min(len.saturating_sub(1)));
             }
             Vec::new()
         }

@@ -48,11 +48,13 @@ macro_rules! moves {
     };
 }
 
+mod assign;
 pub(crate) mod detail;
 mod list;
 mod overlays;
 mod standup;
 mod triage;
+mod undo;
 
 use chrono::{DateTime, Utc};
 
@@ -61,8 +63,10 @@ use super::keymap::{Context, Keymap};
 use super::msg::{Effect, Msg};
 use super::state::State;
 
+pub use assign::picker as assign_picker;
 pub use list::{first_load, list_params};
 pub use overlays::palette_actions;
+pub(crate) use standup::handles as standup_takes;
 
 /// What the reducer may read besides the state.
 pub struct Ctx<'a> {
@@ -84,7 +88,8 @@ pub fn update(state: &mut State, msg: Msg, ctx: &Ctx<'_>) -> Vec<Effect> {
             }
         }
         Msg::Mouse(mouse) => list::mouse(state, mouse),
-        Msg::Resized(_, rows) => {
+        Msg::Resized(columns, rows) => {
+            state.columns = columns;
             // Tabs, filter line, header, footer and status line take six rows.
             state.page_rows = usize::from(rows).saturating_sub(6).max(1);
             list::scroll_into_view(state);
@@ -93,6 +98,10 @@ pub fn update(state: &mut State, msg: Msg, ctx: &Ctx<'_>) -> Vec<Effect> {
         Msg::Tick => tick(state, ctx.now),
         Msg::IssuesLoaded { req, result } => list::loaded(state, req, result, ctx.now),
         Msg::IssuesUpdated { req, result } => triage::updated(state, req, result, ctx.now),
+        Msg::RestoreChecked { update, wanted, result } => {
+            undo::checked(state, &update, &wanted, result, ctx.now);
+            Vec::new()
+        }
         Msg::EventLoaded { req, result } => detail::loaded(state, req, result, ctx.now),
         Msg::EventPrefetched { issue_id, result } => detail::prefetched(state, &issue_id, result),
         Msg::ActivityLoaded { issue_id, result } => detail::activity_loaded(state, &issue_id, result, ctx.now),
@@ -135,6 +144,12 @@ pub fn update(state: &mut State, msg: Msg, ctx: &Ctx<'_>) -> Vec<Effect> {
                 Ok(catalog) => {
                     state.environments = catalog.environments;
                     state.projects = catalog.projects;
+                    for member in &catalog.members {
+                        if !state.people.iter().any(|(id, _)| *id == member.id) {
+                            state.people.push((member.id.clone(), member.name.clone()));
+                        }
+                    }
+                    state.members = catalog.members;
                     if let Some(me) = catalog.me {
                         if !state.people.iter().any(|(id, _)| *id == me.0) {
                             state.people.insert(0, me.clone());
@@ -159,13 +174,10 @@ pub fn act(state: &mut State, action: Action, ctx: &Ctx<'_>) -> Vec<Effect> {
         return Vec::new();
     }
     match action {
-        Action::Quit => {
-            state.quit = true;
-            vec![Effect::Quit]
-        }
+        Action::Quit => quit(state),
         Action::Suspend => vec![Effect::Suspend],
         Action::Help => {
-            state.overlay = Some(super::overlay::Overlay::Help);
+            state.overlay = Some(super::overlay::Overlay::Help(Default::default()));
             Vec::new()
         }
         Action::CommandPalette => {
@@ -203,7 +215,7 @@ pub fn act(state: &mut State, action: Action, ctx: &Ctx<'_>) -> Vec<Effect> {
         Action::Search
         | Action::PickEnvironment
         | Action::PickProject
-        | Action::IgnoreMenu
+        | Action::ArchiveMenu
         | Action::PriorityMenu
         | Action::Assign
         | Action::CopyMenu => overlays::open(state, action, now),
@@ -218,6 +230,28 @@ pub fn act(state: &mut State, action: Action, ctx: &Ctx<'_>) -> Vec<Effect> {
         | Action::CopyShortId
         | Action::OpenInBrowser => triage::act(state, action, now),
     }
+}
+
+/// Quits at once when nothing is pending; else asks, saying what would be lost.
+fn quit(state: &mut State) -> Vec<Effect> {
+    let changes = state.inflight.len();
+    let comment = state.detail.as_ref().is_some_and(|d| d.comment_req.is_some());
+    let mut pending = Vec::new();
+    if changes > 0 {
+        pending.push(triage::plural(changes as u64, "change"));
+    }
+    if comment {
+        pending.push("a comment".to_string());
+    }
+    if pending.is_empty() {
+        state.quit = true;
+        return vec![Effect::Quit];
+    }
+    let verb = if changes + usize::from(comment) == 1 { "is" } else { "are" };
+    let message = format!("{} {verb} still being saved. Quit anyway?", pending.join(" and "));
+    let then = super::overlay::ConfirmThen::Quit;
+    state.overlay = Some(super::overlay::Overlay::Confirm(super::overlay::Confirm { message, then }));
+    Vec::new()
 }
 
 /// Time passed: expire toasts, poll when due.

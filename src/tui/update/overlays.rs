@@ -1,4 +1,4 @@
-//! Keys while an overlay is open, and what its choices do: menus (ignore, priority, copy,
+//! Keys while an overlay is open, and what its choices do: menus (archive, priority, copy,
 //! environment, project, assign), prompts (search with history, counts, a user name), the
 //! command palette and confirmations.
 
@@ -8,16 +8,17 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use super::super::action::Action;
 use super::super::msg::Effect;
 use super::super::overlay::{
-    Choice, CopyChoice, IgnoreChoice, Input, Menu, MenuItem, Overlay, Palette, Prompt, PromptKind,
+    Choice, ConfirmThen, CopyChoice, IgnoreChoice, Input, Menu, MenuItem, Overlay, Palette, Prompt, PromptKind,
 };
-use super::super::state::{ChangeKind, PRIORITIES, State, ToastLevel};
+use super::super::state::{PRIORITIES, State, ToastLevel};
 use super::{Ctx, act, list, triage};
 use crate::api::{AssignTarget, IssueUpdate, Priority};
+use crate::tui::help::HelpView;
 
 /// Searches kept for the prompt's history.
 const HISTORY: usize = 50;
 
-fn ignore_menu() -> Menu {
+fn archive_menu() -> Menu {
     let items = vec![
         MenuItem::new('e', "until escalating", Choice::Ignore(IgnoreChoice::UntilEscalating)),
         MenuItem::new('f', "forever", Choice::Ignore(IgnoreChoice::Forever)),
@@ -28,7 +29,7 @@ fn ignore_menu() -> Menu {
         MenuItem::new('n', "until N more events…", Choice::Ignore(IgnoreChoice::Events)),
         MenuItem::new('u', "until N more users…", Choice::Ignore(IgnoreChoice::Users)),
     ];
-    Menu { title: "Ignore".into(), items, selected: 0 }
+    Menu { title: "Archive".into(), items, selected: 0 }
 }
 
 fn priority_menu() -> Menu {
@@ -110,34 +111,19 @@ pub fn refresh_picker(state: &mut State) {
     }
 }
 
-fn assign_menu(state: &State) -> Menu {
-    let mut items = Vec::new();
-    if let Some((id, name)) = &state.me {
-        items.push(MenuItem::new('m', format!("me ({name})"), Choice::AssignTo(Some(id.clone()))));
-    }
-    for (i, (id, name)) in
-        state.people.iter().filter(|(id, _)| state.me.as_ref().is_none_or(|m| m.0 != *id)).enumerate()
-    {
-        items.push(MenuItem { key: numbered(i + 1), label: name.clone(), choice: Choice::AssignTo(Some(id.clone())) });
-    }
-    items.push(MenuItem::new('o', "someone else…", Choice::AssignOther));
-    items.push(MenuItem::new('x', "nobody (unassign)", Choice::AssignTo(None)));
-    Menu { title: "Assign".into(), items, selected: 0 }
-}
-
 /// Opens the overlay an action asks for.
 pub fn open(state: &mut State, action: Action, now: DateTime<Utc>) -> Vec<Effect> {
     let overlay = match action {
         Action::Search => Overlay::Prompt(Prompt::new(PromptKind::Search, &state.list.query)),
         Action::PickEnvironment => Overlay::Menu(environment_menu(state)),
         Action::PickProject => Overlay::Menu(project_menu(state)),
-        Action::IgnoreMenu => Overlay::Menu(ignore_menu()),
+        Action::ArchiveMenu => Overlay::Menu(archive_menu()),
         Action::PriorityMenu if !state.has_priority() => {
             state.toast(ToastLevel::Error, "this server has no issue priority", now);
             return Vec::new();
         }
         Action::PriorityMenu => Overlay::Menu(priority_menu()),
-        Action::Assign => Overlay::Menu(assign_menu(state)),
+        Action::Assign => Overlay::Picker(super::assign::picker(state)),
         Action::CopyMenu => Overlay::Menu(copy_menu(state)),
         _ => return Vec::new(),
     };
@@ -161,15 +147,15 @@ pub fn key(state: &mut State, key: KeyEvent, ctx: &Ctx<'_>) -> Vec<Effect> {
         return Vec::new();
     }
     match overlay {
-        Overlay::Help => match key.code {
-            KeyCode::Esc | KeyCode::Char('q' | '?') | KeyCode::Enter => Vec::new(),
-            _ => {
-                state.overlay = Some(Overlay::Help);
-                Vec::new()
-            }
-        },
+        Overlay::Help(view) => help_key(state, view, key, ctx),
         Overlay::Confirm(confirm) => match key.code {
-            KeyCode::Char('y' | 'Y') | KeyCode::Enter => triage::apply(state, *confirm.then, true),
+            KeyCode::Char('y' | 'Y') | KeyCode::Enter => match confirm.then {
+                ConfirmThen::Change(pending) => triage::apply(state, *pending),
+                ConfirmThen::Quit => {
+                    state.quit = true;
+                    vec![Effect::Quit]
+                }
+            },
             KeyCode::Char('n' | 'N') | KeyCode::Esc => Vec::new(),
             _ => {
                 state.overlay = Some(Overlay::Confirm(confirm));
@@ -199,12 +185,13 @@ pub fn key(state: &mut State, key: KeyEvent, ctx: &Ctx<'_>) -> Vec<Effect> {
                 }
             }
         }
+        Overlay::Picker(picker) => super::assign::key(state, picker, key, ctx.now),
         Overlay::Prompt(prompt) => prompt_key(state, prompt, key, ctx.now),
         Overlay::Palette(palette) => palette_key(state, palette, key, ctx),
     }
 }
 
-fn edit(input: &mut Input, key: &KeyEvent) -> bool {
+pub(super) fn edit(input: &mut Input, key: &KeyEvent) -> bool {
     let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
     match key.code {
         KeyCode::Char('w') if ctrl => input.delete_word(),
@@ -252,6 +239,43 @@ fn prompt_key(state: &mut State, mut prompt: Prompt, key: KeyEvent, now: DateTim
     }
 }
 
+/// Keys in the help: scrolling, `/` to filter (typing until Enter or Esc), and closing.
+fn help_key(state: &mut State, mut view: HelpView, key: KeyEvent, ctx: &Ctx<'_>) -> Vec<Effect> {
+    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    let page = (state.page_rows as isize).max(1);
+    if view.typing {
+        match key.code {
+            KeyCode::Enter | KeyCode::Esc => view.typing = false,
+            _ => {
+                if edit(&mut view.filter, &key) {
+                    view.scroll = 0;
+                }
+            }
+        }
+        state.overlay = Some(Overlay::Help(view));
+        return Vec::new();
+    }
+    let delta = match key.code {
+        KeyCode::Esc | KeyCode::Char('q' | '?') | KeyCode::Enter => return Vec::new(),
+        KeyCode::Char('/') => {
+            view.typing = true;
+            0
+        }
+        KeyCode::Char('d') | KeyCode::Char('f') if ctrl => page,
+        KeyCode::Char('u') | KeyCode::Char('b') if ctrl => -page,
+        KeyCode::Char('j') | KeyCode::Down => 1,
+        KeyCode::Char('k') | KeyCode::Up => -1,
+        KeyCode::PageDown | KeyCode::Char(' ') => page,
+        KeyCode::PageUp => -page,
+        KeyCode::Char('g') | KeyCode::Home => isize::MIN,
+        KeyCode::Char('G') | KeyCode::End => isize::MAX,
+        _ => 0,
+    };
+    crate::tui::help::scroll(&mut view, state, ctx.keymap, delta);
+    state.overlay = Some(Overlay::Help(view));
+    Vec::new()
+}
+
 /// `100`, `100 per 60`, `100 per 60 minutes`, `100/60m`.
 fn count_and_window(text: &str) -> Option<(u32, Option<u32>)> {
     let normalized = text.replace('/', " per ");
@@ -296,12 +320,16 @@ fn submit(state: &mut State, mut prompt: Prompt, now: DateTime<Utc>) -> Vec<Effe
         }
         PromptKind::IgnoreEvents | PromptKind::IgnoreUsers => match count_and_window(&text) {
             Some((count, window)) => {
-                let (label, update) = if prompt.kind == PromptKind::IgnoreEvents {
-                    (format!("ignore until {count} more events"), IssueUpdate::ignore_until_count(count, window))
+                let (what, update) = if prompt.kind == PromptKind::IgnoreEvents {
+                    (triage::plural(u64::from(count), "more event"), IssueUpdate::ignore_until_count(count, window))
                 } else {
-                    (format!("ignore until {count} more users"), IssueUpdate::ignore_until_user_count(count, window))
+                    (triage::plural(u64::from(count), "more user"), IssueUpdate::ignore_until_user_count(count, window))
                 };
-                triage::change(state, &label, ChangeKind::Status, update, now)
+                let within = window
+                    .map(|w| format!(" within {}", super::super::view::format::duration_minutes(w)))
+                    .unwrap_or_default();
+                let label = format!("archive until {what}{within}");
+                triage::change(state, &label, &format!("archived {{}} until {what}{within}"), update, now)
             }
             None => {
                 prompt.error = Some(format!("{text:?} is not a count: type a number, optionally `per` minutes"));
@@ -318,33 +346,26 @@ fn submit(state: &mut State, mut prompt: Prompt, now: DateTime<Utc>) -> Vec<Effe
             super::detail::find(state, text, now);
             Vec::new()
         }
-        PromptKind::AssignName if text.is_empty() => {
-            state.overlay = Some(Overlay::Prompt(prompt));
-            Vec::new()
-        }
-        PromptKind::AssignName => {
-            let update = IssueUpdate::assign(AssignTarget::Name(text.clone()));
-            triage::change(state, &format!("assign to {text}"), ChangeKind::Assignee, update, now)
-        }
     }
 }
 
 /// Runs a menu choice.
-fn choose(state: &mut State, choice: Choice, now: DateTime<Utc>) -> Vec<Effect> {
+pub(super) fn choose(state: &mut State, choice: Choice, now: DateTime<Utc>) -> Vec<Effect> {
     match choice {
         Choice::Ignore(IgnoreChoice::UntilEscalating) => triage::change(
             state,
             "archive until escalating",
-            ChangeKind::Status,
+            "archived {} until it escalates",
             IssueUpdate::archive_until_escalating(),
             now,
         ),
         Choice::Ignore(IgnoreChoice::Forever) => {
-            triage::change(state, "archive forever", ChangeKind::Status, IssueUpdate::archive_forever(), now)
+            triage::change(state, "archive forever", "archived {} forever", IssueUpdate::archive_forever(), now)
         }
         Choice::Ignore(IgnoreChoice::Minutes(minutes)) => {
-            let label = format!("ignore for {}", super::super::view::format::duration_minutes(minutes));
-            triage::change(state, &label, ChangeKind::Status, IssueUpdate::ignore_for(minutes), now)
+            let period = super::super::view::format::duration_minutes(minutes);
+            let (label, done) = (format!("archive for {period}"), format!("archived {{}} for {period}"));
+            triage::change(state, &label, &done, IssueUpdate::ignore_for(minutes), now)
         }
         Choice::Ignore(IgnoreChoice::Events) => {
             state.overlay = Some(Overlay::Prompt(Prompt::new(PromptKind::IgnoreEvents, "")));
@@ -366,35 +387,33 @@ fn choose(state: &mut State, choice: Choice, now: DateTime<Utc>) -> Vec<Effect> 
         }
         Choice::AssignTo(Some(id)) => {
             let name = state.people.iter().find(|(i, _)| *i == id).map_or(id.clone(), |(_, n)| n.clone());
+            let name = crate::tui::sanitize::one_line(&name);
             triage::change(
                 state,
                 &format!("assign to {name}"),
-                ChangeKind::Assignee,
+                &format!("assigned {{}} to {name}"),
                 IssueUpdate::assign(AssignTarget::User(id)),
                 now,
             )
         }
-        Choice::AssignTo(None) => triage::change(state, "unassign", ChangeKind::Assignee, IssueUpdate::unassign(), now),
-        Choice::AssignOther => {
-            state.overlay = Some(Overlay::Prompt(Prompt::new(PromptKind::AssignName, "")));
-            Vec::new()
-        }
+        Choice::AssignTo(None) => triage::change(state, "unassign", "unassigned {}", IssueUpdate::unassign(), now),
     }
 }
 
 fn priority_change(state: &mut State, priority: Priority, now: DateTime<Utc>) -> Vec<Effect> {
     let label = format!("priority {}", priority.as_str());
-    triage::change(state, &label, ChangeKind::Priority, IssueUpdate::set_priority(priority), now)
+    let done = format!("set priority {} on {{}}", priority.as_str());
+    triage::change(state, &label, &done, IssueUpdate::set_priority(priority), now)
 }
 
-/// Actions the palette offers here (priority only where the server has it, nothing that
-/// changes issues in a read-only console).
-pub fn palette_actions(state: &State) -> Vec<Action> {
-    Action::ALL.iter().copied().filter(|a| state.offers(*a)).collect()
+/// Actions the palette offers here, the current screen's first (priority only where the
+/// server has it, nothing that changes issues in a read-only console).
+pub fn palette_actions(state: &State, keymap: &crate::tui::keymap::Keymap) -> Vec<Action> {
+    crate::tui::help::palette_order(state, keymap)
 }
 
 fn palette_key(state: &mut State, mut palette: Palette, key: KeyEvent, ctx: &Ctx<'_>) -> Vec<Effect> {
-    let matches = palette.matches(&palette_actions(state));
+    let matches = palette.matches(&palette_actions(state, ctx.keymap));
     match key.code {
         KeyCode::Esc => Vec::new(),
         KeyCode::Enter => match matches.get(palette.selected) {

@@ -1,14 +1,16 @@
 //! Triage actions, all optimistic: the rows change at once and carry a pending marker; a
-//! failure restores them and says why in a toast; a success becomes the undo point. Bulk
-//! changes over [`CONFIRM_OVER`] issues ask first. Copy and open act on the cursor's issue.
+//! failure restores them and says why in a toast; a success says what it did and becomes the
+//! undo point. Bulk changes over [`CONFIRM_OVER`] issues ask first. Copy and open act on the
+//! cursor's issue. The cursor rule, the same for every action: the cursor stays on the issue
+//! acted on (an undo puts it on the first issue it restores).
 
 use chrono::{DateTime, Utc};
 
 use super::super::action::Action;
 use super::super::msg::Effect;
-use super::super::overlay::{Confirm, CopyChoice, Overlay, PendingChange};
-use super::super::state::{Change, ChangeKind, ReqId, State, ToastLevel, describe};
-use crate::api::{AssignTarget, Error, Issue, IssueStatus, IssueUpdate, StatusDetailsUpdate, Substatus, UpdateStatus};
+use super::super::overlay::{Confirm, ConfirmThen, CopyChoice, Overlay, PendingChange};
+use super::super::state::{Change, ReqId, State, ToastLevel, describe};
+use crate::api::{AssignTarget, Error, Issue, IssueUpdate};
 
 /// Bulk changes to more issues than this ask for confirmation.
 pub const CONFIRM_OVER: usize = 10;
@@ -28,36 +30,35 @@ pub fn targets(state: &State) -> Vec<String> {
     }
 }
 
-/// Starts a change on the targets (asking first when there are many).
-pub fn change(
-    state: &mut State,
-    label: &str,
-    kind: ChangeKind,
-    update: IssueUpdate,
-    now: DateTime<Utc>,
-) -> Vec<Effect> {
+/// `SHOP-API-5` for one issue, `3 issues` for more.
+pub fn subject(state: &State, ids: &[String]) -> String {
+    match ids {
+        [one] => state
+            .list
+            .rows()
+            .iter()
+            .find(|r| r.issue.id == *one)
+            .map_or_else(|| format!("issue {one}"), |r| crate::tui::sanitize::one_line(&r.issue.short_id)),
+        many => plural(many.len() as u64, "issue"),
+    }
+}
+
+/// Starts a change on the targets (asking first when there are many). `done` says what it
+/// did, with `{}` where the issues go: `"resolved {}"`.
+pub fn change(state: &mut State, label: &str, done: &str, update: IssueUpdate, now: DateTime<Utc>) -> Vec<Effect> {
     let ids = targets(state);
     if ids.is_empty() {
         state.toast(ToastLevel::Info, "no issue selected", now);
         return Vec::new();
     }
-    let pending = PendingChange { label: label.to_string(), kind, ids, update };
-    // On the list (not in the opened issue), a status change moves on to the next issue.
-    let single = state.list.marked.is_empty() && state.detail.is_none();
+    let done = done.replace("{}", &subject(state, &ids));
+    let pending = PendingChange { label: label.to_string(), done, ids, update };
     if pending.ids.len() > CONFIRM_OVER {
-        let message = format!("{} {} issues?", capitalized(label), pending.ids.len());
-        state.overlay = Some(Overlay::Confirm(Confirm { message, then: Box::new(pending) }));
+        let message = format!("{} {}?", capitalized(label), plural(pending.ids.len() as u64, "issue"));
+        state.overlay = Some(Overlay::Confirm(Confirm { message, then: ConfirmThen::Change(Box::new(pending)) }));
         return Vec::new();
     }
-    let effects = apply(state, pending, true);
-    // Triage flows down the list: after deciding one issue's status, the next is under the
-    // cursor (and a quick second key press cannot hit the same issue twice).
-    if single && kind == ChangeKind::Status {
-        let last = state.list.rows().len().saturating_sub(1);
-        state.list.cursor = (state.list.cursor + 1).min(last);
-        super::list::scroll_into_view(state);
-    }
-    effects
+    apply(state, pending)
 }
 
 fn capitalized(text: &str) -> String {
@@ -66,19 +67,55 @@ fn capitalized(text: &str) -> String {
 }
 
 /// Applies a (confirmed) change optimistically and asks the server for it.
-pub fn apply(state: &mut State, pending: PendingChange, undoable: bool) -> Vec<Effect> {
+pub fn apply(state: &mut State, pending: PendingChange) -> Vec<Effect> {
     let req = state.request();
+    send(state, pending, req, Vec::new(), req)
+}
+
+/// Sends one change: `restores` are an undo's snapshots (empty for a forward change), shown
+/// at once in place of the optimistic guess.
+pub(super) fn send(
+    state: &mut State,
+    pending: PendingChange,
+    batch: ReqId,
+    restores: Vec<Issue>,
+    req: ReqId,
+) -> Vec<Effect> {
     let mut before = Vec::new();
     if let Some(data) = state.list.data.ready_mut() {
         for row in data.rows.iter_mut().filter(|r| pending.ids.contains(&r.issue.id)) {
             before.push(row.issue.clone());
-            pending.update.apply_to(&mut row.issue);
+            match restores.iter().find(|r| r.id == row.issue.id) {
+                Some(snapshot) => pending.update.put_back(&mut row.issue, snapshot),
+                None => pending.update.apply_to(&mut row.issue),
+            }
+            name_assignee(&mut row.issue, &state.people);
             row.pending = Some(req);
         }
     }
-    state.inflight.insert(req, Change { label: pending.label, kind: pending.kind, before, undoable });
+    let undoable = restores.is_empty();
+    let change = Change {
+        label: pending.label,
+        done: pending.done,
+        update: pending.update.clone(),
+        before,
+        undoable,
+        batch,
+        restores,
+    };
+    state.inflight.insert(req, change);
     state.list.marked.clear();
     vec![Effect::UpdateIssues { req, ids: pending.ids, update: pending.update }]
+}
+
+/// An assignment shows the person's name at once: the update carries only an id.
+fn name_assignee(issue: &mut Issue, people: &[(String, String)]) {
+    if let Some(assignee) = issue.assigned_to.as_mut()
+        && assignee.name.is_none()
+        && let Some((_, name)) = people.iter().find(|(id, _)| *id == assignee.id)
+    {
+        assignee.name = Some(name.clone());
+    }
 }
 
 /// The server answered a change.
@@ -95,8 +132,15 @@ pub fn updated(state: &mut State, req: ReqId, result: Result<(), Error>, now: Da
             for row in data.rows.iter_mut().filter(|r| r.pending == Some(req)) {
                 row.pending = None;
             }
+            // A batch speaks once, when its last request is answered.
+            if !state.inflight.values().any(|c| c.batch == change.batch) {
+                state.toast(ToastLevel::Info, change.done.clone(), now);
+            }
             if change.undoable {
                 state.undo = Some(change);
+                Vec::new()
+            } else {
+                vec![Effect::CheckRestored { update: change.update, wanted: change.restores }]
             }
         }
         Err(error) => {
@@ -107,90 +151,13 @@ pub fn updated(state: &mut State, req: ReqId, result: Result<(), Error>, now: Da
                 row.pending = None;
             }
             state.toast(ToastLevel::Error, format!("{} failed: {}", change.label, describe(&error)), now);
+            Vec::new()
         }
-    }
-    Vec::new()
-}
-
-/// The update that puts back what `kind` changed on `before`.
-fn inverse(kind: ChangeKind, before: &Issue) -> IssueUpdate {
-    match kind {
-        ChangeKind::Status => match before.status {
-            Some(IssueStatus::Resolved) => {
-                if before.status_details.in_next_release == Some(true) {
-                    IssueUpdate::resolve_in_next_release()
-                } else if let Some(release) = &before.status_details.in_release {
-                    IssueUpdate::resolve_in_release(release.clone())
-                } else {
-                    IssueUpdate::resolve()
-                }
-            }
-            Some(IssueStatus::Ignored) => {
-                let details = StatusDetailsUpdate {
-                    ignore_count: before.status_details.ignore_count.map(|n| n as u32),
-                    ignore_window: before.status_details.ignore_window.map(|n| n as u32),
-                    ignore_user_count: before.status_details.ignore_user_count.map(|n| n as u32),
-                    ignore_user_window: before.status_details.ignore_user_window.map(|n| n as u32),
-                    ..Default::default()
-                };
-                let mut update = IssueUpdate::new().status(UpdateStatus::Ignored).status_details(details);
-                if let Some(substatus) = &before.substatus {
-                    update = update.substatus(substatus.clone());
-                }
-                update
-            }
-            _ => {
-                let update = IssueUpdate::unresolve();
-                match &before.substatus {
-                    Some(Substatus::Ongoing) => update.substatus(Substatus::Ongoing),
-                    _ => update,
-                }
-            }
-        },
-        ChangeKind::Priority => match &before.priority {
-            Some(priority) => IssueUpdate::set_priority(priority.clone()),
-            None => IssueUpdate::new(),
-        },
-        ChangeKind::Assignee => match &before.assigned_to {
-            Some(a) => IssueUpdate::assign(AssignTarget::User(a.id.clone())),
-            None => IssueUpdate::unassign(),
-        },
-        ChangeKind::Bookmark => IssueUpdate::bookmark(before.is_bookmarked),
-        ChangeKind::Reviewed => IssueUpdate::new().inbox(true),
     }
 }
 
-/// Reverses the last successful change, one request per distinct inverse.
-fn undo(state: &mut State, now: DateTime<Utc>) -> Vec<Effect> {
-    let Some(change) = state.undo.take() else {
-        state.toast(ToastLevel::Info, "nothing to undo", now);
-        return Vec::new();
-    };
-    let mut groups: Vec<(IssueUpdate, Vec<String>)> = Vec::new();
-    for before in &change.before {
-        let update = inverse(change.kind, before);
-        if update.is_empty() {
-            continue;
-        }
-        match groups.iter_mut().find(|(u, _)| *u == update) {
-            Some((_, ids)) => ids.push(before.id.clone()),
-            None => groups.push((update, vec![before.id.clone()])),
-        }
-    }
-    if groups.is_empty() {
-        state.toast(ToastLevel::Info, format!("{} cannot be undone here", change.label), now);
-        return Vec::new();
-    }
-    let label = format!("undo {}", change.label);
-    let mut effects = Vec::new();
-    for (update, ids) in groups {
-        effects.extend(apply(state, PendingChange { label: label.clone(), kind: change.kind, ids, update }, false));
-    }
-    state.toast(ToastLevel::Info, label, now);
-    effects
-}
-
-fn plural(n: u64, one: &str) -> String {
+/// `1 issue`, `3 issues`.
+pub fn plural(n: u64, one: &str) -> String {
     if n == 1 { format!("1 {one}") } else { format!("{n} {one}s") }
 }
 
@@ -259,28 +226,34 @@ pub fn copy(state: &mut State, what: CopyChoice, now: DateTime<Utc>) -> Vec<Effe
 /// Triage actions bound to keys directly.
 pub fn act(state: &mut State, action: Action, now: DateTime<Utc>) -> Vec<Effect> {
     match action {
-        Action::Resolve => change(state, "resolve", ChangeKind::Status, IssueUpdate::resolve(), now),
-        Action::ResolveNextRelease => {
-            change(state, "resolve in next release", ChangeKind::Status, IssueUpdate::resolve_in_next_release(), now)
-        }
-        Action::Unresolve => change(state, "unresolve", ChangeKind::Status, IssueUpdate::unresolve(), now),
+        Action::Resolve => change(state, "resolve", "resolved {}", IssueUpdate::resolve(), now),
+        Action::ResolveNextRelease => change(
+            state,
+            "resolve in the next release",
+            "resolved {} in the next release",
+            IssueUpdate::resolve_in_next_release(),
+            now,
+        ),
+        Action::Unresolve => change(state, "unresolve", "unresolved {}", IssueUpdate::unresolve(), now),
         Action::AssignMe => match state.me.clone() {
-            Some((id, _)) => {
-                change(state, "assign to me", ChangeKind::Assignee, IssueUpdate::assign(AssignTarget::User(id)), now)
+            Some((id, name)) => {
+                let done = format!("assigned {{}} to {}", crate::tui::sanitize::one_line(&name));
+                change(state, "assign to me", &done, IssueUpdate::assign(AssignTarget::User(id)), now)
             }
             None => {
                 state.toast(ToastLevel::Error, "this server did not say who the token belongs to; use assign", now);
                 Vec::new()
             }
         },
-        Action::Unassign => change(state, "unassign", ChangeKind::Assignee, IssueUpdate::unassign(), now),
+        Action::Unassign => change(state, "unassign", "unassigned {}", IssueUpdate::unassign(), now),
         Action::Bookmark => {
             let on = !state.list.current().is_some_and(|r| r.issue.is_bookmarked);
-            let label = if on { "bookmark" } else { "remove bookmark" };
-            change(state, label, ChangeKind::Bookmark, IssueUpdate::bookmark(on), now)
+            let (label, done) =
+                if on { ("bookmark", "bookmarked {}") } else { ("remove the bookmark", "removed the bookmark of {}") };
+            change(state, label, done, IssueUpdate::bookmark(on), now)
         }
-        Action::MarkReviewed => change(state, "mark reviewed", ChangeKind::Reviewed, IssueUpdate::mark_reviewed(), now),
-        Action::Undo => undo(state, now),
+        Action::MarkReviewed => change(state, "mark reviewed", "marked {} reviewed", IssueUpdate::mark_reviewed(), now),
+        Action::Undo => super::undo::undo(state, now),
         Action::CopyShortId => copy(state, CopyChoice::ShortId, now),
         Action::OpenInBrowser => match state.list.current().and_then(|r| r.issue.permalink.clone()) {
             Some(url) => vec![Effect::OpenUrl(url)],

@@ -65,18 +65,19 @@ pub fn filters(state: &State, theme: &Theme, width: u16) -> Line<'static> {
 
 /// The actions hinted in the footer, most used first; hints that do not fit are left out.
 /// The standup screen's keys.
-const STANDUP_HINTS: [(Action, &str); 6] = [
+const STANDUP_HINTS: [(Action, &str); 7] = [
     (Action::MoveDown, "move"),
     (Action::Open, "open"),
     (Action::ToggleStatsPeriod, "24h/3d/7d"),
     (Action::Refresh, "refresh"),
     (Action::Back, "close"),
     (Action::Help, "help"),
+    (Action::Quit, "quit"),
 ];
 
 const LIST_HINTS: [(Action, &str); 11] = [
     (Action::Resolve, "resolve"),
-    (Action::IgnoreMenu, "ignore"),
+    (Action::ArchiveMenu, "archive"),
     (Action::PriorityMenu, "priority"),
     (Action::Assign, "assign"),
     (Action::Bookmark, "bookmark"),
@@ -116,11 +117,16 @@ fn detail_hints(section: Section, raw_trace: bool) -> Vec<(Action, &'static str)
         (Action::OlderEvent, "older"),
         (Action::NewerEvent, "newer"),
         (Action::Resolve, "resolve"),
-        (Action::IgnoreMenu, "ignore"),
+        (Action::ArchiveMenu, "archive"),
+        (Action::Undo, "undo"),
         (Action::Back, "back"),
+        (Action::Help, "help"),
     ]);
     hints
 }
+
+/// Hints kept at any width, before the rarer actions take what room is left.
+const ESSENTIAL: [Action; 5] = [Action::Search, Action::Undo, Action::Help, Action::Quit, Action::Back];
 
 pub fn footer(state: &State, keymap: &Keymap, theme: &Theme, width: u16) -> Line<'static> {
     let standup = state.standup.as_ref().is_some_and(|s| s.showing());
@@ -129,31 +135,32 @@ pub fn footer(state: &State, keymap: &Keymap, theme: &Theme, width: u16) -> Line
         Some(detail) => (Context::Detail, detail_hints(detail.section, detail.raw_trace)),
         None => (Context::List, LIST_HINTS.to_vec()),
     };
+    let shown: Vec<(String, &str, bool)> = hints
+        .iter()
+        .filter(|(action, _)| state.offers(*action))
+        .filter_map(|&(action, label)| {
+            let key = keymap.hint(context, action)?;
+            Some((key, label, ESSENTIAL.contains(&action)))
+        })
+        .collect();
+    let cost = |(key, label, _): &(String, &str, bool)| key.chars().count() + label.chars().count() + 3;
+    let mut room = (width as usize).saturating_sub(shown.iter().filter(|h| h.2).map(cost).sum());
+    let mut kept = Vec::new();
+    for hint in &shown {
+        if hint.2 {
+            kept.push(hint);
+        } else if cost(hint) <= room {
+            room -= cost(hint);
+            kept.push(hint);
+        } else {
+            // Rarer hints keep their order: once one does not fit, the rest are left out.
+            room = 0;
+        }
+    }
     let mut spans = Vec::new();
-    // How to get help always fits: the other hints share what is left.
-    let help = keymap.hint(Context::List, Action::Help).map(|k| (k.clone(), k.len() + "help".len() + 3));
-    let mut used = help.as_ref().map_or(0, |(_, cost)| *cost);
-    for &(action, label) in &hints {
-        if action == Action::Help {
-            continue;
-        }
-        if !state.offers(action) {
-            continue;
-        }
-        let Some(key) = keymap.hint(context, action) else {
-            continue;
-        };
-        let cost = key.len() + label.len() + 3;
-        if used + cost > width as usize {
-            break;
-        }
-        used += cost;
+    for (key, label, _) in kept {
         spans.push(Span::styled(format!(" {key}"), theme.style(Role::KeyHint)));
         spans.push(Span::styled(format!(" {label} "), theme.style(Role::KeyDesc)));
-    }
-    if let Some((key, _)) = help {
-        spans.push(Span::styled(format!(" {key}"), theme.style(Role::KeyHint)));
-        spans.push(Span::styled(" help ".to_string(), theme.style(Role::KeyDesc)));
     }
     Line::from(spans)
 }

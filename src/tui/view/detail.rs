@@ -129,13 +129,23 @@ fn frame_title(frame: &Frame, width: usize) -> String {
 impl IssueDetailView<'_> {
     fn header(&self, width: usize, roomy: bool) -> Vec<Line<'static>> {
         let (theme, issue) = (self.theme, self.issue);
+        // Sentry's words: an ignored issue reads "archived (until escalating)".
+        let status_word = |s: &crate::api::IssueStatus| match s {
+            crate::api::IssueStatus::Ignored => "archived".to_string(),
+            other => other.as_str().to_string(),
+        };
         let state = match (&issue.status, &issue.substatus) {
-            (Some(status), Some(sub)) => format!("{} ({})", status.as_str(), sub.as_str().replace('_', " ")),
-            (Some(status), None) => status.as_str().to_string(),
+            (Some(status), Some(sub)) => {
+                let sub = sub.as_str();
+                format!("{} ({})", status_word(status), sub.strip_prefix("archived_").unwrap_or(sub).replace('_', " "))
+            }
+            (Some(status), None) => status_word(status),
             _ => "unknown".into(),
         };
+        // A bookmark leads the first line, which is never dropped.
+        let bookmark = if issue.is_bookmarked { "★ " } else { "" };
         let assignee =
-            issue.assigned_to.as_ref().map_or("nobody".into(), |a| one_line(a.name.as_deref().unwrap_or(&a.id)));
+            issue.assigned_to.as_ref().map_or("unassigned".into(), |a| one_line(a.name.as_deref().unwrap_or(&a.id)));
         let level = issue.level.as_ref().map_or("error", |l| l.as_str());
         let level_role = match level {
             "fatal" | "error" => Role::LevelError,
@@ -155,8 +165,12 @@ impl IssueDetailView<'_> {
         let spark_width = if width >= 100 { 24 } else { 12 };
         let mut lines = vec![
             Line::from(vec![
-                span(format!("{} ", one_line(&issue.short_id)), theme, Role::Muted),
-                span(clip(&issue.title, width.saturating_sub(issue.short_id.len() + 1)), theme, Role::Title),
+                span(format!("{bookmark}{} ", one_line(&issue.short_id)), theme, Role::Muted),
+                span(
+                    clip(&issue.title, width.saturating_sub(issue.short_id.len() + 1 + bookmark.len().min(2))),
+                    theme,
+                    Role::Title,
+                ),
             ]),
             Line::from(span(issue.culprit.as_deref().map(|c| clip(c, width)).unwrap_or_default(), theme, Role::Muted)),
         ];
@@ -170,7 +184,11 @@ impl IssueDetailView<'_> {
                     Role::Muted,
                 ),
                 span(
-                    format!(" · {} events · {} users", thousands(issue.count), thousands(issue.user_count)),
+                    format!(
+                        " · {} · {}",
+                        crate::text::counted(issue.count, "event"),
+                        crate::text::counted(issue.user_count, "user")
+                    ),
                     theme,
                     Role::Count,
                 ),
@@ -200,11 +218,13 @@ impl IssueDetailView<'_> {
         }
         let event_line = match &self.detail.event {
             Load::Ready(event) => {
+                // Which event was asked for, where that says something (a stepped-to event is
+                // just its position).
                 let which = match &self.detail.pick {
-                    Some(EventPick::Latest) => "latest",
-                    Some(EventPick::Oldest) => "oldest",
-                    Some(EventPick::Recommended) => "recommended",
-                    _ => "event",
+                    Some(EventPick::Latest) => " (latest)",
+                    Some(EventPick::Oldest) => " (oldest)",
+                    Some(EventPick::Recommended) => " (recommended)",
+                    _ => "",
                 };
                 let position = match self.detail.position {
                     Some(n) => format!("event {} of {}", thousands(n), thousands(issue.count)),
@@ -215,7 +235,7 @@ impl IssueDetailView<'_> {
                 let older = if event.previous_event_id.is_some() { "[ older" } else { "(oldest)" };
                 let newer = if event.next_event_id.is_some() { "] newer" } else { "(latest)" };
                 let mut segments = vec![
-                    span(format!("{position} ({which})"), theme, Role::Text),
+                    span(format!("{position}{which}"), theme, Role::Text),
                     span(format!(" · {}", one_line(&id)), theme, Role::Text),
                     span(format!(" · {at}"), theme, Role::Text),
                 ];
@@ -528,7 +548,7 @@ impl IssueDetailView<'_> {
             let unique = tag.unique_values.map(|u| format!(", {u} values")).unwrap_or_default();
             lines.push(Line::from(vec![
                 span(one_line(&tag.key), theme, Role::Header),
-                span(format!("  {} events{unique}", thousands(total)), theme, Role::Muted),
+                span(format!("  {}{unique}", crate::text::counted(total, "event")), theme, Role::Muted),
             ]));
             for value in tag.top_values.iter().take(crate::tui::detail::TAG_VALUES_SHOWN) {
                 let Some(text) = value.value.as_deref() else {

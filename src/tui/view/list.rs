@@ -221,13 +221,7 @@ impl IssueTableView<'_> {
         let marked = self.list.marked.contains(&issue.id);
         let base = self.base_style(selected, marked);
         let over = |role: Role| if selected || marked { base } else { theme.style(role) };
-        let mark = if marked {
-            "+ "
-        } else if row.changed {
-            "• "
-        } else {
-            "  "
-        };
+        let mark = mark(marked, row.changed, issue.is_bookmarked);
         let (level_role, level_text) = level_role(issue.level.as_ref());
         let title = width.saturating_sub(2 + 2 + NARROW_SEEN) as usize;
         Line::from(vec![
@@ -246,11 +240,7 @@ impl IssueTableView<'_> {
         let base = self.base_style(selected, marked);
         let over = |role: Role| if selected || marked { base } else { theme.style(role) };
         let mut spans = Vec::new();
-        let mark = match (marked, row.changed) {
-            (true, _) => "+ ",
-            (false, true) => "• ",
-            _ => "  ",
-        };
+        let mark = mark(marked, row.changed, issue.is_bookmarked);
         spans.push(Span::styled(mark, if row.changed && !marked { over(Role::Changed) } else { base }));
         let (level_role, level_text) = level_role(issue.level.as_ref());
         spans.push(Span::styled(format!("{level_text} "), over(level_role).patch(Style::default())));
@@ -333,6 +323,17 @@ impl Widget for IssueTableView<'_> {
             buf.set_line(area.x, y, &line, area.width);
         }
     }
+}
+
+/// The two columns before the level: `+` selected or `•` changed since the last poll, then
+/// `★` for a bookmark.
+fn mark(marked: bool, changed: bool, bookmarked: bool) -> String {
+    let first = match (marked, changed) {
+        (true, _) => '+',
+        (false, true) => '•',
+        _ => ' ',
+    };
+    format!("{first}{}", if bookmarked { '★' } else { ' ' })
 }
 
 #[cfg(test)]

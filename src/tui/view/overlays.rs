@@ -7,7 +7,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
 use super::format::fit;
-use crate::tui::keymap::{Context, Keymap};
+use crate::tui::help::{self, HelpView};
+use crate::tui::keymap::Keymap;
 use crate::tui::overlay::{Input, Menu, Overlay, Palette, Prompt};
 use crate::tui::state::State;
 use crate::tui::theme::{Role, Theme};
@@ -29,9 +30,10 @@ fn frame_box<'a>(title: &str, theme: &Theme) -> Block<'a> {
 pub fn draw(frame: &mut Frame<'_>, state: &State, theme: &Theme, keymap: &Keymap) {
     let area = frame.area();
     match &state.overlay {
-        Some(Overlay::Help) => help(frame, area, state, theme, keymap),
+        Some(Overlay::Help(view)) => help(frame, area, state, view, theme, keymap),
         Some(Overlay::Palette(palette)) => palette_box(frame, area, state, palette, theme, keymap),
         Some(Overlay::Menu(menu)) => menu_box(frame, area, menu, theme),
+        Some(Overlay::Picker(picker)) => picker_box(frame, area, picker, theme),
         Some(Overlay::Prompt(prompt)) => prompt_box(frame, area, prompt, theme),
         Some(Overlay::Confirm(confirm)) => {
             let rect = centred(area, (confirm.message.len() as u16 + 6).max(30), 4);
@@ -51,45 +53,45 @@ pub fn draw(frame: &mut Frame<'_>, state: &State, theme: &Theme, keymap: &Keymap
     }
 }
 
-/// What the list's marks mean, under the keys.
-const LEGEND: [&str; 2] = [
-    "F E W I D level · NEW REG ESC ARC RES status · ... change in flight · hi med low priority",
-    "+ selected · • new or changed since the last poll · the sparkline counts events per hour (24h) or day (14d)",
-];
-
-fn help(frame: &mut Frame<'_>, area: Rect, state: &State, theme: &Theme, keymap: &Keymap) {
-    let entries: Vec<(String, &'static str)> = keymap
-        .help(Context::List)
-        .into_iter()
-        .filter(|(_, action)| state.offers(*action))
-        .map(|(keys, action)| (keys.split(' ').take(2).collect::<Vec<_>>().join(" "), action.description()))
+fn help(frame: &mut Frame<'_>, area: Rect, state: &State, view: &HelpView, theme: &Theme, keymap: &Keymap) {
+    let (width, height, text_width, shown) = help::geometry(area.width, area.height);
+    let rect = centred(area, width, height);
+    // The help covers its rows from edge to edge: half-hidden text beside it only distracts.
+    frame.render_widget(Clear, Rect::new(area.x, rect.y, area.width, rect.height));
+    let laid = help::layout(state, keymap, &view.filter.text, text_width);
+    let first = view.scroll.min(laid.len().saturating_sub(shown));
+    let mut lines: Vec<Line> = laid
+        .iter()
+        .skip(first)
+        .take(shown)
+        .map(|line| match line {
+            help::Line::Title(title) => Line::from(Span::styled(title.clone(), theme.style(Role::OverlayTitle))),
+            help::Line::Key(keys, text) => Line::from(vec![
+                Span::styled(fit(keys, help::KEYS_WIDTH), theme.style(Role::KeyHint)),
+                Span::styled(text.clone(), theme.style(Role::KeyDesc)),
+            ]),
+            help::Line::Note(note) => Line::from(Span::styled(note.clone(), theme.style(Role::Muted))),
+            help::Line::Blank => Line::default(),
+        })
         .collect();
-    let rect = centred(area, 116, entries.len() as u16 / 2 + 6);
-    frame.render_widget(Clear, rect);
-    let inner_width = rect.width.saturating_sub(2) as usize;
-    let columns = if inner_width >= 90 { 2 } else { 1 };
-    let per_column = entries.len().div_ceil(columns);
-    let col_width = inner_width / columns;
-    let key_width = 16;
-    let mut lines = Vec::new();
-    for row in 0..per_column {
-        let mut spans = Vec::new();
-        for column in 0..columns {
-            if let Some((keys, description)) = entries.get(column * per_column + row) {
-                spans.push(Span::styled(fit(keys, key_width), theme.style(Role::KeyHint)));
-                spans.push(Span::styled(
-                    fit(description, col_width.saturating_sub(key_width)),
-                    theme.style(Role::KeyDesc),
-                ));
-            }
-        }
-        lines.push(Line::from(spans));
-    }
-    lines.push(Line::default());
-    for legend in LEGEND {
-        lines.push(Line::from(Span::styled(fit(legend, inner_width), theme.style(Role::Muted))));
-    }
-    frame.render_widget(Paragraph::new(lines).block(frame_box("Keys (Esc to close)", theme)), rect);
+    lines.resize(shown, Line::default());
+    let last = (first + shown).min(laid.len());
+    let position = format!("lines {}–{last} of {}", first + 1, laid.len());
+    let footer = if view.typing {
+        input_line("/", &view.filter, theme)
+    } else {
+        let filter = if view.filter.text.is_empty() {
+            String::new()
+        } else {
+            format!(" · filter {:?}", crate::tui::sanitize::one_line(&view.filter.text))
+        };
+        Line::from(Span::styled(
+            fit(&format!("j/k ↓/↑ scroll · space page · / filter · esc close · {position}{filter}"), text_width),
+            theme.style(Role::Muted),
+        ))
+    };
+    lines.push(footer);
+    frame.render_widget(Paragraph::new(lines).block(frame_box("Keys", theme)), rect);
 }
 
 fn input_line(prefix: &str, input: &Input, theme: &Theme) -> Line<'static> {
@@ -106,7 +108,8 @@ fn input_line(prefix: &str, input: &Input, theme: &Theme) -> Line<'static> {
 }
 
 fn palette_box(frame: &mut Frame<'_>, area: Rect, state: &State, palette: &Palette, theme: &Theme, keymap: &Keymap) {
-    let matches = palette.matches(&crate::tui::update::palette_actions(state));
+    let matches = palette.matches(&crate::tui::update::palette_actions(state, keymap));
+    let context = help::context(state);
     let rect = centred(area, 64, 14);
     frame.render_widget(Clear, rect);
     let mut lines = vec![input_line(": ", &palette.input, theme)];
@@ -114,7 +117,7 @@ fn palette_box(frame: &mut Frame<'_>, area: Rect, state: &State, palette: &Palet
     let first = palette.selected.saturating_sub(room.saturating_sub(1));
     for (i, action) in matches.iter().enumerate().skip(first).take(room) {
         let role = if i == palette.selected { Role::Selection } else { Role::Text };
-        let key = keymap.hint(Context::List, *action).unwrap_or_default();
+        let key = keymap.hint(context, *action).unwrap_or_default();
         let width = rect.width.saturating_sub(2) as usize;
         let text = format!("{:<22}{:<10}{}", action.name(), key, action.description());
         lines.push(Line::from(Span::styled(fit(&text, width), theme.style(role))));
@@ -123,6 +126,34 @@ fn palette_box(frame: &mut Frame<'_>, area: Rect, state: &State, palette: &Palet
         lines.push(Line::from(Span::styled("no action matches", theme.style(Role::Muted))));
     }
     frame.render_widget(Paragraph::new(lines).block(frame_box("Commands", theme)), rect);
+}
+
+fn picker_box(frame: &mut Frame<'_>, area: Rect, picker: &crate::tui::picker::Picker, theme: &Theme) {
+    let matches = picker.matches();
+    let error_rows = u16::from(picker.error.is_some()) * 2;
+    let rect = centred(area, 64, (matches.len() as u16).clamp(1, 12) + 4 + error_rows);
+    frame.render_widget(Clear, rect);
+    let width = rect.width.saturating_sub(2) as usize;
+    let mut lines = vec![input_line("> ", &picker.input, theme), Line::default()];
+    let room = (rect.height as usize).saturating_sub(4 + error_rows as usize).max(1);
+    let first = picker.selected.saturating_sub(room.saturating_sub(1));
+    for (i, item) in matches.iter().enumerate().skip(first).take(room) {
+        let role = if i == picker.selected { Role::Selection } else { Role::Text };
+        let label = fit(&format!(" {}", item.label), width.min(32));
+        let detail = fit(&format!("  {}", item.detail), width.saturating_sub(label.chars().count()));
+        lines.push(Line::from(vec![
+            Span::styled(label, theme.style(role)),
+            Span::styled(detail, theme.style(Role::Muted)),
+        ]));
+    }
+    if matches.is_empty() && picker.error.is_none() {
+        lines.push(Line::from(Span::styled(" no one matches; Enter says who can be chosen", theme.style(Role::Muted))));
+    }
+    if let Some(error) = &picker.error {
+        lines.push(Line::from(Span::styled(crate::tui::sanitize::one_line(error), theme.style(Role::StatusError))));
+    }
+    let paragraph = Paragraph::new(lines).wrap(Wrap { trim: false }).block(frame_box(&picker.title, theme));
+    frame.render_widget(paragraph, rect);
 }
 
 fn menu_box(frame: &mut Frame<'_>, area: Rect, menu: &Menu, theme: &Theme) {

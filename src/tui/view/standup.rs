@@ -35,7 +35,10 @@ fn heading_role(kind: SectionKind) -> Role {
 fn tallies(label: &str, tallies: &[Tally], width: usize, theme: &Theme) -> Line<'static> {
     let parts: Vec<String> = tallies
         .iter()
-        .map(|t| format!("{} {} issues, {} new, {} events", one_line(&t.name), t.issues, t.new, thousands(t.events)))
+        .map(|t| {
+            let (issues, events) = (crate::text::counted(t.issues, "issue"), crate::text::counted(t.events, "event"));
+            format!("{} {issues}, {} new, {events}", one_line(&t.name), t.new)
+        })
         .collect();
     let text = if parts.is_empty() { "none".to_string() } else { parts.join(" · ") };
     Line::from(vec![

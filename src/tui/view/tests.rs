@@ -8,8 +8,8 @@ use super::draw;
 use crate::api::IssueStatus;
 use crate::tui::fixtures::{issue, issues, now, state_with};
 use crate::tui::keymap::Keymap;
-use crate::tui::overlay::{Confirm, Input, Overlay, Palette, PendingChange, Prompt, PromptKind};
-use crate::tui::state::{ChangeKind, Failure, Load, State, ToastLevel};
+use crate::tui::overlay::{Confirm, ConfirmThen, Input, Overlay, Palette, PendingChange, Prompt, PromptKind};
+use crate::tui::state::{Failure, Load, State, ToastLevel};
 use crate::tui::theme::{ColorDepth, Role, Theme};
 
 fn terminal(state: &State, width: u16, height: u16, theme: &Theme) -> Terminal<TestBackend> {
@@ -19,7 +19,7 @@ fn terminal(state: &State, width: u16, height: u16, theme: &Theme) -> Terminal<T
     terminal
 }
 
-fn text(state: &State, width: u16, height: u16) -> String {
+pub(super) fn text(state: &State, width: u16, height: u16) -> String {
     let theme = Theme::builtin("dark").unwrap();
     let terminal = terminal(state, width, height, &theme);
     let buffer = terminal.backend().buffer();
@@ -39,7 +39,7 @@ fn text(state: &State, width: u16, height: u16) -> String {
     out
 }
 
-fn snapshot(name: &str, state: &State) {
+pub(super) fn snapshot(name: &str, state: &State) {
     for (width, height) in [(80, 24), (120, 40)] {
         insta::assert_snapshot!(format!("{name}_{width}x{height}"), text(state, width, height));
     }
@@ -98,15 +98,15 @@ fn long_unicode_titles_and_narrow_widths() {
 fn overlays() {
     let base = || state_with(issues());
     let mut help = base();
-    help.overlay = Some(Overlay::Help);
+    help.overlay = Some(Overlay::Help(Default::default()));
     snapshot("help", &help);
     let mut menu = base();
     crate::tui::update::act(
         &mut menu,
-        crate::tui::action::Action::IgnoreMenu,
+        crate::tui::action::Action::ArchiveMenu,
         &crate::tui::fixtures::ctx(&Keymap::defaults()),
     );
-    snapshot("ignore_menu", &menu);
+    snapshot("archive_menu", &menu);
     let mut palette = base();
     palette.overlay = Some(Overlay::Palette(Palette { input: Input::with("res"), selected: 1 }));
     snapshot("palette", &palette);
@@ -118,18 +118,21 @@ fn overlays() {
     let mut confirm = base();
     let then = PendingChange {
         label: "resolve".into(),
-        kind: ChangeKind::Status,
+        done: "resolved 12 issues".into(),
         ids: vec!["1".into(); 12],
         update: crate::api::IssueUpdate::resolve(),
     };
-    confirm.overlay = Some(Overlay::Confirm(Confirm { message: "Resolve 12 issues?".into(), then: Box::new(then) }));
+    confirm.overlay = Some(Overlay::Confirm(Confirm {
+        message: "Resolve 12 issues?".into(),
+        then: ConfirmThen::Change(Box::new(then)),
+    }));
     snapshot("confirm", &confirm);
     let mut toast = base();
     toast.toast(ToastLevel::Error, "resolve failed: server error (500): database is locked", now());
     snapshot("toast", &toast);
 }
 
-fn opened(section: crate::tui::detail::Section, event: Option<crate::api::models::Event>) -> State {
+pub(super) fn opened(section: crate::tui::detail::Section, event: Option<crate::api::models::Event>) -> State {
     let mut state = state_with(issues());
     let mut detail = crate::tui::detail::Detail::new("1".into());
     detail.pick = Some(crate::tui::detail::EventPick::Recommended);
@@ -313,7 +316,7 @@ fn a_read_only_console_says_so_and_offers_no_changes() {
     snapshot("readonly", &state);
     let screen = text(&state, 120, 40);
     assert!(screen.contains("READ-ONLY") && !screen.contains(" r resolve"), "{screen}");
-    state.overlay = Some(Overlay::Help);
+    state.overlay = Some(Overlay::Help(Default::default()));
     let help = text(&state, 120, 40);
     assert!(help.contains("Open the selected issue") && !help.contains("Resolve in the next release"), "{help}");
     assert!(!help.contains("Set the priority") && !help.contains("Undo"), "{help}");

@@ -142,10 +142,21 @@ fn success_clears_pending_and_undo_reverses() {
     update(&mut state, Msg::IssuesUpdated { req: req_of(&effects), result: Ok(()) }, &ctx(&keymap));
     assert!(state.list.rows()[1].pending.is_none());
     assert_eq!(state.list.rows()[1].issue.status_details.in_next_release, Some(true));
-    let effects = keys(&mut state, &keymap, "u");
-    // Issue 2 was regressed (unresolved): undo unresolves it.
-    assert_eq!(updates(&effects), vec![(vec!["2".to_string()], IssueUpdate::unresolve())]);
+    assert_eq!(state.toasts.last().unwrap().text, "resolved BACKEND-2 in the next release");
+    let effects = keys(&mut state, &keymap, "gu");
+    // Issue 2 was regressed: undo asks for exactly that back, and shows it at once.
+    let back = IssueUpdate::unresolve().substatus(Substatus::Regressed);
+    assert_eq!(updates(&effects), vec![(vec!["2".to_string()], back.clone())]);
     assert_eq!(status(&state, 1), Some(IssueStatus::Unresolved));
+    assert_eq!(state.list.rows()[1].issue.substatus, Some(Substatus::Regressed));
+    assert_eq!(state.list.rows()[1].issue.status_details, issues()[1].status_details);
+    assert_eq!(state.list.cursor, 1, "the cursor is on the issue restored");
+    let answered = update(&mut state, Msg::IssuesUpdated { req: req_of(&effects), result: Ok(()) }, &ctx(&keymap));
+    assert_eq!(state.toasts.last().unwrap().text, "undid: resolve in the next release on BACKEND-2");
+    assert!(
+        matches!(&answered[..], [Effect::CheckRestored { update, wanted }] if *update == back && wanted[0].id == "2"),
+        "{answered:?}"
+    );
     let nothing = keys(&mut state, &keymap, "u");
     assert!(nothing.is_empty());
 }
@@ -154,7 +165,7 @@ fn success_clears_pending_and_undo_reverses() {
 fn selections_make_bulk_changes_and_big_ones_ask_first() {
     let keymap = Keymap::defaults();
     let mut state = state_with(issues());
-    let effects = keys(&mut state, &keymap, "xjVb");
+    let effects = keys(&mut state, &keymap, "xjjVb");
     let (ids, update) = &updates(&effects)[0];
     assert_eq!(ids, &["1", "2", "3"]);
     assert_eq!(update, &IssueUpdate::bookmark(true));
@@ -174,7 +185,7 @@ fn selections_make_bulk_changes_and_big_ones_ask_first() {
 }
 
 #[test]
-fn ignore_menu_choices() {
+fn archive_menu_choices() {
     let keymap = Keymap::defaults();
     let cases: [(&str, IssueUpdate); 5] = [
         ("ie", IssueUpdate::archive_until_escalating()),
@@ -203,13 +214,16 @@ fn priority_assign_bookmark_review_copy_and_open() {
     let effects = keys(&mut state, &keymap, "pl");
     assert_eq!(updates(&effects)[0].1, IssueUpdate::set_priority(Priority::Low));
     assert_eq!(state.list.rows()[0].issue.priority, Some(Priority::Low));
-    let effects = keys(&mut state, &keymap, "am");
-    assert_eq!(updates(&effects)[0].1, IssueUpdate::assign(AssignTarget::User("1".into())));
-    let effects = keys(&mut state, &keymap, "a1");
+    let effects = keys(&mut state, &keymap, "a<enter>");
+    assert_eq!(updates(&effects)[0].1, IssueUpdate::assign(AssignTarget::User("1".into())), "me comes first");
+    let effects = keys(&mut state, &keymap, "agarc<enter>");
     assert_eq!(updates(&effects)[0].1, IssueUpdate::assign(AssignTarget::User("7".into())));
-    let effects = keys(&mut state, &keymap, "aojane@example.com<enter>");
+    let assignee = state.list.rows()[0].issue.assigned_to.clone().unwrap();
+    assert_eq!(assignee.display_name(), "Ana García", "the name shows at once, not the id");
+    // Without a member list, a name no one seen matches goes to the server as typed.
+    let effects = keys(&mut state, &keymap, "ajane@example.com<enter>");
     assert_eq!(updates(&effects)[0].1, IssueUpdate::assign(AssignTarget::Name("jane@example.com".into())));
-    let effects = keys(&mut state, &keymap, "ax");
+    let effects = keys(&mut state, &keymap, "aunass<enter>");
     assert_eq!(updates(&effects)[0].1, IssueUpdate::unassign());
     let effects = keys(&mut state, &keymap, "A");
     assert_eq!(updates(&effects)[0].1, IssueUpdate::assign(AssignTarget::User("1".into())));
@@ -273,6 +287,7 @@ fn search_tabs_sort_and_filters_reload() {
         environments: vec!["canary".into(), "production".into(), "staging".into()],
         projects: vec![(1, "backend".into()), (2, "web".into())],
         me: None,
+        members: Vec::new(),
     };
     update(&mut state, Msg::CatalogLoaded { result: Ok(catalog) }, &ctx(&keymap));
     assert!(matches!(&state.overlay, Some(Overlay::Menu(m)) if m.items.len() == 4 && m.selected == 3));
@@ -338,15 +353,23 @@ fn overlays_and_quit() {
     let keymap = Keymap::defaults();
     let mut state = state_with(issues());
     keys(&mut state, &keymap, "?");
-    assert_eq!(state.overlay, Some(Overlay::Help));
+    assert_eq!(state.overlay, Some(Overlay::Help(Default::default())));
     keys(&mut state, &keymap, "<esc>:resolve<enter>");
     assert_eq!(status(&state, 0), Some(IssueStatus::Resolved), "the palette runs actions by name");
     keys(&mut state, &keymap, "<enter>");
-    // The palette's resolve moved the cursor on to issue 2, which is the one opened.
-    assert_eq!(state.detail.as_ref().map(|d| d.issue_id.as_str()), Some("2"));
-    keys(&mut state, &keymap, "<esc>");
-    assert!(state.detail.is_none());
-    assert_eq!(keys(&mut state, &keymap, "q"), vec![Effect::Quit]);
+    // The cursor stayed on the resolved issue, which is the one opened.
+    assert_eq!(state.detail.as_ref().map(|d| d.issue_id.as_str()), Some("1"));
+    keys(&mut state, &keymap, "q");
+    assert!(state.detail.is_none(), "q in the opened issue goes back, like esc");
+    assert!(keys(&mut state, &keymap, "q").is_empty(), "the resolve is still in flight");
+    assert!(
+        matches!(&state.overlay, Some(Overlay::Confirm(c)) if c.message == "1 change is still being saved. Quit anyway?")
+    );
+    keys(&mut state, &keymap, "n");
+    assert!(!state.quit && state.overlay.is_none());
+    let req = *state.inflight.keys().next().unwrap();
+    update(&mut state, Msg::IssuesUpdated { req, result: Ok(()) }, &ctx(&keymap));
+    assert_eq!(keys(&mut state, &keymap, "q"), vec![Effect::Quit], "nothing pending: no question");
     assert!(state.quit);
 }
 
@@ -358,6 +381,7 @@ fn catalogue_fills_pickers() {
         environments: vec!["prod".into()],
         projects: vec![(3, "api".into())],
         me: Some(("5".into(), "Kim".into())),
+        members: Vec::new(),
     };
     update(&mut state, Msg::CatalogLoaded { result: Ok(catalog) }, &ctx(&keymap));
     assert_eq!(state.me, Some(("5".into(), "Kim".into())));
@@ -696,3 +720,4 @@ fn the_plain_text_trace_reads_like_python_and_copies_clean() {
 
 mod screens;
 mod trust;
+mod undo_cursor;

@@ -94,7 +94,7 @@ fn a_read_only_console_neither_offers_nor_runs_changes() {
         assert!(state.overlay.is_none(), "{spec} opened {:?}", state.overlay);
     }
     assert!(state.toasts.iter().any(|t| t.text.contains("read-only")), "{:?}", state.toasts);
-    let offered = super::super::overlays::palette_actions(&state);
+    let offered = super::super::overlays::palette_actions(&state, &keymap);
     assert!(offered.iter().all(|a| !a.changes_issues()), "{offered:?}");
     assert!(offered.contains(&Action::Search) && offered.contains(&Action::Standup));
     // Reading still works: moving, opening, searching.

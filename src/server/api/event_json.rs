@@ -152,7 +152,8 @@ fn entries(event: &Value) -> Vec<Value> {
                 json!({
                     "id": t.get("id"), "name": t.get("name"), "crashed": t.get("crashed"), "current": t.get("current"),
                     "main": t.get("main"), "state": t.get("state"),
-                    "stacktrace": t.get("stacktrace").map(stacktrace), "rawStacktrace": null,
+                    "stacktrace": t.get("stacktrace").map(stacktrace),
+                    "rawStacktrace": t.get("raw_stacktrace").map(stacktrace),
                 })
             })
             .collect();
@@ -190,7 +191,7 @@ fn exception_value(value: &Value) -> Value {
         "threadId": value.get("thread_id"),
         "mechanism": value.get("mechanism"),
         "stacktrace": value.get("stacktrace").filter(|s| !s.is_null()).map(stacktrace),
-        "rawStacktrace": null,
+        "rawStacktrace": value.get("raw_stacktrace").filter(|s| !s.is_null()).map(stacktrace),
     })
 }
 
@@ -235,6 +236,7 @@ fn frame(frame: &Value) -> Value {
         "instructionAddr": field("instruction_addr"),
         "symbolAddr": field("symbol_addr"),
         "trust": field("trust"),
+        "data": field("data"),
         "errors": null,
         "lock": null,
         "sourceLink": null,

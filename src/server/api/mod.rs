@@ -7,6 +7,7 @@
 
 mod auth;
 mod catalog;
+mod chunks;
 pub(crate) mod event_json;
 mod events;
 mod issue_json;
@@ -51,6 +52,7 @@ pub fn routes(state: Arc<AppState>) -> Router<Arc<AppState>> {
     api = both(api, &format!("{o}/environments/"), get(catalog::environments));
     api = both(api, &format!("{o}/shortids/{{short_id}}/"), get(catalog::short_id));
     api = both(api, &format!("{o}/eventids/{{event_id}}/"), get(catalog::event_id));
+    api = chunks::routes(api, o);
     api = both(api, "/api/0/projects/", get(catalog::all_projects));
     api = both(api, "/api/0/projects/{org}/{project}/", get(catalog::project));
     api = both(api, "/api/0/projects/{org}/{project}/keys/", get(catalog::keys));

@@ -63,7 +63,7 @@ impl SourceMapService {
             return;
         }
         let mut tree = crate::ingest::tree::Value::from(&event.data);
-        if !symbolicate::has_notices(&tree) {
+        if !symbolicate::needs_another_look(&tree) {
             return;
         }
         if symbolicate::resymbolicate(&mut tree, event.project_id, self) {

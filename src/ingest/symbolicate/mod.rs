@@ -134,10 +134,11 @@ pub fn symbolicate(event: &mut Value<'_>, project_id: i64, maps: &dyn SourceMaps
 }
 
 /// Symbolicates a stored event again, from the frames its SDK sent: what [`symbolicate`] did
-/// at ingest (new frames, its notices) is undone first. Returns whether anything changed, so a
-/// caller can keep the stored form when nothing did.
+/// at ingest (new frames, its notices) is undone first. Only events that may gain from it are
+/// touched ([`needs_another_look`]). Returns whether anything changed, so a caller can keep the
+/// stored form when nothing did.
 pub fn resymbolicate(event: &mut Value<'_>, project_id: i64, maps: &dyn SourceMaps) -> bool {
-    if !maps.covers(project_id) || !has_notices(event) {
+    if !maps.covers(project_id) || !needs_another_look(event) {
         return false;
     }
     let before = event.clone();
@@ -158,11 +159,26 @@ pub fn resymbolicate(event: &mut Value<'_>, project_id: i64, maps: &dyn SourceMa
     *event != before
 }
 
-/// Whether an event carries one of this module's notices (a frame left minified).
-pub fn has_notices(event: &Value<'_>) -> bool {
-    event.get("errors").and_then(Value::as_array).into_iter().flatten().any(|e| {
+/// Whether a stored JavaScript event may read better with the maps there are now: a frame was
+/// left minified with a notice, or it was never looked at (its project had no bundle when it
+/// arrived, so it carries neither notices nor `raw_stacktrace`).
+pub fn needs_another_look(event: &Value<'_>) -> bool {
+    if !is_javascript(event) {
+        return false;
+    }
+    let notices = event.get("errors").and_then(Value::as_array).into_iter().flatten().any(|e| {
         e.get("type").and_then(Value::as_str).is_some_and(|t| NOTICES.contains(&t))
-    })
+    });
+    let raw = ["exception", "threads"].iter().any(|container| {
+        event
+            .get(container)
+            .and_then(|c| c.get("values"))
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .any(|holder| holder.get("raw_stacktrace").is_some())
+    });
+    notices || !raw
 }
 
 /// Rewrites one stack trace holder (an exception or a thread): its frames, and

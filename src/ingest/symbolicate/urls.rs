@@ -118,7 +118,8 @@ pub fn display_filename(source: &str) -> String {
 /// A module name for an original source, stable across builds: the path without scheme, `.`,
 /// `..` and `~` segments or extension (`../src/cart.js` → `src/cart`).
 pub fn module_name(source: &str) -> Option<String> {
-    let path = source.split(['?', '#']).next().unwrap_or(source);
+    let source = display_filename(source);
+    let path = source.split(['?', '#']).next().unwrap_or(&source);
     let path = path.split_once("://").map_or(path, |(_, rest)| rest);
     let segments: Vec<&str> = path.split('/').filter(|s| !matches!(*s, "" | "." | ".." | "~")).collect();
     let (last, dirs) = segments.split_last()?;

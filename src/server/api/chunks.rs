@@ -12,6 +12,7 @@ use std::sync::Arc;
 
 use axum::Router;
 use axum::body::Bytes;
+use axum::extract::multipart::MultipartRejection;
 use axum::extract::{DefaultBodyLimit, Multipart, State};
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -77,9 +78,12 @@ async fn options(State(state): State<Arc<AppState>>, path: PathArgs) -> Result<R
 async fn upload(
     State(state): State<Arc<AppState>>,
     path: PathArgs,
-    mut multipart: Multipart,
+    multipart: Result<Multipart, MultipartRejection>,
 ) -> Result<Response, ApiError> {
     let org = org(&state, path).await?;
+    let mut multipart = multipart.map_err(|rejection| {
+        error(rejection.status(), format!("chunks are uploaded as multipart/form-data: {}", rejection.body_text()))
+    })?;
     let mut parts: Vec<(String, bool, Bytes)> = Vec::new();
     while let Some(field) = multipart.next_field().await.map_err(|err| multipart_error(&err))? {
         let gzip = match field.name() {

@@ -137,8 +137,8 @@ pub fn parse(bytes: &[u8], limits: &BundleLimits) -> Result<Bundle, BundleError>
             limits.max_files
         )));
     }
-    let manifest = read_entry(&mut archive, "manifest.json", MAX_MANIFEST.min(limits.max_file))
-        .map_err(|err| match err {
+    let manifest =
+        read_entry(&mut archive, "manifest.json", MAX_MANIFEST.min(limits.max_file)).map_err(|err| match err {
             BundleError::Invalid(m) => invalid(format!("the bundle has no readable manifest.json: {m}")),
             other => other,
         })?;
@@ -165,9 +165,8 @@ pub fn parse(bytes: &[u8], limits: &BundleLimits) -> Result<Bundle, BundleError>
         if let Some(url) = &entry.url {
             check_name(url, "url")?;
         }
-        let header = |name: &str| {
-            entry.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).and_then(|(_, v)| v.as_str())
-        };
+        let header =
+            |name: &str| entry.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).and_then(|(_, v)| v.as_str());
         let debug_id = match header("debug-id") {
             Some(text) => Some(
                 normalize_debug_id(text)

@@ -63,16 +63,40 @@ fn every_kind_of_bad_bundle_is_refused_with_its_reason() {
     let map = serde_json::json!({"type": "source_map", "url": "~/app.js.map"});
     let cases: Vec<(&str, Vec<u8>, &str)> = vec![
         ("not a zip", b"SYSB\x02\x00\x00\x00 this is text".to_vec(), "not a valid zip archive"),
-        ("version", [b"SYSB\x07\x00\x00\x00".as_slice(), &good()[8..]].concat(), "unsupported artifact bundle version 7"),
+        (
+            "version",
+            [b"SYSB\x07\x00\x00\x00".as_slice(), &good()[8..]].concat(),
+            "unsupported artifact bundle version 7",
+        ),
         ("no manifest", zip(&[("files/a.js", JS)]), "no readable manifest.json"),
         ("manifest text", zip(&[("manifest.json", b"{files")]), "manifest.json is not valid"),
         ("traversal", one("files/../../etc/passwd", map.clone(), MAP), "escapes the bundle"),
         ("absolute", one("/etc/passwd", map.clone(), MAP), "escapes the bundle"),
-        ("url traversal", one("files/a.map", serde_json::json!({"type": "source_map", "url": "~/../../a.map"}), MAP), "escapes the bundle"),
-        ("type", one("files/a.js", serde_json::json!({"type": "binary"}), JS), "expected one of source, minified_source"),
-        ("debug id", one("files/a.js", serde_json::json!({"type": "source", "headers": {"debug-id": "nope"}}), JS), "invalid debug-id"),
-        ("absent", zip(&[("manifest.json", &manifest(serde_json::json!({"files/gone.js": {"type": "source"}})))]), "which the archive cannot give"),
-        ("mappings", one("files/a.map", map.clone(), br#"{"version":3,"sources":["a.js"],"names":[],"mappings":"!!!"}"#), "is not a valid source map"),
+        (
+            "url traversal",
+            one("files/a.map", serde_json::json!({"type": "source_map", "url": "~/../../a.map"}), MAP),
+            "escapes the bundle",
+        ),
+        (
+            "type",
+            one("files/a.js", serde_json::json!({"type": "binary"}), JS),
+            "expected one of source, minified_source",
+        ),
+        (
+            "debug id",
+            one("files/a.js", serde_json::json!({"type": "source", "headers": {"debug-id": "nope"}}), JS),
+            "invalid debug-id",
+        ),
+        (
+            "absent",
+            zip(&[("manifest.json", &manifest(serde_json::json!({"files/gone.js": {"type": "source"}})))]),
+            "which the archive cannot give",
+        ),
+        (
+            "mappings",
+            one("files/a.map", map.clone(), br#"{"version":3,"sources":["a.js"],"names":[],"mappings":"!!!"}"#),
+            "is not a valid source map",
+        ),
         ("map json", one("files/a.map", map, b"<html>"), "is not a valid source map"),
     ];
     for (what, bytes, expected) in cases {
@@ -89,7 +113,9 @@ fn sizes_past_a_limit_are_refused_before_they_are_held() {
     let big = vec![b'x'; 5000];
     let big_manifest = manifest(serde_json::json!({"files/big.js": {"type": "source"}}));
     let declared = zip(&[("files/big.js", &big), ("manifest.json", &big_manifest)]);
-    assert!(matches!(refused(&declared, &small), BundleError::TooLarge(d) if d.contains("over the limit of 4096 bytes per file")));
+    assert!(
+        matches!(refused(&declared, &small), BundleError::TooLarge(d) if d.contains("over the limit of 4096 bytes per file"))
+    );
 
     // A bomb: the entry says it holds 100 bytes and inflates to 5000.
     let mut bomb = declared.clone();
@@ -117,7 +143,9 @@ fn sizes_past_a_limit_are_refused_before_they_are_held() {
     let three = manifest(serde_json::Value::Object(files));
     let part = vec![b'z'; 4000];
     let total = zip(&[("files/0.js", &part), ("files/1.js", &part), ("files/2.js", &part), ("manifest.json", &three)]);
-    assert!(matches!(refused(&total, &small), BundleError::TooLarge(d) if d.contains("inflate past the limit of 10000")));
+    assert!(
+        matches!(refused(&total, &small), BundleError::TooLarge(d) if d.contains("inflate past the limit of 10000"))
+    );
 
     let whole = BundleLimits { max_bundle: 100, ..small };
     assert!(matches!(refused(&good(), &whole), BundleError::TooLarge(d) if d.contains("over the limit of 100 bytes")));

@@ -19,9 +19,18 @@ const MAX_ANSWERS: usize = 16_384;
 /// it was found; or why nothing was.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Answer {
-    Map { map: i64, minified: Option<i64>, url: String, resolved_with: &'static str },
+    Map {
+        map: i64,
+        minified: Option<i64>,
+        url: String,
+        resolved_with: &'static str,
+    },
     /// An inline (`data:`) map named by a minified file, keyed by that file.
-    Inline { minified: i64, url: String, resolved_with: &'static str },
+    Inline {
+        minified: i64,
+        url: String,
+        resolved_with: &'static str,
+    },
     Missing,
 }
 

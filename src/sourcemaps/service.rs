@@ -101,7 +101,8 @@ impl SourceMapService {
                     return Ok(answer);
                 }
             }
-            Ok(by_url(conn, project, "", "", &urls::tilde_candidates(query.abs_path), "url")?.unwrap_or(Answer::Missing))
+            Ok(by_url(conn, project, "", "", &urls::tilde_candidates(query.abs_path), "url")?
+                .unwrap_or(Answer::Missing))
         })
     }
 
@@ -138,7 +139,8 @@ impl SourceMapService {
             }
         };
         let size = map_bytes.as_ref().map_or(0, Vec::len) + minified.as_ref().map_or(0, Vec::len);
-        let minified = minified.map(|bytes| sourcemap::SourceView::from_string(String::from_utf8_lossy(&bytes).into_owned()));
+        let minified =
+            minified.map(|bytes| sourcemap::SourceView::from_string(String::from_utf8_lossy(&bytes).into_owned()));
         let mapped = Arc::new(MappedFile { map, url: url.clone(), resolved_with, minified });
         if let Ok(mut cache) = self.cache.lock() {
             cache.keep_map(key, size, mapped.clone());

@@ -229,7 +229,8 @@ pub fn file_by_url(
          ORDER BY l.date_added DESC, f.bundle DESC LIMIT 1",
     )?;
     for url in urls {
-        if let Some(found) = statement.query_row(params![project_id, release, dist, url, bundle], file_ref).optional()?
+        if let Some(found) =
+            statement.query_row(params![project_id, release, dist, url, bundle], file_ref).optional()?
         {
             return Ok(Some(found));
         }
@@ -239,5 +240,7 @@ pub fn file_by_url(
 
 /// A stored file's compressed bytes.
 pub fn file_data(conn: &Connection, file: i64) -> Result<Vec<u8>, StoreError> {
-    Ok(conn.prepare_cached("SELECT data FROM artifact_files WHERE id = ?1")?.query_row(params![file], |row| row.get(0))?)
+    Ok(conn
+        .prepare_cached("SELECT data FROM artifact_files WHERE id = ?1")?
+        .query_row(params![file], |row| row.get(0))?)
 }

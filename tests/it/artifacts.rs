@@ -137,11 +137,19 @@ pub async fn upload(app: &TestApp, bundle: &[u8], release: Option<&str>) -> Repl
     let body = assemble_body(bundle, &pieces, release);
     let first = app.api("POST", ASSEMBLE, Some(body.clone())).await;
     assert_eq!(first.status, 200, "{:?}", first.body);
-    let missing: Vec<String> =
-        first.body["missingChunks"].as_array().expect("missingChunks").iter().map(|m| m.as_str().unwrap().into()).collect();
-    let zipped: Vec<(&str, Vec<u8>)> =
-        pieces.iter().filter(|(name, _)| missing.contains(name)).map(|(name, bytes)| (name.as_str(), gzip(bytes))).collect();
-    let parts: Vec<(&str, &str, &[u8])> = zipped.iter().map(|(name, bytes)| ("file_gzip", *name, bytes.as_slice())).collect();
+    let missing: Vec<String> = first.body["missingChunks"]
+        .as_array()
+        .expect("missingChunks")
+        .iter()
+        .map(|m| m.as_str().unwrap().into())
+        .collect();
+    let zipped: Vec<(&str, Vec<u8>)> = pieces
+        .iter()
+        .filter(|(name, _)| missing.contains(name))
+        .map(|(name, bytes)| (name.as_str(), gzip(bytes)))
+        .collect();
+    let parts: Vec<(&str, &str, &[u8])> =
+        zipped.iter().map(|(name, bytes)| ("file_gzip", *name, bytes.as_slice())).collect();
     if !parts.is_empty() {
         let posted = post_chunks(app, &parts).await;
         assert_eq!(posted.status, 200, "{:?}", posted.body);

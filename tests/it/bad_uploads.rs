@@ -17,6 +17,9 @@ use super::support::{TestApp, event_id, gzip};
 const MAX_FILE: usize = 64 * 1024;
 const MAX_BUNDLE: usize = 512 * 1024;
 
+/// A multipart part: field name, file name, bytes.
+type Part<'a> = (&'a str, &'a str, &'a [u8]);
+
 fn app() -> TestApp {
     let limits = Limits { max_artifact_file: MAX_FILE, max_artifact_bundle: MAX_BUNDLE, ..Limits::default() };
     TestApp::with_config(ServerConfig { limits, ..ServerConfig::default() })
@@ -50,8 +53,9 @@ async fn malformed_chunk_uploads_are_refused() {
     let over = vec![0u8; 8 * 1024 * 1024 + 1];
     let gz_over = gzip(&over);
     let (gz_small, name_small, name_over, other) = (gzip(&small), sha1(&small), sha1(&over), sha1(b"other"));
-    let many: Vec<(&str, &str, &[u8])> = (0..65).map(|_| ("file_gzip", name_small.as_str(), gz_small.as_slice())).collect();
-    let cases: Vec<(&str, Vec<(&str, &str, &[u8])>, u16, &str)> = vec![
+    let many: Vec<(&str, &str, &[u8])> =
+        (0..65).map(|_| ("file_gzip", name_small.as_str(), gz_small.as_slice())).collect();
+    let cases: Vec<(&str, Vec<Part>, u16, &str)> = vec![
         ("name not a SHA-1", vec![("file_gzip", "chunk.bin", &gz_small)], 400, "is not a SHA-1"),
         ("bad chunk hash", vec![("file_gzip", &other, &gz_small)], 400, "does not match its content"),
         ("chunk too big", vec![("file_gzip", &name_over, &gz_over)], 413, "larger than the chunk size"),
@@ -106,7 +110,12 @@ async fn malformed_assemble_requests_are_refused() {
     }
     let token = format!("Bearer {}", app.token());
     let reply = app
-        .request("POST", ASSEMBLE, &[("authorization", &token), ("content-type", "application/json")], b"{chunks".to_vec())
+        .request(
+            "POST",
+            ASSEMBLE,
+            &[("authorization", &token), ("content-type", "application/json")],
+            b"{chunks".to_vec(),
+        )
         .await;
     check("invalid JSON", reply.status, &reply.body, 400, "invalid JSON body");
     let reply = app.api("PUT", ASSEMBLE, Some(body.clone())).await;
@@ -138,12 +147,31 @@ async fn bad_bundles_are_refused_at_assembly() {
     let cases: Vec<(&str, Vec<u8>, u16, &str)> = vec![
         ("not a zip", b"this is not an archive at all".to_vec(), 400, "not a valid zip archive"),
         ("no manifest", zip(&[("files/a.js", b"x")]), 400, "no readable manifest.json"),
-        ("../ in the manifest", one_file("files/../../../etc/passwd", map_entry.clone(), fixture("a/app.js.map")), 400, "escapes the bundle"),
-        ("absolute path", one_file("/etc/shadow", map_entry.clone(), fixture("a/app.js.map")), 400, "escapes the bundle"),
-        ("unknown file type", one_file("files/a.bin", json!({"type": "binary"}), b"x".to_vec()), 400, "has type \"binary\""),
+        (
+            "../ in the manifest",
+            one_file("files/../../../etc/passwd", map_entry.clone(), fixture("a/app.js.map")),
+            400,
+            "escapes the bundle",
+        ),
+        (
+            "absolute path",
+            one_file("/etc/shadow", map_entry.clone(), fixture("a/app.js.map")),
+            400,
+            "escapes the bundle",
+        ),
+        (
+            "unknown file type",
+            one_file("files/a.bin", json!({"type": "binary"}), b"x".to_vec()),
+            400,
+            "has type \"binary\"",
+        ),
         (
             "invalid mappings",
-            one_file("files/a.map", map_entry.clone(), br#"{"version":3,"sources":["a.js"],"names":[],"mappings":"A!!"}"#.to_vec()),
+            one_file(
+                "files/a.map",
+                map_entry.clone(),
+                br#"{"version":3,"sources":["a.js"],"names":[],"mappings":"A!!"}"#.to_vec(),
+            ),
             400,
             "is not a valid source map",
         ),

@@ -77,7 +77,8 @@ async fn sentry_clis_upload_sequence_stores_a_bundle_once() {
     assert_eq!(count("SELECT count(*) FROM artifact_bundles"), 1);
     assert_eq!(count("SELECT count(*) FROM artifact_files"), 2);
     assert_eq!(count("SELECT count(*) FROM upload_chunks"), 0, "chunks go once assembled");
-    let stored: Vec<u8> = conn.query_row("SELECT data FROM artifact_files WHERE kind = 'source_map'", [], |r| r.get(0)).unwrap();
+    let stored: Vec<u8> =
+        conn.query_row("SELECT data FROM artifact_files WHERE kind = 'source_map'", [], |r| r.get(0)).unwrap();
     assert!(stored.len() < fixture("a/app.js.map").len(), "files are stored compressed");
 }
 
@@ -93,7 +94,10 @@ async fn node_frames_read_as_their_source_by_debug_id() {
     assert_eq!(throw["filename"], "../src/cart.js");
     assert_eq!(throw["function"], "priceOfLine");
     assert_eq!((throw["lineNo"].as_u64(), throw["colNo"].as_u64()), (Some(12), Some(11)));
-    assert_eq!(frame_line(throw), Some("    throw new CheckoutError(`line ${line.sku} has quantity ${line.quantity}`);"));
+    assert_eq!(
+        frame_line(throw),
+        Some("    throw new CheckoutError(`line ${line.sku} has quantity ${line.quantity}`);")
+    );
     assert_eq!(throw["context"].as_array().unwrap().len(), 11, "five lines each side");
     assert_eq!(throw["data"]["resolved_with"], "debug-id");
     let names: Vec<&str> = frames.iter().filter_map(|f| f["function"].as_str()).collect();
@@ -104,7 +108,12 @@ async fn node_frames_read_as_their_source_by_debug_id() {
     assert_eq!(raw.last().unwrap()["filename"], "/srv/shop/a/app.js");
     // The vendored file has no map: kept minified, with Sentry's notice.
     assert_eq!(frames[3]["filename"], "/srv/shop/vendor/legacy.min.js");
-    assert!(event["errors"].as_array().unwrap().contains(&json!({"type": "js_no_source", "url": "/srv/shop/vendor/legacy.min.js"})));
+    assert!(
+        event["errors"]
+            .as_array()
+            .unwrap()
+            .contains(&json!({"type": "js_no_source", "url": "/srv/shop/vendor/legacy.min.js"}))
+    );
     let issue = app.api("GET", &format!("/api/0/organizations/local/issues/{issue}/"), None).await;
     assert_eq!(issue.body["culprit"], "priceOfLine(src/cart)");
 }
@@ -127,10 +136,17 @@ async fn two_differently_minified_builds_make_one_issue() {
 async fn browser_frames_read_as_their_source_by_release_and_url() {
     let app = TestApp::new();
     let files = vec![
-        file("files/_/_/assets/app.js", json!({"type": "minified_source", "url": "~/assets/app.js",
-              "headers": {"sourcemap": "app.js.map"}}), fixture("a/app.js")),
-        file("files/_/_/assets/app.js.map", json!({"type": "source_map", "url": "~/assets/app.js.map"}),
-             fixture("a/app.js.map")),
+        file(
+            "files/_/_/assets/app.js",
+            json!({"type": "minified_source", "url": "~/assets/app.js",
+              "headers": {"sourcemap": "app.js.map"}}),
+            fixture("a/app.js"),
+        ),
+        file(
+            "files/_/_/assets/app.js.map",
+            json!({"type": "source_map", "url": "~/assets/app.js.map"}),
+            fixture("a/app.js.map"),
+        ),
     ];
     assert_eq!(upload(&app, &bundle(&files, Some("shop@1.0.0")), Some("shop@1.0.0")).await.body["state"], "ok");
     let mut event = fixture_event("event-a.json");
@@ -172,13 +188,14 @@ async fn an_event_before_its_maps_reads_symbolicated_once_they_arrive() {
     assert_eq!(frames.last().unwrap()["function"], "priceOfLine");
     assert_eq!(exception(&after)["rawStacktrace"]["frames"].as_array().unwrap().last().unwrap()["function"], "u");
     // Reading does not rewrite what was stored.
-    let stored: i64 = app
-        .conn()
-        .query_row("SELECT count(*) FROM events WHERE group_id = ?1", [issue], |row| row.get(0))
-        .unwrap();
+    let stored: i64 =
+        app.conn().query_row("SELECT count(*) FROM events WHERE group_id = ?1", [issue], |row| row.get(0)).unwrap();
     assert_eq!(stored, 1);
     let list = app.api("GET", &format!("/api/0/organizations/local/issues/{issue}/events/?full=true"), None).await;
-    assert_eq!(exception(&list.body[0])["stacktrace"]["frames"].as_array().unwrap().last().unwrap()["function"], "priceOfLine");
+    assert_eq!(
+        exception(&list.body[0])["stacktrace"]["frames"].as_array().unwrap().last().unwrap()["function"],
+        "priceOfLine"
+    );
 }
 
 #[tokio::test]
@@ -189,7 +206,8 @@ async fn events_of_projects_without_maps_are_left_alone() {
     let mut event = fixture_event("event-a.json");
     event["event_id"] = json!(event_id());
     let auth = format!("Sentry sentry_key={key}, sentry_version=7");
-    let reply = app.request("POST", "/api/2/envelope/", &[("x-sentry-auth", &auth)], super::support::envelope(&event)).await;
+    let reply =
+        app.request("POST", "/api/2/envelope/", &[("x-sentry-auth", &auth)], super::support::envelope(&event)).await;
     assert_eq!(reply.status, 200);
     let issue = app.issues().into_iter().find(|i| i.project_id == 2).unwrap();
     let served = latest(&app, issue.id).await;

@@ -30,7 +30,11 @@ fn run(command: &mut Command, what: &str) -> String {
 fn esbuild(work: &Path, entry: &str, out: &str, extra: &[&str]) {
     let bin = sdk_dir().join("sourcemaps/node_modules/.bin/esbuild");
     let mut command = Command::new(bin);
-    command.current_dir(work).arg(entry).args(["--minify", "--log-level=warning", &format!("--outfile={out}")]).args(extra);
+    command
+        .current_dir(work)
+        .arg(entry)
+        .args(["--minify", "--log-level=warning", &format!("--outfile={out}")])
+        .args(extra);
     run(&mut command, &format!("esbuild {entry} {extra:?}"));
 }
 
@@ -51,7 +55,11 @@ fn sentry_cli(server: &SiftProcess, token: &str, work: &Path, args: &[&str]) -> 
 fn throw(work: &Path, dsn: &str, kind: &str, bundle: &str, release: Option<&str>) {
     let script = repo().join("tests/sdk/sourcemaps/throw.mjs");
     let mut command = Command::new("node");
-    command.current_dir(work).env("SIFT_DSN", dsn).env("SIFT_SDK_DIR", sdk_dir()).env("SIFT_RELEASE", release.unwrap_or(""));
+    command
+        .current_dir(work)
+        .env("SIFT_DSN", dsn)
+        .env("SIFT_SDK_DIR", sdk_dir())
+        .env("SIFT_RELEASE", release.unwrap_or(""));
     if kind == "browser" {
         command.args(["--import", "./browser-env.mjs"]);
     }
@@ -90,8 +98,16 @@ fn line_of(frame: &Value) -> Option<&str> {
 fn app_frames(event: &Value) -> Vec<(String, String, u64)> {
     frames(event, "stacktrace")
         .iter()
-        .filter(|f| f["filename"].as_str().is_some_and(|n| n.ends_with("src/cart.js") || n.ends_with("src/checkout.js")))
-        .map(|f| (f["filename"].as_str().unwrap().to_string(), f["function"].as_str().unwrap_or("").to_string(), f["lineNo"].as_u64().unwrap()))
+        .filter(|f| {
+            f["filename"].as_str().is_some_and(|n| n.ends_with("src/cart.js") || n.ends_with("src/checkout.js"))
+        })
+        .map(|f| {
+            (
+                f["filename"].as_str().unwrap().to_string(),
+                f["function"].as_str().unwrap_or("").to_string(),
+                f["lineNo"].as_u64().unwrap(),
+            )
+        })
         .collect()
 }
 
@@ -110,8 +126,14 @@ fn real_builds_uploaded_by_sentry_cli_read_as_their_source() {
     esbuild(work, "src/checkout.js", "b/app.js", &["--bundle", "--sourcemap", "--format=cjs", "--line-limit=100"]);
     esbuild(work, "src/checkout.js", "web/assets/app.js", &["--bundle", "--sourcemap", "--format=iife"]);
     esbuild(work, "src/legacy.js", "vendor/legacy.min.js", &[]);
-    let (a, b) = (std::fs::read_to_string(work.join("a/app.js")).unwrap(), std::fs::read_to_string(work.join("b/app.js")).unwrap());
-    assert!(a.contains("function u(t)") && !b.contains("function u(t)"), "the builds name things differently:\n{a}\n{b}");
+    let (a, b) = (
+        std::fs::read_to_string(work.join("a/app.js")).unwrap(),
+        std::fs::read_to_string(work.join("b/app.js")).unwrap(),
+    );
+    assert!(
+        a.contains("function u(t)") && !b.contains("function u(t)"),
+        "the builds name things differently:\n{a}\n{b}"
+    );
 
     let server = SiftProcess::start(&data);
     let token = server.cli(&["token"]).trim().to_string();
@@ -153,7 +175,11 @@ fn real_builds_uploaded_by_sentry_cli_read_as_their_source() {
         ("../src/cart.js".to_string(), "priceOfLine".to_string(), 12),
     ];
     for issue in &checkout {
-        let events = api(&server, &token, &format!("/api/0/organizations/local/issues/{}/events/?full=true", issue["id"].as_str().unwrap()));
+        let events = api(
+            &server,
+            &token,
+            &format!("/api/0/organizations/local/issues/{}/events/?full=true", issue["id"].as_str().unwrap()),
+        );
         for event in events.as_array().unwrap() {
             let browser = event["platform"] == "javascript";
             let mut wanted = expected.to_vec();
@@ -164,14 +190,20 @@ fn real_builds_uploaded_by_sentry_cli_read_as_their_source() {
             assert_eq!(app_frames(event), wanted, "{}", event["entries"]);
             let stack = frames(event, "stacktrace");
             let throw = stack.last().unwrap();
-            assert_eq!(line_of(throw), Some("    throw new CheckoutError(`line ${line.sku} has quantity ${line.quantity}`);"));
+            assert_eq!(
+                line_of(throw),
+                Some("    throw new CheckoutError(`line ${line.sku} has quantity ${line.quantity}`);")
+            );
             assert_eq!(throw["data"]["resolved_with"], if browser { "release" } else { "debug-id" });
             // The minified frames are kept, and differ from the original ones.
             let raw = frames(event, "rawStacktrace");
             assert!(raw.last().unwrap()["filename"].as_str().unwrap().ends_with("app.js"), "{raw:#?}");
             assert_ne!(raw.last().unwrap()["function"], "priceOfLine");
             // The vendored file has no map: minified, with the reason in the event's errors.
-            let legacy = stack.iter().find(|f| f["filename"].as_str().unwrap().ends_with("legacy.min.js")).expect("vendor frame");
+            let legacy = stack
+                .iter()
+                .find(|f| f["filename"].as_str().unwrap().ends_with("legacy.min.js"))
+                .expect("vendor frame");
             assert_eq!(legacy["lineNo"], 1);
             assert!(legacy["data"].is_null());
             let url = legacy["absPath"].as_str().or(legacy["filename"].as_str()).unwrap();

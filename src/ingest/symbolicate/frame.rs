@@ -91,7 +91,13 @@ pub(super) fn symbolicate_frame(frame: &mut Value<'_>, ctx: &Ctx<'_>, caller: Op
 }
 
 /// Rewrites the frame from the token at its position; `None` when the map has no token there.
-fn rewrite(frame: &mut Value<'_>, mapped: &MappedFile, line: u32, column: u32, caller: Option<String>) -> Option<Outcome> {
+fn rewrite(
+    frame: &mut Value<'_>,
+    mapped: &MappedFile,
+    line: u32,
+    column: u32,
+    caller: Option<String>,
+) -> Option<Outcome> {
     let (dst_line, dst_col) = (line - 1, column.saturating_sub(1));
     let token = mapped.map.lookup_token(dst_line, dst_col)?;
     if token.get_src_line() == u32::MAX || !token.has_source() {
@@ -155,7 +161,8 @@ type Context = (Vec<Value<'static>>, Option<Value<'static>>, Vec<Value<'static>>
 
 /// Five lines before, the line, five after, from the source's content.
 fn context_lines(view: &sourcemap::SourceView, line: u32) -> Context {
-    let text = |at: u32| view.get_line(at).map(|l| Value::String(Cow::Owned(first_chars(l, MAX_LINE_CHARS).to_string())));
+    let text =
+        |at: u32| view.get_line(at).map(|l| Value::String(Cow::Owned(first_chars(l, MAX_LINE_CHARS).to_string())));
     let pre = (line.saturating_sub(CONTEXT_LINES)..line).filter_map(text).collect();
     let post = (line + 1..=line.saturating_add(CONTEXT_LINES)).filter_map(text).collect();
     (pre, text(line), post)

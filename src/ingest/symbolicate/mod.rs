@@ -38,7 +38,9 @@ pub enum Found {
     /// No bundle has this file or its map.
     Missing,
     /// The map exists but cannot be read.
-    Malformed { url: String },
+    Malformed {
+        url: String,
+    },
 }
 
 /// The facts a lookup goes by.
@@ -166,9 +168,12 @@ pub fn needs_another_look(event: &Value<'_>) -> bool {
     if !is_javascript(event) {
         return false;
     }
-    let notices = event.get("errors").and_then(Value::as_array).into_iter().flatten().any(|e| {
-        e.get("type").and_then(Value::as_str).is_some_and(|t| NOTICES.contains(&t))
-    });
+    let notices = event
+        .get("errors")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .any(|e| e.get("type").and_then(Value::as_str).is_some_and(|t| NOTICES.contains(&t)));
     let raw = ["exception", "threads"].iter().any(|container| {
         event
             .get(container)

@@ -89,7 +89,8 @@ fn minified_frames_become_the_original_files_functions_and_lines() {
         text(throw, "context_line"),
         Some("    throw new CheckoutError(`line ${line.sku} has quantity ${line.quantity}`);")
     );
-    let pre: Vec<&str> = throw.get("pre_context").and_then(Value::as_array).unwrap().iter().filter_map(Value::as_str).collect();
+    let pre: Vec<&str> =
+        throw.get("pre_context").and_then(Value::as_array).unwrap().iter().filter_map(Value::as_str).collect();
     assert_eq!(pre.len(), 5);
     assert_eq!(pre[4], "  if (line.quantity <= 0) {");
     let post = throw.get("post_context").and_then(Value::as_array).unwrap();
@@ -98,7 +99,17 @@ fn minified_frames_become_the_original_files_functions_and_lines() {
     assert_eq!(throw.pointer("/data/resolved_with").and_then(Value::as_str), Some("debug-id"));
     assert_eq!(throw.pointer("/data/symbolicated"), Some(&Value::Bool(true)));
     let names: Vec<Option<&str>> = frames.iter().map(|f| text(f, "function")).collect();
-    assert_eq!(names, [Some("?"), Some("checkout"), Some("basketTotal"), Some("globalThis.legacyEach"), Some("?"), Some("priceOfLine")]);
+    assert_eq!(
+        names,
+        [
+            Some("?"),
+            Some("checkout"),
+            Some("basketTotal"),
+            Some("globalThis.legacyEach"),
+            Some("?"),
+            Some("priceOfLine")
+        ]
+    );
     // The oldest frame of the bundle has no caller to name it: the guess over the minified source does.
     assert_eq!(text(&frames[1], "filename"), Some("../src/checkout.js"));
     assert_eq!(text(&frames[1], "context_line"), Some("  const total = basketTotal(basket);"));
@@ -115,7 +126,11 @@ fn a_frame_without_a_map_keeps_its_minified_form_and_the_event_says_why() {
     assert_eq!(text(legacy, "function"), Some("globalThis.legacyEach"));
     assert!(legacy.get("data").is_none());
     let errors = event.get("errors").and_then(Value::as_array).unwrap();
-    assert!(errors.contains(&Value::from(serde_json::json!({"type": "js_no_source", "url": "/srv/shop/vendor/legacy.min.js"}))));
+    assert!(
+        errors.contains(&Value::from(
+            serde_json::json!({"type": "js_no_source", "url": "/srv/shop/vendor/legacy.min.js"})
+        ))
+    );
     assert_eq!(notice_reason("js_no_source"), Some("no source map uploaded for this file"));
 }
 
@@ -136,20 +151,35 @@ fn a_broken_map_leaves_every_frame_as_sent() {
 fn a_position_outside_the_map_is_reported_not_guessed() {
     let mut event = event(EVENT_A);
     // Line 1 is sentry-cli's injected snippet, which the map does not cover.
-    let Some(Value::Object(frame)) =
-        event.pointer("/exception/values/0/stacktrace/frames").and_then(Value::as_array).and_then(|f| f.get(5)).cloned()
+    let Some(Value::Object(frame)) = event
+        .pointer("/exception/values/0/stacktrace/frames")
+        .and_then(Value::as_array)
+        .and_then(|f| f.get(5))
+        .cloned()
     else {
         panic!("frame")
     };
     let mut frame = frame;
     frame.insert("lineno", Value::from(1u64));
     frame.insert("colno", Value::from(5u64));
-    if let Some(Value::Array(list)) = event.get_mut("exception").and_then(|e| e.get_mut("values")).and_then(|v| v.get_mut(0)).and_then(|x| x.get_mut("stacktrace")).and_then(|s| s.get_mut("frames")) {
+    if let Some(Value::Array(list)) = event
+        .get_mut("exception")
+        .and_then(|e| e.get_mut("values"))
+        .and_then(|v| v.get_mut(0))
+        .and_then(|x| x.get_mut("stacktrace"))
+        .and_then(|s| s.get_mut("frames"))
+    {
         list[5] = Value::Object(frame);
     }
     symbolicate(&mut event, 1, &Maps::both());
     assert_eq!(text(&frames(&event, "stacktrace")[5], "function"), Some("u"));
-    let located = event.get("errors").and_then(Value::as_array).unwrap().iter().find(|e| text(e, "type") == Some("js_invalid_sourcemap_location")).cloned();
+    let located = event
+        .get("errors")
+        .and_then(Value::as_array)
+        .unwrap()
+        .iter()
+        .find(|e| text(e, "type") == Some("js_invalid_sourcemap_location"))
+        .cloned();
     assert_eq!(located.as_ref().and_then(|e| e.get("row")), Some(&Value::from(1u64)));
 }
 
@@ -162,7 +192,10 @@ fn two_minified_builds_of_the_same_code_group_together() {
     symbolicate(&mut a, 1, &maps);
     symbolicate(&mut b, 1, &maps);
     assert_eq!(text(frames(&b, "stacktrace").last().unwrap(), "function"), Some("priceOfLine"));
-    assert_eq!(text(frames(&b, "stacktrace").last().unwrap(), "context_line"), text(frames(&a, "stacktrace").last().unwrap(), "context_line"));
+    assert_eq!(
+        text(frames(&b, "stacktrace").last().unwrap(), "context_line"),
+        text(frames(&a, "stacktrace").last().unwrap(), "context_line")
+    );
     assert_eq!(grouping::compute_hashes(&a), grouping::compute_hashes(&b));
 }
 
@@ -192,7 +225,10 @@ fn a_stored_event_reads_with_the_maps_there_are_now() {
     symbolicate(&mut partial, 1, &Maps { by_id: vec![(ID_B, mapped(MAP_B, "~/b/app.js.map", None))], broken: false });
     assert!(needs_another_look(&partial));
     assert!(resymbolicate(&mut partial, 1, &Maps::both()));
-    assert_eq!(partial.pointer("/exception/values/0/raw_stacktrace"), read.pointer("/exception/values/0/raw_stacktrace"));
+    assert_eq!(
+        partial.pointer("/exception/values/0/raw_stacktrace"),
+        read.pointer("/exception/values/0/raw_stacktrace")
+    );
     assert_eq!(frames(&partial, "stacktrace"), frames(&read, "stacktrace"));
     // Fully symbolicated but for the map-less vendor file: reading again changes nothing.
     let mut again = read.clone();

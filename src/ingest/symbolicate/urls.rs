@@ -146,7 +146,12 @@ mod tests {
     fn candidates_follow_sentrys_order() {
         assert_eq!(
             candidates("https://shop.example/static/app.js?v=3#x"),
-            ["https://shop.example/static/app.js?v=3", "https://shop.example/static/app.js", "~/static/app.js?v=3", "~/static/app.js"]
+            [
+                "https://shop.example/static/app.js?v=3",
+                "https://shop.example/static/app.js",
+                "~/static/app.js?v=3",
+                "~/static/app.js"
+            ]
         );
         assert_eq!(candidates("/srv/app/dist/app.js"), ["/srv/app/dist/app.js", "~/srv/app/dist/app.js"]);
         assert_eq!(candidates("app:///main.js"), ["app:///main.js", "~/main.js"]);
@@ -166,7 +171,8 @@ mod tests {
 
     #[test]
     fn the_last_source_mapping_url_wins() {
-        let source = b"var a=1;\n//# sourceMappingURL=old.map\nvar b;\n//# sourceMappingURL=app.js.map\n//# debugId=x\n";
+        let source =
+            b"var a=1;\n//# sourceMappingURL=old.map\nvar b;\n//# sourceMappingURL=app.js.map\n//# debugId=x\n";
         assert_eq!(source_mapping_url(source).as_deref(), Some("app.js.map"));
         assert_eq!(source_mapping_url(b"var a=1;"), None);
     }

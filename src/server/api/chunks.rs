@@ -97,9 +97,7 @@ async fn upload(
         };
         let name = field.file_name().unwrap_or_default().to_string();
         if !is_sha1(&name) {
-            return Err(ApiError::bad_request(format!(
-                "chunk name {name:?} is not a SHA-1 (40 lowercase hex digits)"
-            )));
+            return Err(ApiError::bad_request(format!("chunk name {name:?} is not a SHA-1 (40 lowercase hex digits)")));
         }
         if parts.len() == CHUNKS_PER_REQUEST {
             return Err(ApiError::bad_request(format!("more than {CHUNKS_PER_REQUEST} chunks in one request")));
@@ -189,9 +187,11 @@ fn parse_assemble(body: &[u8]) -> Result<AssembleRequest, ApiError> {
     if let Some(unknown) = object.keys().find(|k| !FIELDS.contains(&k.as_str())) {
         return Err(ApiError::bad_request(format!("unknown field {unknown:?}; expected {}", FIELDS.join(", "))));
     }
-    let checksum = object.get("checksum").and_then(Value::as_str).filter(|c| is_sha1(c)).ok_or_else(|| {
-        ApiError::bad_request("`checksum` must be the bundle's SHA-1 (40 lowercase hex digits)")
-    })?;
+    let checksum = object
+        .get("checksum")
+        .and_then(Value::as_str)
+        .filter(|c| is_sha1(c))
+        .ok_or_else(|| ApiError::bad_request("`checksum` must be the bundle's SHA-1 (40 lowercase hex digits)"))?;
     let chunks = object
         .get("chunks")
         .and_then(Value::as_array)
@@ -228,7 +228,11 @@ fn state_json(state: &str, missing: &[String], detail: Option<&str>) -> Value {
 }
 
 /// `POST …/artifactbundle/assemble/`.
-async fn assemble_bundle(State(state): State<Arc<AppState>>, path: PathArgs, body: Bytes) -> Result<Response, ApiError> {
+async fn assemble_bundle(
+    State(state): State<Arc<AppState>>,
+    path: PathArgs,
+    body: Bytes,
+) -> Result<Response, ApiError> {
     let request = parse_assemble(&body)?;
     let names = request.projects.clone();
     let (org, projects, existing, missing) = state
@@ -245,7 +249,8 @@ async fn assemble_bundle(State(state): State<Arc<AppState>>, path: PathArgs, bod
                     projects.push(project.id);
                 }
                 let existing = bundles::find_bundle(conn, org.id, &checksum)?;
-                let missing = if existing.is_some() { Vec::new() } else { bundles::missing_chunks(conn, org.id, &chunks)? };
+                let missing =
+                    if existing.is_some() { Vec::new() } else { bundles::missing_chunks(conn, org.id, &chunks)? };
                 Ok((org, projects, existing, missing))
             }
         })

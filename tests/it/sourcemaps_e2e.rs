@@ -208,7 +208,11 @@ fn real_builds_uploaded_by_sentry_cli_read_as_their_source() {
             assert!(legacy["data"].is_null());
             let url = legacy["absPath"].as_str().or(legacy["filename"].as_str()).unwrap();
             assert!(
-                event["errors"].as_array().unwrap().iter().any(|e| e["type"] == "js_no_source" && e["url"] == url),
+                event["errors"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .any(|e| e["type"] == "js_no_source" && e["data"]["url"] == url),
                 "{}",
                 event["errors"]
             );

@@ -61,7 +61,7 @@ pub fn full_event(stored: &StoredEvent, ctx: &EventContext) -> Value {
         ("release", release.unwrap_or(Value::Null)),
         ("dateReceived", json!(iso(stored.received))),
         ("size", json!(stored.size)),
-        ("errors", get(event, "errors").cloned().unwrap_or_else(|| json!([]))),
+        ("errors", Value::Array(errors(event))),
         ("fingerprints", get(event, "hashes").cloned().unwrap_or_else(|| json!([]))),
         ("groupingConfig", json!({ "id": "sift:v1", "enhancements": null })),
         ("_meta", json!({})),
@@ -115,6 +115,25 @@ pub fn summary_event(stored: &StoredEvent) -> Value {
         "metadata": get(event, "metadata").cloned().unwrap_or(summary.metadata),
         "crashFile": null,
     })
+}
+
+/// Processing errors as Sentry's API writes them: `type`, a `message`, and the stored error's
+/// other fields (the frame's `url`, ...) under `data`.
+fn errors(event: &Value) -> Vec<Value> {
+    let stored = get(event, "errors").and_then(Value::as_array).into_iter().flatten();
+    stored
+        .filter_map(Value::as_object)
+        .map(|error| {
+            let kind = error.get("type").and_then(Value::as_str);
+            let data: Map<String, Value> =
+                error.iter().filter(|(k, _)| k.as_str() != "type").map(|(k, v)| (k.clone(), v.clone())).collect();
+            json!({
+                "type": kind,
+                "message": kind.and_then(crate::ingest::symbolicate::notice_reason),
+                "data": data,
+            })
+        })
+        .collect()
 }
 
 fn short_version(version: &str) -> String {

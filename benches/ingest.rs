@@ -144,7 +144,11 @@ fn measure(dir: &Path, template_dir: &Path, templates: usize, prepare: impl FnOn
 fn write_templates(dir: &Path, templates: &[String]) -> (usize, usize, usize) {
     common::write_templates(dir, templates);
     let sizes: Vec<usize> = templates.iter().map(String::len).collect();
-    (sizes.iter().copied().min().unwrap_or(0), sizes.iter().copied().max().unwrap_or(0), sizes.iter().sum::<usize>() / sizes.len())
+    (
+        sizes.iter().copied().min().unwrap_or(0),
+        sizes.iter().copied().max().unwrap_or(0),
+        sizes.iter().sum::<usize>() / sizes.len(),
+    )
 }
 
 fn main() {

@@ -70,21 +70,6 @@ fn throw(work: &Path, dsn: &str, kind: &str, bundle: &str, release: Option<&str>
     run(&mut command, &format!("throw.mjs {kind} {bundle}"));
 }
 
-fn api(server: &SiftProcess, token: &str, path: &str) -> Value {
-    let runtime = tokio::runtime::Runtime::new().expect("runtime");
-    runtime.block_on(async {
-        reqwest::Client::new()
-            .get(server.url(path))
-            .bearer_auth(token)
-            .send()
-            .await
-            .expect("request")
-            .json()
-            .await
-            .expect("json")
-    })
-}
-
 fn frames<'e>(event: &'e Value, key: &str) -> &'e Vec<Value> {
     let exception = event["entries"].as_array().unwrap().iter().find(|e| e["type"] == "exception").expect("exception");
     exception["data"]["values"][0][key]["frames"].as_array().expect("frames")
@@ -156,7 +141,7 @@ fn real_builds_uploaded_by_sentry_cli_read_as_their_source() {
     throw(work, &dsn, "node", "b/app.js", None);
     throw(work, &dsn, "browser", "web/assets/app.js", Some("shop@1.0.0"));
 
-    let issues = api(&server, &token, "/api/0/organizations/local/issues/?query=");
+    let issues = server.api_get(&token, "/api/0/organizations/local/issues/?query=");
     let checkout: Vec<&Value> = issues
         .as_array()
         .unwrap()
@@ -175,8 +160,7 @@ fn real_builds_uploaded_by_sentry_cli_read_as_their_source() {
         ("../src/cart.js".to_string(), "priceOfLine".to_string(), 12),
     ];
     for issue in &checkout {
-        let events = api(
-            &server,
+        let events = server.api_get(
             &token,
             &format!("/api/0/organizations/local/issues/{}/events/?full=true", issue["id"].as_str().unwrap()),
         );

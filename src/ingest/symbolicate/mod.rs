@@ -174,16 +174,16 @@ pub fn needs_another_look(event: &Value<'_>) -> bool {
         .into_iter()
         .flatten()
         .any(|e| e.get("type").and_then(Value::as_str).is_some_and(|t| NOTICES.contains(&t)));
-    let raw = ["exception", "threads"].iter().any(|container| {
-        event
-            .get(container)
-            .and_then(|c| c.get("values"))
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-            .any(|holder| holder.get("raw_stacktrace").is_some())
-    });
+    let raw = holders(event).any(|holder| holder.get("raw_stacktrace").is_some());
     notices || !raw
+}
+
+/// Every exception and thread of the event: what carries a stack trace.
+fn holders<'e>(event: &'e Value<'e>) -> impl Iterator<Item = &'e Value<'e>> {
+    ["exception", "threads"]
+        .into_iter()
+        .filter_map(|container| event.get(container)?.get("values")?.as_array())
+        .flatten()
 }
 
 /// Rewrites one stack trace holder (an exception or a thread): its frames, and
@@ -224,20 +224,11 @@ fn symbolicate_holder(holder: &mut Map<'_>, ctx: &frame::Ctx<'_>, notices: &mut 
 /// Whether the event, or any frame of it, is JavaScript (browser or Node).
 fn is_javascript(event: &Value<'_>) -> bool {
     let js = |p: Option<&str>| matches!(p, Some("javascript" | "node"));
-    js(event.get("platform").and_then(Value::as_str)) || {
-        let frames = |container: &str| {
-            event
-                .get(container)
-                .and_then(|c| c.get("values"))
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-                .filter_map(|h| h.get("stacktrace").and_then(|s| s.get("frames")).and_then(Value::as_array))
-                .flatten()
-                .any(|f| js(f.get("platform").and_then(Value::as_str)))
-        };
-        frames("exception") || frames("threads")
-    }
+    js(event.get("platform").and_then(Value::as_str))
+        || holders(event)
+            .filter_map(|h| h.get("stacktrace")?.get("frames")?.as_array())
+            .flatten()
+            .any(|f| js(f.get("platform").and_then(Value::as_str)))
 }
 
 /// `(code_file, debug_id)` of every `sourcemap` image in `debug_meta`.

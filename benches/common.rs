@@ -59,7 +59,11 @@ pub fn sdk_events() -> Vec<Value> {
 /// `count` templates, 5-9 KB each, with `__EVENT_ID__` where the id goes and `variant` mixed
 /// into the message so the templates spread over many issues.
 pub fn templates(count: usize) -> Vec<String> {
-    let events = sdk_events();
+    padded(&sdk_events(), count)
+}
+
+/// `count` templates made from `events` the way [`templates`] makes them.
+pub fn padded(events: &[Value], count: usize) -> Vec<String> {
     (0..count)
         .map(|i| {
             let mut event = events[i % events.len()].clone();

@@ -157,7 +157,7 @@ fn highlight_all(state: &mut State, theme: &Theme) {
     let Some(detail) = state.detail.as_mut() else { return };
     let Load::Ready(event) = &detail.event else { return };
     let mut done = Vec::new();
-    for frame in sift::tui::detail::shown_frames(event, detail.newest_first, detail.all_frames) {
+    for frame in sift::tui::detail::shown_frames(event, detail.newest_first, detail.all_frames, detail.minified) {
         let language = sift::highlight::Language::detect(frame.filename.as_deref(), Some("python"));
         let lines: Vec<&str> = frame.context.iter().map(|c| c.text.as_str()).collect();
         let highlighted = sift::highlight::Highlighter::shared().highlight(language, theme.syntect_name(), &lines);
@@ -259,7 +259,7 @@ fn main() {
     // The opened issue: what the first highlight of a frame costs. It runs on a worker thread
     // (the reducer asks for it as an effect); the draw only ever reads finished results.
     let first_event = big_event(60, 20, 0);
-    let frame = &sift::tui::detail::shown_frames(&first_event, true, false)[0];
+    let frame = &sift::tui::detail::shown_frames(&first_event, true, false, false)[0];
     let lines: Vec<&str> = frame.context.iter().map(|c| c.text.as_str()).collect();
     let t = Instant::now();
     let _ = sift::highlight::Highlighter::shared().highlight(

@@ -4,13 +4,16 @@
 //! first at an in-process no-op handler (the ceiling of HTTP on this machine), then at the
 //! release `sift serve`, where every 200 means decoded, normalized, scrubbed, grouped and
 //! durably committed. Reports requests/s, accepted events/s, p50/p99 latency and the server's
-//! CPU time per stored event (user and kernel), and writes the table to
+//! CPU time per stored event (user and kernel); then the same for JavaScript events from two
+//! minified builds, to a project without source maps and to one with their bundles (every event
+//! symbolicated at ingest), and writes the table to
 //! `target/bench-results/ingest.md`. `SIFT_BENCH_BIN=path/to/sift` runs another
 //! build of the server, for before-and-after runs on the same day.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, reason = "benchmark harness: a failure aborts the run loudly")]
 
 mod common;
+mod js_events;
 
 use std::net::SocketAddr;
 use std::path::Path;
@@ -96,73 +99,111 @@ fn start_noop() -> SocketAddr {
     rx.recv().expect("noop address")
 }
 
-fn main() {
-    let work = tempfile::tempdir().expect("tempdir");
-    let templates = common::templates(64);
-    let sizes: Vec<usize> = templates.iter().map(String::len).collect();
-    let avg = sizes.iter().sum::<usize>() / sizes.len();
-    let template_dir = work.path().join("templates");
-    common::write_templates(&template_dir, &templates);
-    println!(
-        "{} templates from real SDK events, {}-{} bytes (avg {avg})",
-        templates.len(),
-        sizes.iter().min().unwrap_or(&0),
-        sizes.iter().max().unwrap_or(&0)
-    );
+/// One measured server run: wrk's view and what the server stored and spent.
+struct ServerRun {
+    wrk: WrkResult,
+    stored: i64,
+    issues: usize,
+    elapsed: f64,
+    user_us: f64,
+    kernel_us: f64,
+}
 
-    println!("Measured: `{}`", common::binary().to_string_lossy());
-    let noop = wrk(start_noop(), &template_dir, templates.len(), "k", "/api/1/envelope/");
-
-    let data = work.path().join("data");
+/// Starts a fresh `sift serve` in `dir`, lets `prepare` set it up (address, token), then
+/// measures it under wrk with the templates in `template_dir`.
+fn measure(dir: &Path, template_dir: &Path, templates: usize, prepare: impl FnOnce(SocketAddr, &str)) -> ServerRun {
+    let data = dir.join("data");
     let mut child = Command::new(common::binary())
         .args(["serve", "--listen", "127.0.0.1:0", "--data-dir"])
         .arg(&data)
-        .env("SIFT_CONFIG_DIR", work.path().join("config"))
+        .env("SIFT_CONFIG_DIR", dir.join("config"))
         .stdout(Stdio::piped())
         .spawn()
         .expect("start sift serve");
     let (addr, key) = common::wait_for_server(&mut child, &data, "");
     let addr: SocketAddr = addr.parse().expect("addr");
     let conn = sift::store::open_connection(&data.join("sift.db"), true).expect("db");
+    let token = sift::store::projects::api_token(&conn).expect("token").expect("a token");
+    prepare(addr, &token);
     let stored_before = sift::store::issues::event_count(&conn).expect("count");
     let cpu_before = cpu_seconds(child.id());
     let started = Instant::now();
-    let sift = wrk(addr, &template_dir, templates.len(), &key, "/api/1/envelope/");
+    let wrk = wrk(addr, template_dir, templates, &key, "/api/1/envelope/");
     let elapsed = started.elapsed().as_secs_f64().min(DURATION_SECS as f64 + 1.0);
     std::thread::sleep(Duration::from_millis(500));
     let cpu_after = cpu_seconds(child.id());
-    let stored = sift::store::issues::event_count(&conn).expect("count");
-    let per_event = |before: f64, after: f64| (after - before) * 1e6 / (stored - stored_before).max(1) as f64;
+    let stored = sift::store::issues::event_count(&conn).expect("count") - stored_before;
+    let per_event = |before: f64, after: f64| (after - before) * 1e6 / stored.max(1) as f64;
     let (user_us, kernel_us) = (per_event(cpu_before.0, cpu_after.0), per_event(cpu_before.1, cpu_after.1));
     let issues = sift::store::issues::list_issues(&conn, None).expect("issues").len();
     let _ = child.kill();
     let _ = child.wait();
+    ServerRun { wrk, stored, issues, elapsed, user_us, kernel_us }
+}
 
-    let accepted_per_sec = stored as f64 / DURATION_SECS as f64;
+fn write_templates(dir: &Path, templates: &[String]) -> (usize, usize, usize) {
+    common::write_templates(dir, templates);
+    let sizes: Vec<usize> = templates.iter().map(String::len).collect();
+    (
+        sizes.iter().copied().min().unwrap_or(0),
+        sizes.iter().copied().max().unwrap_or(0),
+        sizes.iter().sum::<usize>() / sizes.len(),
+    )
+}
+
+fn main() {
+    let work = tempfile::tempdir().expect("tempdir");
+    let template_dir = work.path().join("templates");
+    let (min, max, avg) = write_templates(&template_dir, &common::templates(64));
+    println!("64 templates from real SDK events, {min}-{max} bytes (avg {avg})");
+    let js_dir = work.path().join("js-templates");
+    let (js_min, js_max, js_avg) = write_templates(&js_dir, &js_events::templates(64));
+
+    println!("Measured: `{}`", common::binary().to_string_lossy());
+    let noop = wrk(start_noop(), &template_dir, 64, "k", "/api/1/envelope/");
+    let sift = measure(&work.path().join("plain"), &template_dir, 64, |_, _| {});
+    // The same JavaScript events twice: to a project without source maps, then to one with the
+    // bundles of both builds, where every event is symbolicated before it is grouped.
+    let js_plain = measure(&work.path().join("js-plain"), &js_dir, 64, |_, _| {});
+    let js_mapped = measure(&work.path().join("js-mapped"), &js_dir, 64, js_events::upload_bundles);
+
+    let row = |label: &str, run: &ServerRun| {
+        format!(
+            "| {label} | {:.0} | {:.0} | {:.2} ms | {:.2} ms | {} | {:.0} µs |\n",
+            run.wrk.requests_per_sec,
+            run.stored as f64 / DURATION_SECS as f64,
+            run.wrk.p50_ms,
+            run.wrk.p99_ms,
+            run.wrk.non_2xx,
+            run.user_us + run.kernel_us,
+        )
+    };
     let table = format!(
-        "| target | requests/s | accepted events/s | p50 | p99 | non-2xx |\n|---|---|---|---|---|---|\n\
-         | no-op handler (ceiling) | {:.0} | - | {:.2} ms | {:.2} ms | {} |\n\
-         | sift serve (durable, grouped) | {:.0} | {:.0} | {:.2} ms | {:.2} ms | {} |\n\n\
-         {} events stored in {} issues; envelopes {}-{} bytes (avg {avg}); wrk -t1 -c{CONNECTIONS} -d{DURATION_SECS}s on {} cores; measured over {:.1}s.\n\n\
-         sift serve's CPU per stored event: {:.0} µs ({:.0} µs user, {:.0} µs kernel).\n",
+        "| target | requests/s | accepted events/s | p50 | p99 | non-2xx | server CPU per event |\n|---|---|---|---|---|---|---|\n\
+         | no-op handler (ceiling) | {:.0} | - | {:.2} ms | {:.2} ms | {} | - |\n\
+         {}{}{}\n\
+         SDK mix: {} events stored in {} issues; envelopes {min}-{max} bytes (avg {avg}); measured over {:.1}s; \
+         CPU per stored event {:.0} µs user, {:.0} µs kernel.\n\
+         JavaScript: two esbuild builds of one app (tests/fixtures/sourcemaps), envelopes {js_min}-{js_max} bytes \
+         (avg {js_avg}); {} and {} events stored in {} and {} issues.\n\
+         wrk -t1 -c{CONNECTIONS} -d{DURATION_SECS}s on {} cores.\n",
         noop.requests_per_sec,
         noop.p50_ms,
         noop.p99_ms,
         noop.non_2xx,
-        sift.requests_per_sec,
-        accepted_per_sec,
-        sift.p50_ms,
-        sift.p99_ms,
-        sift.non_2xx,
-        stored,
-        issues,
-        sizes.iter().min().unwrap_or(&0),
-        sizes.iter().max().unwrap_or(&0),
+        row("sift serve (durable, grouped), SDK mix", &sift),
+        row("JavaScript events, project without source maps", &js_plain),
+        row("JavaScript events, symbolicated (two bundles)", &js_mapped),
+        sift.stored,
+        sift.issues,
+        sift.elapsed,
+        sift.user_us,
+        sift.kernel_us,
+        js_plain.stored,
+        js_mapped.stored,
+        js_plain.issues,
+        js_mapped.issues,
         std::thread::available_parallelism().map_or(0, |n| n.get()),
-        elapsed,
-        user_us + kernel_us,
-        user_us,
-        kernel_us,
     );
     println!("\n{table}");
     let out = common::repo().join("target/bench-results");

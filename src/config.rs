@@ -94,6 +94,10 @@ pub struct Limits {
     pub max_event: usize,
     /// Largest single attachment item.
     pub max_attachment: usize,
+    /// Largest source-map artifact bundle (the zip sentry-cli uploads in chunks).
+    pub max_artifact_bundle: usize,
+    /// Largest file of an artifact bundle once inflated; the zip-bomb guard stops here.
+    pub max_artifact_file: usize,
 }
 
 impl Default for Limits {
@@ -103,6 +107,8 @@ impl Default for Limits {
             max_envelope: 100 * 1024 * 1024,
             max_event: 1024 * 1024,
             max_attachment: 100 * 1024 * 1024,
+            max_artifact_bundle: 256 * 1024 * 1024,
+            max_artifact_file: 64 * 1024 * 1024,
         }
     }
 }

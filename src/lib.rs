@@ -22,6 +22,7 @@ pub mod report;
 pub mod search;
 pub mod server;
 pub mod session;
+pub mod sourcemaps;
 pub mod store;
 pub mod text;
 pub mod tui;

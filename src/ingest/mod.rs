@@ -1,5 +1,6 @@
 //! The ingest pipeline: envelope or store-endpoint payload in, a [`WriteJob`] out. For each
-//! error event: normalize, scrub (when the project has scrubbing on), compute grouping hashes
+//! error event: normalize, symbolicate JavaScript frames (when the project has source maps),
+//! scrub (when the project has scrubbing on), compute grouping hashes
 //! and the issue summary, derive tags, compress. Transactions, attachments, sessions, client
 //! reports, check-ins, user reports and feedback are kept as items; unknown item types are
 //! skipped, never rejected. Pure CPU work: nothing here performs I/O; the server hands the job
@@ -13,6 +14,7 @@ pub mod grouping;
 pub mod normalize;
 mod prepare;
 pub mod scrub;
+pub mod symbolicate;
 pub mod tree;
 
 #[cfg(test)]
@@ -48,6 +50,16 @@ pub struct Prepared {
 
 /// Prepares every item of a parsed envelope.
 pub fn prepare_envelope(env: &envelope::Envelope<'_>, req: &Request, limits: &Limits) -> Result<Prepared, IngestError> {
+    prepare_envelope_with(env, req, limits, &symbolicate::NoSourceMaps)
+}
+
+/// [`prepare_envelope`], symbolicating JavaScript frames with the maps `maps` finds.
+pub fn prepare_envelope_with(
+    env: &envelope::Envelope<'_>,
+    req: &Request,
+    limits: &Limits,
+    maps: &dyn symbolicate::SourceMaps,
+) -> Result<Prepared, IngestError> {
     let header_id = env.event_id()?;
     let sent_at = env.header.get("sent_at").and_then(normalize::time::parse);
     let mut prepared = Prepared { event_id: header_id.clone(), ..Prepared::default() };
@@ -66,7 +78,7 @@ pub fn prepare_envelope(env: &envelope::Envelope<'_>, req: &Request, limits: &Li
             // Events are trimmed, never rejected for one big field; their stored size is
             // checked after trimming.
             "event" => {
-                let event = prepare::error_event(item.payload, &ctx, req, limits).map_err(at)?;
+                let event = prepare::error_event(item.payload, &ctx, req, limits, maps).map_err(at)?;
                 prepared.event_id.get_or_insert_with(|| event.event_id.clone());
                 prepared.job.events.push(event);
             }
@@ -104,8 +116,18 @@ pub fn prepare_envelope(env: &envelope::Envelope<'_>, req: &Request, limits: &Li
 
 /// Prepares a legacy store-endpoint body: one JSON event.
 pub fn prepare_store(body: &[u8], req: &Request, limits: &Limits) -> Result<Prepared, IngestError> {
+    prepare_store_with(body, req, limits, &symbolicate::NoSourceMaps)
+}
+
+/// [`prepare_store`], symbolicating JavaScript frames with the maps `maps` finds.
+pub fn prepare_store_with(
+    body: &[u8],
+    req: &Request,
+    limits: &Limits,
+    maps: &dyn symbolicate::SourceMaps,
+) -> Result<Prepared, IngestError> {
     let ctx = Context { received: req.received, client_ip: req.client_ip.clone(), ..Context::default() };
-    let event = prepare::error_event(body, &ctx, req, limits)?;
+    let event = prepare::error_event(body, &ctx, req, limits, maps)?;
     Ok(Prepared { event_id: Some(event.event_id.clone()), job: WriteJob { events: vec![event], items: Vec::new() } })
 }
 

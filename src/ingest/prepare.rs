@@ -1,15 +1,22 @@
-//! Turns one error-event payload into a [`NewEvent`]: normalize, scrub, group, summarize,
+//! Turns one error-event payload into a [`NewEvent`]: normalize, symbolicate, scrub, group, summarize,
 //! derive the tags Sentry shows (environment, level, release, user, runtime, browser, os,
 //! handled, url, ...), and compress the final JSON.
 
 use super::normalize::{self, Context};
 use super::tree::{Map, Value, first_chars};
-use super::{IngestError, Request, grouping, scrub};
+use super::{IngestError, Request, grouping, scrub, symbolicate};
 use crate::config::Limits;
 use crate::store::{NewEvent, codec};
 
-pub fn error_event(payload: &[u8], ctx: &Context, req: &Request, limits: &Limits) -> Result<NewEvent, IngestError> {
+pub fn error_event(
+    payload: &[u8],
+    ctx: &Context,
+    req: &Request,
+    limits: &Limits,
+    maps: &dyn symbolicate::SourceMaps,
+) -> Result<NewEvent, IngestError> {
     let mut value = Value::Object(normalize::normalize(payload, ctx)?);
+    symbolicate::symbolicate(&mut value, req.project_id, maps);
     if req.scrub {
         scrub::scrub_event(&mut value);
     }

@@ -16,6 +16,7 @@ use serde_json::{Value, json};
 use super::AppState;
 use super::error::ApiError;
 use crate::ingest::decode::{self, Encoding};
+use crate::ingest::symbolicate::SourceMaps;
 use crate::ingest::{self, IngestError, Prepared, auth, envelope};
 use crate::store::{WriteJob, now};
 
@@ -74,6 +75,9 @@ pub async fn envelope(
     };
     let limits = state.limits.clone();
     let size = body.len();
+    let maps = state.sourcemaps.clone();
+    // Symbolication may read the store: that work never runs on the async threads.
+    let blocking = maps.covers(project_id);
     let work = move || -> Result<Prepared, IngestError> {
         let decoded = decode::decode(&body, encoding, limits.max_envelope)?;
         let env = envelope::parse(&decoded)?;
@@ -82,9 +86,9 @@ pub async fn envelope(
         {
             return Err(IngestError::Forbidden("the envelope's dsn names a different key than the request".into()));
         }
-        ingest::prepare_envelope(&env, &request, &limits)
+        ingest::prepare_envelope_with(&env, &request, &limits, maps.as_ref())
     };
-    let prepared = run_cpu(&state, work, encoding, size).await?;
+    let prepared = run_cpu(&state, work, encoding, size, blocking).await?;
     commit(&state, prepared).await
 }
 
@@ -121,6 +125,8 @@ async fn store_event(state: Arc<AppState>, project_id: Option<i64>, request: Req
         ingest::Request { project_id, received: now(), client_ip: client_ip(connect.as_ref(), &headers), scrub };
     let limits = state.limits.clone();
     let size = body.len();
+    let maps = state.sourcemaps.clone();
+    let blocking = maps.covers(project_id);
     let work = move || {
         let mut decoded = decode::decode(&body, encoding, limits.max_envelope)?;
         if encoding == Encoding::Identity
@@ -128,9 +134,9 @@ async fn store_event(state: Arc<AppState>, project_id: Option<i64>, request: Req
         {
             decoded = legacy_store_body(&decoded, limits.max_envelope)?;
         }
-        ingest::prepare_store(&decoded, &request, &limits)
+        ingest::prepare_store_with(&decoded, &request, &limits, maps.as_ref())
     };
-    let prepared = run_cpu(&state, work, encoding, size).await?;
+    let prepared = run_cpu(&state, work, encoding, size, blocking).await?;
     commit(&state, prepared).await
 }
 
@@ -164,14 +170,21 @@ fn is_empty(job: &WriteJob) -> bool {
 }
 
 /// Runs CPU-bound work inline for small uncompressed bodies. Anything compressed (whose
-/// decoded size the wire size does not bound) or large goes to the blocking pool, at most
-/// [`super::DECODE_SLOTS`] at a time, which also bounds the memory held by decompression.
-async fn run_cpu<T, F>(state: &AppState, work: F, encoding: Encoding, size: usize) -> Result<T, IngestError>
+/// decoded size the wire size does not bound), large, or `blocking` (it may read the store)
+/// goes to the blocking pool, at most [`super::DECODE_SLOTS`] at a time, which also bounds the
+/// memory held by decompression.
+async fn run_cpu<T, F>(
+    state: &AppState,
+    work: F,
+    encoding: Encoding,
+    size: usize,
+    blocking: bool,
+) -> Result<T, IngestError>
 where
     T: Send + 'static,
     F: FnOnce() -> Result<T, IngestError> + Send + 'static,
 {
-    if encoding == Encoding::Identity && size <= INLINE_WORK_LIMIT {
+    if encoding == Encoding::Identity && size <= INLINE_WORK_LIMIT && !blocking {
         return work();
     }
     let _slot =

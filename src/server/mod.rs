@@ -34,6 +34,9 @@ pub struct AppState {
     limiter: KeyLimiter,
     /// Compressed or large bodies being decoded and prepared at once.
     decode_slots: tokio::sync::Semaphore,
+    /// Uploaded source maps, for symbolication at ingest and when events are read.
+    pub sourcemaps: Arc<crate::sourcemaps::SourceMapService>,
+    sourcemaps_limits: crate::sourcemaps::bundle::BundleLimits,
 }
 
 /// Concurrent decodes of compressed or large bodies: the work is CPU-bound, and each may hold
@@ -43,12 +46,14 @@ pub const DECODE_SLOTS: usize = 4;
 impl AppState {
     pub fn new(store: Store, config: &ServerConfig) -> Arc<Self> {
         Arc::new(Self {
-            store,
+            store: store.clone(),
             limits: config.limits.clone(),
             keys: KeyCache::default(),
             api_tokens: api::TokenCache::default(),
             limiter: KeyLimiter::new(&config.rate_limit),
             decode_slots: tokio::sync::Semaphore::new(DECODE_SLOTS),
+            sourcemaps: Arc::new(crate::sourcemaps::SourceMapService::new(store.clone())),
+            sourcemaps_limits: crate::sourcemaps::bundle::BundleLimits::from(&config.limits),
         })
     }
 

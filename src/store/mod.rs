@@ -4,6 +4,7 @@
 //! module; nothing here knows about HTTP.
 
 mod apply;
+pub mod bundles;
 pub mod catalog;
 pub mod codec;
 pub mod events;

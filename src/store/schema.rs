@@ -267,8 +267,60 @@ const V6: &str = r#"
 DROP INDEX groups_status_last_seen;
 "#;
 
+/// Source maps uploaded the way sentry-cli 3.x does by default: chunks (content-addressed by
+/// SHA-1, per organization) waiting to be assembled, and artifact bundles de-duplicated by
+/// their checksum. A bundle's files are kept one row each, compressed, and found by debug id
+/// or by URL; a bundle is tied to projects, each link with the release and dist it was
+/// uploaded for ('' for none).
+const V7: &str = r#"
+CREATE TABLE upload_chunks (
+    org_id   INTEGER NOT NULL REFERENCES organizations(id) ON DELETE CASCADE,
+    checksum TEXT NOT NULL,
+    size     INTEGER NOT NULL,
+    received REAL NOT NULL,
+    data     BLOB NOT NULL,
+    PRIMARY KEY (org_id, checksum)
+);
+
+CREATE TABLE artifact_bundles (
+    id           INTEGER PRIMARY KEY,
+    org_id       INTEGER NOT NULL REFERENCES organizations(id) ON DELETE CASCADE,
+    checksum     TEXT NOT NULL,
+    bundle_id    TEXT,
+    size         INTEGER NOT NULL,
+    file_count   INTEGER NOT NULL,
+    date_created REAL NOT NULL,
+    UNIQUE (org_id, checksum)
+);
+
+CREATE TABLE artifact_bundle_links (
+    project_id INTEGER NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+    release    TEXT NOT NULL,
+    dist       TEXT NOT NULL,
+    bundle     INTEGER NOT NULL REFERENCES artifact_bundles(id) ON DELETE CASCADE,
+    date_added REAL NOT NULL,
+    PRIMARY KEY (project_id, release, dist, bundle)
+) WITHOUT ROWID;
+CREATE INDEX artifact_bundle_links_bundle ON artifact_bundle_links (bundle);
+
+CREATE TABLE artifact_files (
+    id        INTEGER PRIMARY KEY,
+    bundle    INTEGER NOT NULL REFERENCES artifact_bundles(id) ON DELETE CASCADE,
+    path      TEXT NOT NULL,
+    url       TEXT,
+    kind      TEXT NOT NULL,
+    debug_id  TEXT,
+    sourcemap TEXT,
+    size      INTEGER NOT NULL,
+    data      BLOB NOT NULL,
+    UNIQUE (bundle, path)
+);
+CREATE INDEX artifact_files_debug_id ON artifact_files (debug_id, kind) WHERE debug_id IS NOT NULL;
+CREATE INDEX artifact_files_url ON artifact_files (url) WHERE url IS NOT NULL;
+"#;
+
 /// Every schema version, oldest first.
-const MIGRATIONS: &[M<'static>] = &[M::up(V1), M::up(V2), M::up(V3), M::up(V4), M::up(V5), M::up(V6)];
+const MIGRATIONS: &[M<'static>] = &[M::up(V1), M::up(V2), M::up(V3), M::up(V4), M::up(V5), M::up(V6), M::up(V7)];
 
 /// All migrations, oldest first.
 pub fn migrations() -> Migrations<'static> {
@@ -376,6 +428,7 @@ mod tests {
         assert_eq!(version, super::MIGRATIONS.len() as i64);
         conn.pragma_update(None, "user_version", 99).unwrap();
         let err = super::migrate(&mut conn).unwrap_err().to_string();
-        assert!(err.contains("newer sift (schema version 99; this build knows up to 6)"), "{err}");
+        let expected = format!("newer sift (schema version 99; this build knows up to {})", super::MIGRATIONS.len());
+        assert!(err.contains(&expected), "{err}");
     }
 }

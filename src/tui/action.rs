@@ -141,6 +141,8 @@ actions! {
     ShowJson => "show_json",
     /// Stack trace as plain text, for copying
     ToggleRawTrace => "toggle_raw_trace",
+    /// Stack: the minified frames as the SDK sent them, or the source-mapped ones
+    ToggleMinifiedFrames => "toggle_minified_frames",
     /// Breadcrumb times: offset from the event, or clock time
     ToggleAbsoluteTime => "toggle_absolute_time",
     /// Breadcrumbs: cycle the least level shown

@@ -179,6 +179,8 @@ pub struct Detail {
     pub scrolls: [usize; Section::ALL.len()],
     /// The stack trace as plain text, the way the platform prints it.
     pub raw_trace: bool,
+    /// The frames as the SDK sent them (`rawStacktrace`), before source maps rewrote them.
+    pub minified: bool,
     /// Breadcrumb times as clock times instead of offsets from the event.
     pub absolute_time: bool,
     pub crumbs: CrumbFilter,
@@ -354,15 +356,25 @@ fn pick_frames<'a>(
 /// The exceptions in display order (the raised one first when `newest_first`), each with its
 /// frames in display order, then the threads that carry a stack trace (the crashed one first).
 /// Without `all_frames`, only in-app frames show, unless a block has none, in which case all of
-/// its frames show (as Sentry does).
-pub fn shown_exceptions<'a>(event: &'a Event, newest_first: bool, all_frames: bool) -> Vec<ShownException<'a>> {
+/// its frames show (as Sentry does). With `minified`, a stack that source maps rewrote shows
+/// the frames its SDK sent (`rawStacktrace`).
+pub fn shown_exceptions<'a>(
+    event: &'a Event,
+    newest_first: bool,
+    all_frames: bool,
+    minified: bool,
+) -> Vec<ShownException<'a>> {
+    let pick = |stack: &'a Option<crate::api::models::Stacktrace>, raw: &'a Option<crate::api::models::Stacktrace>| {
+        let chosen = if minified { raw.as_ref().or(stack.as_ref()) } else { stack.as_ref() };
+        chosen.map(|s| s.frames.iter().collect::<Vec<&Frame>>()).unwrap_or_default()
+    };
     let mut shown: Vec<ShownException<'a>> = event
         .exception()
         .map(|e| e.values.iter().collect::<Vec<_>>())
         .unwrap_or_default()
         .into_iter()
         .map(|exception| {
-            let all: Vec<&Frame> = exception.stacktrace.as_ref().map(|s| s.frames.iter().collect()).unwrap_or_default();
+            let all = pick(&exception.stacktrace, &exception.raw_stacktrace);
             pick_frames(StackOwner::Exception(exception), all, newest_first, all_frames)
         })
         .collect();
@@ -376,15 +388,35 @@ pub fn shown_exceptions<'a>(event: &'a Event, newest_first: bool, all_frames: bo
         threads(event).filter(|t| t.stacktrace.as_ref().is_some_and(|s| !s.frames.is_empty())).collect();
     with_stacks.sort_by_key(|t| !t.crashed);
     for thread in with_stacks {
-        let all = thread.stacktrace.as_ref().map(|s| s.frames.iter().collect()).unwrap_or_default();
+        let all = pick(&thread.stacktrace, &thread.raw_stacktrace);
         shown.push(pick_frames(StackOwner::Thread(thread), all, newest_first, all_frames));
     }
     shown
 }
 
 /// Every shown frame, flattened in display order (what the frame cursor indexes).
-pub fn shown_frames(event: &Event, newest_first: bool, all_frames: bool) -> Vec<&Frame> {
-    shown_exceptions(event, newest_first, all_frames).into_iter().flat_map(|e| e.frames).collect()
+pub fn shown_frames(event: &Event, newest_first: bool, all_frames: bool, minified: bool) -> Vec<&Frame> {
+    shown_exceptions(event, newest_first, all_frames, minified).into_iter().flat_map(|e| e.frames).collect()
+}
+
+/// Whether any stack of the event was rewritten by source maps (so its minified frames exist).
+pub fn has_minified_frames(event: &Event) -> bool {
+    let exceptions = event.exception().into_iter().flat_map(|e| e.values.iter()).any(|e| e.raw_stacktrace.is_some());
+    exceptions || threads(event).any(|t| t.raw_stacktrace.is_some())
+}
+
+/// Why a frame was left minified, when the server said (its source-map notice for the frame's
+/// file: `no source map uploaded for this file`, ...).
+pub fn frame_notice<'e>(event: &'e Event, frame: &Frame) -> Option<&'e str> {
+    let paths = [frame.abs_path.as_deref(), frame.filename.as_deref()];
+    event.errors.iter().find_map(|error| {
+        let kind = error.kind.as_deref()?;
+        crate::ingest::symbolicate::notice_reason(kind)?;
+        let url = error.data.as_ref()?.get("url")?.as_str()?;
+        paths
+            .contains(&Some(url))
+            .then(|| error.message.as_deref().or(crate::ingest::symbolicate::notice_reason(kind)))?
+    })
 }
 
 /// An exception's heading: `Type: value`.

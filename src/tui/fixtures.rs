@@ -155,3 +155,47 @@ pub fn note(text: &str) -> crate::api::models::Activity {
     }))
     .unwrap_or_default()
 }
+
+/// A Node event whose stack sift's server source-mapped, as the Web API serves it: original
+/// frames, the minified ones as `rawStacktrace`, and a notice for the one file without a map.
+pub fn js_event(id: &str) -> crate::api::models::Event {
+    let at = now() - chrono::Duration::minutes(4);
+    let source = |file: &str, function: &str, line: u64, text: &str| {
+        json!({
+            "filename": file, "absPath": file.replace("../", "~/"), "function": function, "lineNo": line, "colNo": 11,
+            "inApp": true, "module": file.trim_start_matches("../").trim_end_matches(".js"),
+            "context": [[line - 1, "  if (line.quantity <= 0) {"], [line, text], [line + 1, "  }"]],
+            "data": { "sourcemap": "~/app.js.map", "resolved_with": "debug-id", "symbolicated": true }
+        })
+    };
+    let minified = |file: &str, function: &str, col: u64| {
+        json!({ "filename": file, "function": function, "lineNo": 3, "colNo": col, "inApp": true, "module": "app",
+                "context": [[3, "(()=>{var r=class extends Error{constructor(o){super(o),this.name=\"CheckoutError\"}};function u(t){if(t.quantity<=0)throw new r(`line ${t.sku}"]] })
+    };
+    let vendor = json!({ "filename": "/srv/shop/vendor/legacy.min.js", "function": "globalThis.legacyEach", "lineNo": 1,
+        "colNo": 65, "inApp": true, "module": "legacy.min",
+        "context": [[1, "globalThis.legacyEach=function(a,c){for(let l=0;l<a.length;l+=1)c(a[l],l)};"]] });
+    let value = json!({
+        "id": id, "eventID": id, "groupID": "1", "projectID": "1",
+        "title": "CheckoutError: line TEE-7 has quantity 0", "message": "", "platform": "node",
+        "dateCreated": at.to_rfc3339(),
+        "tags": [{ "key": "environment", "value": "production" }],
+        "sdk": { "name": "sentry.javascript.node", "version": "11.12.0" },
+        "errors": [{ "type": "js_no_source", "message": "no source map uploaded for this file",
+                     "data": { "url": "/srv/shop/vendor/legacy.min.js" } }],
+        "entries": [{ "type": "exception", "data": { "values": [{
+            "type": "CheckoutError", "value": "line TEE-7 has quantity 0", "mechanism": { "type": "generic", "handled": true },
+            "stacktrace": { "frames": [
+                source("../src/checkout.js", "checkout", 10, "  const total = basketTotal(basket);"),
+                source("../src/cart.js", "basketTotal", 20, "  globalThis.legacyEach(basket.lines, (line) => {"),
+                vendor.clone(),
+                source("../src/cart.js", "priceOfLine", 12, "    throw new CheckoutError(`line ${line.sku} has quantity ${line.quantity}`);"),
+            ] },
+            "rawStacktrace": { "frames": [
+                minified("/srv/shop/a/app.js", "a", 343), minified("/srv/shop/a/app.js", "n", 242), vendor,
+                minified("/srv/shop/a/app.js", "u", 122),
+            ] }
+        }] } }]
+    });
+    crate::api::models::Event::from_json(value).unwrap_or_default()
+}

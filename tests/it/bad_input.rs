@@ -74,6 +74,7 @@ async fn every_bad_request_gets_its_status_and_the_server_keeps_serving() {
         max_envelope: 4 * 1024 * 1024,
         max_event: 64 * 1024,
         max_attachment: 1024 * 1024,
+        ..Limits::default()
     };
     let app = TestApp::with_config(ServerConfig { limits, ..ServerConfig::default() });
     let (_, other_key) = app.add_project("other");

@@ -3,7 +3,9 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, reason = "test code: a failed unwrap is a failed test")]
 
 mod api_client;
+mod artifacts;
 mod bad_input;
+mod bad_uploads;
 mod cli_help;
 mod cli_issues;
 mod console_pty;
@@ -27,6 +29,8 @@ mod sdk_clients;
 mod sdk_rust;
 mod security;
 mod soak;
+mod sourcemaps;
+mod sourcemaps_e2e;
 mod support;
 mod theme;
 mod undo_api;

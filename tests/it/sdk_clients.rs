@@ -190,18 +190,7 @@ fn sentry_cli(server: &SiftProcess, token: &str, args: &[&str]) -> String {
 
 /// Status and substatus of an issue, read through the Web API.
 fn api_status(server: &SiftProcess, token: &str, id: &str) -> (String, Option<String>) {
-    let runtime = tokio::runtime::Runtime::new().expect("runtime");
-    let issue: Value = runtime.block_on(async {
-        reqwest::Client::new()
-            .get(server.url(&format!("/api/0/organizations/local/issues/{id}/")))
-            .bearer_auth(token)
-            .send()
-            .await
-            .expect("request")
-            .json()
-            .await
-            .expect("json")
-    });
+    let issue = server.api_get(token, &format!("/api/0/organizations/local/issues/{id}/"));
     (issue["status"].as_str().expect("status").to_string(), issue["substatus"].as_str().map(str::to_owned))
 }
 

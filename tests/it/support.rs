@@ -238,6 +238,22 @@ impl SiftProcess {
         format!("http://{}{path}", self.addr)
     }
 
+    /// A Web API GET with `token`, its JSON body.
+    pub fn api_get(&self, token: &str, path: &str) -> Value {
+        let runtime = tokio::runtime::Runtime::new().expect("runtime");
+        runtime.block_on(async {
+            reqwest::Client::new()
+                .get(self.url(path))
+                .bearer_auth(token)
+                .send()
+                .await
+                .expect("request")
+                .json()
+                .await
+                .expect("json")
+        })
+    }
+
     /// Runs a `sift` subcommand against this data dir and returns its stdout.
     pub fn cli(&self, args: &[&str]) -> String {
         run_cli(&self.data_dir, args)

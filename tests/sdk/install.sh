@@ -5,10 +5,12 @@
 #                         snippet runs under Node with jsdom), via `npm ci` (tests/sdk/node/package-lock.json)
 #   $SIFT_SDK_DIR/sentry-next  getsentry's new `sentry` CLI (npm package `sentry`), via `npm ci`
 #                         (tests/sdk/sentry-next/package-lock.json): one JavaScript bundle, no postinstall
+#   $SIFT_SDK_DIR/sourcemaps  esbuild, which builds the source-map suite's app
+#                         (tests/sdk/sourcemaps/package-lock.json)
 #
-# Idempotent: each half writes a stamp keyed on its inputs (pin files + tool version)
+# Idempotent: each part writes a stamp keyed on its inputs (pin files + tool version)
 # and is skipped when the stamp matches. Only package registries are contacted.
-# Usage: tests/sdk/install.sh [python|node|sentry-next]...   (default: python and node)
+# Usage: tests/sdk/install.sh [python|node|sourcemaps|sentry-next]...   (default: all)
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -135,16 +137,43 @@ install_sentry_next() {
     printf '%s\n' "$want" >"$stamp"
 }
 
+install_sourcemaps() {
+    local src="$here/sourcemaps"
+    local dir="$sdk_dir/sourcemaps"
+    local stamp="$dir/.sift-stamp"
+    command -v npm >/dev/null || die "npm not found"
+    local want
+    want="$(fingerprint "$(node --version) $(uname -sm)" "$src/package.json" "$src/package-lock.json")"
+    if stamp_matches "$stamp" "$want" && [[ -d "$dir/node_modules" ]]; then
+        say "sourcemaps: up to date in $dir (stamp $want)"
+        return
+    fi
+    say "sourcemaps: npm ci in $dir"
+    mkdir -p "$dir"
+    rm -f "$stamp"
+    cp "$src/package.json" "$src/package-lock.json" "$dir/"
+    # esbuild's binary is its optional per-platform package (@esbuild/linux-x64 etc.); the
+    # wrapper finds it there, so its install script (which may download) is not needed.
+    (cd "$dir" && npm ci --include=optional --ignore-scripts --no-audit --no-fund)
+    local got pinned
+    got="$("$dir/node_modules/.bin/esbuild" --version)" || die "esbuild does not run: is its platform package for $(uname -sm) in the lock file?"
+    pinned="$(node -p "require('$src/package.json').dependencies.esbuild")"
+    [[ "$got" == "$pinned" ]] || die "expected esbuild $pinned, got $got"
+    say "sourcemaps: esbuild $got"
+    printf '%s\n' "$want" >"$stamp"
+}
+
 targets=("$@")
-[[ ${#targets[@]} -gt 0 ]] || targets=(python node)
+[[ ${#targets[@]} -gt 0 ]] || targets=(python node sourcemaps sentry-next)
 say "installing into $sdk_dir: ${targets[*]}"
 mkdir -p "$sdk_dir"
 for t in "${targets[@]}"; do
     case "$t" in
         python) install_python ;;
         node) install_node ;;
+        sourcemaps) install_sourcemaps ;;
         sentry-next) install_sentry_next ;;
-        *) die "unknown target '$t' (expected python, node or sentry-next)" ;;
+        *) die "unknown target '$t' (expected python, node, sourcemaps or sentry-next)" ;;
     esac
 done
 say "done"

@@ -61,7 +61,7 @@ pub fn full_event(stored: &StoredEvent, ctx: &EventContext) -> Value {
         ("release", release.unwrap_or(Value::Null)),
         ("dateReceived", json!(iso(stored.received))),
         ("size", json!(stored.size)),
-        ("errors", get(event, "errors").cloned().unwrap_or_else(|| json!([]))),
+        ("errors", Value::Array(errors(event))),
         ("fingerprints", get(event, "hashes").cloned().unwrap_or_else(|| json!([]))),
         ("groupingConfig", json!({ "id": "sift:v1", "enhancements": null })),
         ("_meta", json!({})),
@@ -117,6 +117,25 @@ pub fn summary_event(stored: &StoredEvent) -> Value {
     })
 }
 
+/// Processing errors as Sentry's API writes them: `type`, a `message`, and the stored error's
+/// other fields (the frame's `url`, ...) under `data`.
+fn errors(event: &Value) -> Vec<Value> {
+    let stored = get(event, "errors").and_then(Value::as_array).into_iter().flatten();
+    stored
+        .filter_map(Value::as_object)
+        .map(|error| {
+            let kind = error.get("type").and_then(Value::as_str);
+            let data: Map<String, Value> =
+                error.iter().filter(|(k, _)| k.as_str() != "type").map(|(k, v)| (k.clone(), v.clone())).collect();
+            json!({
+                "type": kind,
+                "message": kind.and_then(crate::ingest::symbolicate::notice_reason),
+                "data": data,
+            })
+        })
+        .collect()
+}
+
 fn short_version(version: &str) -> String {
     // `package@1.2.3+build` shows as `1.2.3`, as Sentry abbreviates it.
     let tail = version.rsplit_once('@').map_or(version, |(_, v)| v);
@@ -152,7 +171,8 @@ fn entries(event: &Value) -> Vec<Value> {
                 json!({
                     "id": t.get("id"), "name": t.get("name"), "crashed": t.get("crashed"), "current": t.get("current"),
                     "main": t.get("main"), "state": t.get("state"),
-                    "stacktrace": t.get("stacktrace").map(stacktrace), "rawStacktrace": null,
+                    "stacktrace": t.get("stacktrace").map(stacktrace),
+                    "rawStacktrace": t.get("raw_stacktrace").map(stacktrace),
                 })
             })
             .collect();
@@ -190,7 +210,7 @@ fn exception_value(value: &Value) -> Value {
         "threadId": value.get("thread_id"),
         "mechanism": value.get("mechanism"),
         "stacktrace": value.get("stacktrace").filter(|s| !s.is_null()).map(stacktrace),
-        "rawStacktrace": null,
+        "rawStacktrace": value.get("raw_stacktrace").filter(|s| !s.is_null()).map(stacktrace),
     })
 }
 
@@ -235,6 +255,7 @@ fn frame(frame: &Value) -> Value {
         "instructionAddr": field("instruction_addr"),
         "symbolAddr": field("symbol_addr"),
         "trust": field("trust"),
+        "data": field("data"),
         "errors": null,
         "lock": null,
         "sourceLink": null,

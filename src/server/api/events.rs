@@ -52,12 +52,14 @@ pub async fn one(State(state): State<Arc<AppState>>, path: PathArgs, uri: Uri) -
     let pick = pick_of(path.get("event_id").map(String::as_str).unwrap_or_default())?;
     let environments = params.all("environment");
     let viewer = Viewer::local();
+    let maps = state.sourcemaps.clone();
     let value = state
         .store
         .read(move |conn| {
             let (_, issue) = issue_of(conn, &path, viewer)?;
-            let found = store_events::pick_event(conn, issue.id, &pick, &environments)?
+            let mut found = store_events::pick_event(conn, issue.id, &pick, &environments)?
                 .ok_or_else(|| StoreError::NotFound("event".into()))?;
+            maps.reprocess(&mut found.event);
             let ctx = context_for(conn, &found.event, found.previous, found.next)?;
             Ok(full_event(&found.event, &ctx))
         })
@@ -78,12 +80,16 @@ pub async fn list(
     let environments = params.all("environment");
     let viewer = Viewer::local();
     let window = params.time_window(viewer.now).map_err(ApiError::bad_request)?;
+    let maps = state.sourcemaps.clone();
     let (items, more, total) = state
         .store
         .read(move |conn| {
             let (_, issue) = issue_of(conn, &path, viewer)?;
-            let (events, more) =
+            let (mut events, more) =
                 store_events::list_events(conn, issue.id, &environments, window, page.limit, page.offset)?;
+            if full {
+                events.iter_mut().for_each(|event| maps.reprocess(event));
+            }
             let total = store_events::count_events(conn, issue.id, &environments, window)?;
             Ok((event_rows(conn, &events, full)?, more, total))
         })
@@ -119,6 +125,7 @@ pub(super) fn event_rows(
 pub async fn project_event(State(state): State<Arc<AppState>>, path: PathArgs) -> Result<Response, ApiError> {
     let wanted = normalize_event_id(path.get("event_id").map(String::as_str).unwrap_or_default())
         .ok_or_else(ApiError::not_found)?;
+    let maps = state.sourcemaps.clone();
     let value = state
         .store
         .read(move |conn| {
@@ -127,8 +134,9 @@ pub async fn project_event(State(state): State<Arc<AppState>>, path: PathArgs) -
             let project = cat::find_project(conn, org.id, &name)?.ok_or_else(|| StoreError::NotFound(name))?;
             let event = crate::store::issues::get_event(conn, project.id, &wanted)?
                 .ok_or_else(|| StoreError::NotFound("event".into()))?;
-            let found = store_events::pick_event(conn, event.group_id, &Pick::Id(wanted), &[])?
+            let mut found = store_events::pick_event(conn, event.group_id, &Pick::Id(wanted), &[])?
                 .ok_or_else(|| StoreError::NotFound("event".into()))?;
+            maps.reprocess(&mut found.event);
             let ctx = context_for(conn, &found.event, found.previous, found.next)?;
             Ok(full_event(&found.event, &ctx))
         })

@@ -8,6 +8,7 @@
 mod account;
 mod auth;
 mod catalog;
+mod chunks;
 mod disabled;
 pub(crate) mod event_json;
 mod events;
@@ -57,6 +58,7 @@ pub fn routes(state: Arc<AppState>) -> Router<Arc<AppState>> {
     api = members::routes(api, o);
     api = both(api, &format!("{o}/shortids/{{short_id}}/"), get(catalog::short_id));
     api = both(api, &format!("{o}/eventids/{{event_id}}/"), get(catalog::event_id));
+    api = chunks::routes(api, o);
     api = both(api, "/api/0/projects/", get(catalog::all_projects));
     api = both(api, "/api/0/projects/{org}/{project}/", get(catalog::project));
     api = both(api, "/api/0/projects/{org}/{project}/keys/", get(catalog::keys));

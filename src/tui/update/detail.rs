@@ -118,7 +118,7 @@ pub fn highlight_selected(state: &State) -> Vec<Effect> {
     let Some(event) = detail.event.ready() else {
         return Vec::new();
     };
-    let frames = shown_frames(event, detail.newest_first, detail.all_frames);
+    let frames = shown_frames(event, detail.newest_first, detail.all_frames, detail.minified);
     let Some(frame) = frames.get(detail.frame) else {
         return Vec::new();
     };
@@ -208,7 +208,7 @@ pub fn prefetched(state: &mut State, issue_id: &str, result: Result<Event, Error
 }
 
 fn frames_len(detail: &Detail) -> usize {
-    detail.event.ready().map_or(0, |e| shown_frames(e, detail.newest_first, detail.all_frames).len())
+    detail.event.ready().map_or(0, |e| shown_frames(e, detail.newest_first, detail.all_frames, detail.minified).len())
 }
 
 /// Whether the opened issue takes `action` before the list: its own actions, moving and
@@ -357,6 +357,17 @@ fn act_inner(state: &mut State, action: Action, now: DateTime<Utc>) -> Vec<Effec
             detail.section = Section::Stack;
             detail.raw_trace = !detail.raw_trace;
             *detail.scroll_mut() = 0;
+            Vec::new()
+        }
+        Action::ToggleMinifiedFrames => {
+            detail.section = Section::Stack;
+            detail.raw_trace = false;
+            detail.minified = !detail.minified;
+            let shown = detail
+                .event
+                .ready()
+                .map_or(0, |e| shown_frames(e, detail.newest_first, detail.all_frames, detail.minified).len());
+            detail.frame = detail.frame.min(shown.saturating_sub(1));
             Vec::new()
         }
         Action::ToggleAbsoluteTime => {

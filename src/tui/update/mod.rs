@@ -22,6 +22,7 @@ macro_rules! detail_actions {
             | Action::ShowActivity
             | Action::ShowJson
             | Action::ToggleRawTrace
+            | Action::ToggleMinifiedFrames
             | Action::ToggleAbsoluteTime
             | Action::CrumbLevel
             | Action::CrumbCategory

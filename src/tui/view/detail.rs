@@ -271,7 +271,7 @@ impl IssueDetailView<'_> {
         let mut lines = Vec::new();
         let mut selected_line = 0;
         let mut index = 0;
-        let exceptions = shown_exceptions(event, detail.newest_first, detail.all_frames);
+        let exceptions = shown_exceptions(event, detail.newest_first, detail.all_frames, detail.minified);
         if exceptions.is_empty() {
             let message =
                 event.message_entry().and_then(|m| m.formatted.clone().or(m.message.clone())).or(event.message.clone());
@@ -301,6 +301,19 @@ impl IssueDetailView<'_> {
                 };
                 let kind = mechanism.kind.as_deref().unwrap_or("generic");
                 lines.push(Line::from(span(format!("{handled} · mechanism {}", clip(kind, 40)), theme, Role::Muted)));
+            }
+            let rewritten = match shown.owner {
+                StackOwner::Exception(exception) => exception.raw_stacktrace.is_some(),
+                StackOwner::Thread(thread) => thread.raw_stacktrace.is_some(),
+                StackOwner::Bare => false,
+            };
+            if rewritten {
+                let note = if detail.minified {
+                    "minified frames, as the SDK sent them (m shows the source)"
+                } else {
+                    "source-mapped from minified code (m shows the frames as sent)"
+                };
+                lines.push(Line::from(span(clip(note, width), theme, Role::Dim)));
             }
             if shown.hidden > 0 {
                 lines.push(Line::from(span(
@@ -332,7 +345,7 @@ impl IssueDetailView<'_> {
                     role,
                 )));
                 if selected {
-                    lines.extend(self.frame_body(frame, width));
+                    lines.extend(self.frame_body(event, frame, width));
                 }
                 index += 1;
             }
@@ -341,7 +354,7 @@ impl IssueDetailView<'_> {
         (lines, selected_line)
     }
 
-    fn frame_body(&self, frame: &Frame, width: usize) -> Vec<Line<'static>> {
+    fn frame_body(&self, event: &Event, frame: &Frame, width: usize) -> Vec<Line<'static>> {
         let theme = self.theme;
         let mut lines = Vec::new();
         let highlighted = self.detail.highlighted.get(&crate::tui::detail::frame_key(frame));
@@ -385,6 +398,9 @@ impl IssueDetailView<'_> {
         }
         if frame.context.is_empty() {
             lines.push(Line::from(span("    (no source context sent for this frame)", theme, Role::Dim)));
+        }
+        if let Some(reason) = crate::tui::detail::frame_notice(event, frame) {
+            lines.push(Line::from(span(clip(&format!("    left minified: {reason}"), width), theme, Role::Muted)));
         }
         if let Some(Value::Object(vars)) = &frame.vars
             && !vars.is_empty()

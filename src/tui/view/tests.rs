@@ -192,6 +192,17 @@ fn opened_issue_sections() {
         detail.raw_trace = true;
     }
     snapshot("detail_raw_trace", &raw);
+    let mapped = || Some(crate::tui::fixtures::js_event("0f3a"));
+    let mut source = opened(Section::Stack, mapped());
+    if let Some(detail) = source.detail.as_mut() {
+        detail.frame = 1;
+    }
+    snapshot("detail_source_mapped", &source);
+    if let Some(detail) = source.detail.as_mut() {
+        detail.minified = true;
+        detail.frame = 0;
+    }
+    snapshot("detail_minified_frames", &source);
     let mut crumbs = opened(Section::Breadcrumbs, event());
     if let Some(detail) = crumbs.detail.as_mut() {
         detail.crumbs.min_level = 2;

@@ -464,14 +464,14 @@ fn frames_sections_toggles_and_triage_in_the_opened_issue() {
     use crate::tui::detail::{Section, shown_frames};
     let (keymap, mut state, _) = opened_issue();
     let detail = state.detail.as_ref().unwrap();
-    let frames = shown_frames(detail.event.ready().unwrap(), true, false);
+    let frames = shown_frames(detail.event.ready().unwrap(), true, false, false);
     let names: Vec<_> = frames.iter().map(|f| f.function.clone().unwrap()).collect();
     assert_eq!(names, ["handle", "signup", "clean"], "in-app only, raised exception first, crashing frame first");
     keys(&mut state, &keymap, "jjjj");
     assert_eq!(state.detail.as_ref().unwrap().frame, 2, "the frame cursor stops at the last frame");
     keys(&mut state, &keymap, "f");
     let detail = state.detail.as_ref().unwrap();
-    assert_eq!(shown_frames(detail.event.ready().unwrap(), detail.newest_first, detail.all_frames).len(), 5);
+    assert_eq!(shown_frames(detail.event.ready().unwrap(), detail.newest_first, detail.all_frames, false).len(), 5);
     keys(&mut state, &keymap, "F");
     assert!(!state.detail.as_ref().unwrap().newest_first);
     keys(&mut state, &keymap, "<tab><tab>");
@@ -721,3 +721,40 @@ fn the_plain_text_trace_reads_like_python_and_copies_clean() {
 mod screens;
 mod trust;
 mod undo_cursor;
+
+#[test]
+fn m_swaps_a_source_mapped_stack_for_its_minified_frames() {
+    use crate::tui::detail::{Section, frame_notice, shown_frames};
+    let keymap = Keymap::defaults();
+    let mut state = state_with(issues());
+    opened_on(&mut state, &keymap, crate::tui::fixtures::js_event("j"));
+    let names = |state: &State| -> Vec<String> {
+        let detail = state.detail.as_ref().unwrap();
+        shown_frames(detail.event.ready().unwrap(), detail.newest_first, detail.all_frames, detail.minified)
+            .iter()
+            .map(|f| f.function.clone().unwrap_or_default())
+            .collect()
+    };
+    assert_eq!(names(&state), ["priceOfLine", "globalThis.legacyEach", "basketTotal", "checkout"]);
+    keys(&mut state, &keymap, "jjj7");
+    assert_eq!(state.detail.as_ref().unwrap().section, Section::Json);
+    keys(&mut state, &keymap, "m");
+    let detail = state.detail.as_ref().unwrap();
+    assert!(detail.minified);
+    assert_eq!(detail.section, Section::Stack, "m shows the stack");
+    assert_eq!(names(&state), ["u", "globalThis.legacyEach", "n", "a"]);
+    assert_eq!(detail.frame, 3);
+    // The vendored frame says why it stayed minified, in either view.
+    let event = detail.event.ready().unwrap();
+    let vendor = shown_frames(event, true, false, true)[1];
+    assert_eq!(frame_notice(event, vendor), Some("no source map uploaded for this file"));
+    assert_eq!(frame_notice(event, shown_frames(event, true, false, true)[0]), None);
+    keys(&mut state, &keymap, "m");
+    assert!(!state.detail.as_ref().unwrap().minified);
+    assert_eq!(names(&state)[0], "priceOfLine");
+    // An event without source maps has nothing to swap: the same frames either way.
+    let (keymap, mut python, _) = opened_issue();
+    let before = names(&python);
+    keys(&mut python, &keymap, "m");
+    assert_eq!(names(&python), before);
+}

@@ -4,12 +4,16 @@
 //! module; nothing here knows about HTTP.
 
 mod apply;
+pub mod attachments;
 pub mod catalog;
 pub mod codec;
 pub mod events;
+pub mod feedback;
 mod group_row;
 pub mod issue_list;
 pub mod issues;
+mod monitor_apply;
+pub mod monitors;
 pub mod notes;
 pub mod projects;
 pub mod schema;
@@ -24,6 +28,8 @@ use std::path::{Path, PathBuf};
 use rusqlite::{Connection, OpenFlags};
 
 use crate::config::Durability;
+pub use feedback::NewFeedback;
+pub use monitors::{MonitorFailure, MonitorWrite, NewCheckIn};
 pub use types::{Committed, EventOutcome, NewEvent, NewItem, TimeWindow, WriteJob};
 pub use writer::WriterHandle;
 

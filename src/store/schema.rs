@@ -267,8 +267,64 @@ const V6: &str = r#"
 DROP INDEX groups_status_last_seen;
 "#;
 
+/// User feedback (the `feedback` item and the legacy `user_report`), cron monitors and their
+/// check-ins get tables of their own, because screens list and filter them. A feedback links to
+/// its error through `associated_event_id`, resolved when read, so it may arrive before the
+/// error. Attachments stay in `items`, found by their event id.
+const V7: &str = r#"
+CREATE TABLE feedback (
+    id                  INTEGER PRIMARY KEY,
+    project_id          INTEGER NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+    kind                TEXT NOT NULL,
+    feedback_id         TEXT NOT NULL,
+    associated_event_id TEXT,
+    name                TEXT NOT NULL,
+    email               TEXT NOT NULL,
+    message             TEXT NOT NULL,
+    url                 TEXT,
+    environment         TEXT,
+    timestamp           REAL NOT NULL,
+    received            REAL NOT NULL,
+    data                BLOB NOT NULL,
+    UNIQUE (project_id, kind, feedback_id)
+);
+CREATE INDEX feedback_associated ON feedback (project_id, associated_event_id);
+CREATE INDEX feedback_received ON feedback (received DESC);
+
+CREATE TABLE monitors (
+    id            INTEGER PRIMARY KEY,
+    project_id    INTEGER NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+    slug          TEXT NOT NULL,
+    config        TEXT NOT NULL,
+    environment   TEXT,
+    health        TEXT NOT NULL DEFAULT 'active',
+    date_created  REAL NOT NULL,
+    last_checkin  REAL,
+    next_expected REAL,
+    group_id      INTEGER REFERENCES groups(id) ON DELETE SET NULL,
+    UNIQUE (project_id, slug)
+);
+
+CREATE TABLE monitor_checkins (
+    id            INTEGER PRIMARY KEY,
+    monitor_id    INTEGER NOT NULL REFERENCES monitors(id) ON DELETE CASCADE,
+    guid          TEXT NOT NULL,
+    status        TEXT NOT NULL,
+    environment   TEXT,
+    duration      REAL,
+    date_created  REAL NOT NULL,
+    date_updated  REAL NOT NULL,
+    expected_time REAL,
+    trace_id      TEXT,
+    group_id      INTEGER REFERENCES groups(id) ON DELETE SET NULL,
+    UNIQUE (monitor_id, guid)
+);
+CREATE INDEX monitor_checkins_time ON monitor_checkins (monitor_id, date_created DESC);
+CREATE INDEX monitor_checkins_open ON monitor_checkins (status) WHERE status = 'in_progress';
+"#;
+
 /// Every schema version, oldest first.
-const MIGRATIONS: &[M<'static>] = &[M::up(V1), M::up(V2), M::up(V3), M::up(V4), M::up(V5), M::up(V6)];
+const MIGRATIONS: &[M<'static>] = &[M::up(V1), M::up(V2), M::up(V3), M::up(V4), M::up(V5), M::up(V6), M::up(V7)];
 
 /// All migrations, oldest first.
 pub fn migrations() -> Migrations<'static> {
@@ -376,6 +432,7 @@ mod tests {
         assert_eq!(version, super::MIGRATIONS.len() as i64);
         conn.pragma_update(None, "user_version", 99).unwrap();
         let err = super::migrate(&mut conn).unwrap_err().to_string();
-        assert!(err.contains("newer sift (schema version 99; this build knows up to 6)"), "{err}");
+        let expected = format!("newer sift (schema version 99; this build knows up to {})", super::MIGRATIONS.len());
+        assert!(err.contains(&expected), "{err}");
     }
 }

@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, reason = "test code: a failed unwrap is a failed test")]
 
 mod api_client;
+mod attachments_api;
 mod bad_input;
 mod cli_help;
 mod cli_issues;
@@ -10,9 +11,11 @@ mod console_pty;
 mod console_tmux;
 mod demo;
 mod durability;
+mod feedback_api;
 mod grouping_e2e;
 mod ingest_router;
 mod lifecycle_e2e;
+mod monitors_api;
 mod prism;
 mod prism_harness;
 mod profiles;

@@ -5,12 +5,15 @@
 //! without the trailing slash; organizations and projects by slug or numeric id; issues by
 //! numeric id or short id.
 
+mod attachments;
 mod auth;
 mod catalog;
 pub(crate) mod event_json;
 mod events;
+mod feedback;
 mod issue_json;
 mod issues;
+mod monitors;
 mod notes;
 mod params;
 mod search_filter;
@@ -81,6 +84,7 @@ pub fn routes(state: Arc<AppState>) -> Router<Arc<AppState>> {
             );
         }
     }
+    api = attachments::routes(feedback::routes(monitors::routes(api)));
     let api = api.layer(axum::middleware::from_fn_with_state(state, auth::require_token));
     both(Router::new(), "/api/0/", get(catalog::root)).merge(api)
 }

@@ -29,7 +29,7 @@ pub(super) fn apply(batch: &mut Batch<'_, '_>, write: &MonitorWrite, committed: 
             let inserted = tx.prepare_cached(
                 "INSERT OR IGNORE INTO monitor_checkins (monitor_id, guid, status, environment, date_created,
                                                         date_updated, expected_time)
-                 SELECT id, ?2, 'missed', environment, ?3, ?3, ?4 FROM monitors WHERE id = ?1",
+                 SELECT id, ?2, 'missed', environment, ?4, ?3, ?4 FROM monitors WHERE id = ?1",
             )?
             .execute(params![monitor_id, format!("missed-{}", *expected as i64), at, expected])?;
             if inserted == 0 {

@@ -151,6 +151,18 @@ actions! {
     FindNext => "find_next",
     /// Previous match of the find text
     FindPrevious => "find_previous",
+    /// Every user feedback, newest first
+    Feedback => "feedback",
+    /// Cron monitors: schedules, recent check-ins, their issues
+    Monitors => "monitors",
+    /// Feedback section (what people said about the issue)
+    ShowFeedback => "show_feedback",
+    /// Select the event's next attachment
+    NextAttachment => "next_attachment",
+    /// Save the selected attachment to a file
+    SaveAttachment => "save_attachment",
+    /// Read the selected text attachment
+    PageAttachment => "page_attachment",
 }
 
 impl fmt::Display for Action {

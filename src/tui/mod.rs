@@ -8,7 +8,9 @@
 
 pub mod action;
 mod app;
+pub mod boards;
 pub mod detail;
+mod fetches;
 #[cfg(test)]
 mod fixtures;
 pub mod keymap;
@@ -16,6 +18,7 @@ pub mod msg;
 pub mod overlay;
 mod runner;
 pub mod sanitize;
+pub mod sidecar;
 #[cfg(test)]
 pub mod sdk_events;
 pub mod standup;

@@ -311,6 +311,7 @@ fn submit(state: &mut State, mut prompt: Prompt, now: DateTime<Utc>) -> Vec<Effe
             super::detail::find(state, text, now);
             Vec::new()
         }
+        PromptKind::SaveAttachment => super::sidecar::save(state, text),
         PromptKind::AssignName if text.is_empty() => {
             state.overlay = Some(Overlay::Prompt(prompt));
             Vec::new()

@@ -107,7 +107,7 @@ fn detail_hints(section: Section, raw_trace: bool) -> Vec<(Action, &'static str)
         Section::Tags => &[(Action::MoveDown, "value"), (Action::Open, "filter list")],
         Section::Activity => &[(Action::Comment, "comment"), (Action::MoveDown, "scroll")],
         Section::Json => &[(Action::Search, "find"), (Action::FindNext, "next"), (Action::MoveDown, "scroll")],
-        Section::Request | Section::Context => &[(Action::MoveDown, "scroll")],
+        Section::Request | Section::Context | Section::Feedback => &[(Action::MoveDown, "scroll")],
     };
     let mut hints = vec![(Action::NextTab, "section")];
     hints.extend_from_slice(own);

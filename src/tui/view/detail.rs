@@ -103,6 +103,26 @@ fn frame_title(frame: &Frame, width: usize) -> String {
     format!("{} in {}{line}", clip(file, width), clip(function, width))
 }
 
+/// The header's feedback count (` · 2 feedback`), once there is any.
+fn feedback_count(detail: &Detail) -> String {
+    match detail.sidecar.feedback_count() {
+        Some(n) if n > 0 => format!(" · {n} feedback"),
+        _ => String::new(),
+    }
+}
+
+/// A section's tab label where the full ones do not fit.
+fn short_label(section: Section) -> &'static str {
+    match section {
+        Section::Breadcrumbs => "Crumbs",
+        Section::Request => "Req",
+        Section::Context => "Ctx",
+        Section::Activity => "Log",
+        Section::Feedback => "Feedback",
+        other => other.label(),
+    }
+}
+
 impl IssueDetailView<'_> {
     fn header(&self, width: usize, roomy: bool) -> Vec<Line<'static>> {
         let (theme, issue) = (self.theme, self.issue);
@@ -149,6 +169,7 @@ impl IssueDetailView<'_> {
                         theme,
                         Role::Count,
                     ),
+                    span(feedback_count(self.detail), theme, Role::Count),
                     span(format!(" · {assignee}"), theme, Role::Muted),
                 ],
                 width,
@@ -209,14 +230,17 @@ impl IssueDetailView<'_> {
             _ => Line::from(span("loading the event…", theme, Role::Muted)),
         };
         lines.push(event_line);
+        lines.extend(super::beside::attachments(&self.detail.sidecar, theme, width));
         lines
     }
 
-    fn tabs(&self) -> Line<'static> {
+    fn tabs(&self, width: usize) -> Line<'static> {
+        let full: usize = Section::ALL.iter().map(|s| s.label().len() + 4).sum();
         let mut spans = Vec::new();
         for (i, section) in Section::ALL.into_iter().enumerate() {
             let role = if section == self.detail.section { Role::TabActive } else { Role::Tab };
-            spans.push(span(format!(" {} {} ", i + 1, section.label()), self.theme, role));
+            let label = if full > width { short_label(section) } else { section.label() };
+            spans.push(span(format!(" {} {} ", i + 1, label), self.theme, role));
         }
         Line::from(spans)
     }
@@ -710,14 +734,19 @@ impl Widget for IssueDetailView<'_> {
         if area.height <= header_height + 2 {
             return;
         }
-        Paragraph::new(self.tabs()).render(Rect::new(area.x, area.y + header_height, area.width, 1), buf);
+        Paragraph::new(self.tabs(area.width as usize)).render(Rect::new(area.x, area.y + header_height, area.width, 1), buf);
         let body = Rect::new(area.x, area.y + header_height + 1, area.width, area.height - header_height - 1);
         let (width, height) = (body.width as usize, body.height as usize);
         let scrolled = |lines: Vec<Line<'static>>| -> Vec<Line<'static>> {
             let skip = self.detail.scroll().min(lines.len().saturating_sub(height));
             lines.into_iter().skip(skip).collect()
         };
+        let pager = self.detail.sidecar.pager.as_ref();
         let lines = match &self.detail.event {
+            _ if pager.is_some() => pager.map(|p| super::beside::pager(p, self.theme, width, height)).unwrap_or_default(),
+            Load::Ready(_) if self.detail.section == Section::Feedback => {
+                scrolled(super::beside::feedback(&self.detail.sidecar, self.theme, width, self.now))
+            }
             Load::Ready(event) => match self.detail.section {
                 Section::Stack if self.detail.raw_trace => self.raw_trace(event, width, height),
                 Section::Stack => {
@@ -736,6 +765,7 @@ impl Widget for IssueDetailView<'_> {
                 Section::Context => scrolled(self.context(event, width)),
                 Section::Activity => scrolled(self.activity(width)),
                 Section::Json => self.json(width, height),
+                Section::Feedback => Vec::new(),
             },
             _ => Vec::new(),
         };

@@ -7,6 +7,8 @@ mod detail;
 pub mod format;
 mod list;
 mod overlays;
+mod beside;
+mod boards;
 mod standup;
 
 use chrono::{DateTime, Utc};
@@ -53,6 +55,10 @@ pub fn draw(frame: &mut Frame<'_>, state: &State, theme: &Theme, keymap: &Keymap
 fn body_area(frame: &mut Frame<'_>, state: &State, theme: &Theme, area: Rect, now: DateTime<Utc>) {
     if let Some(standup) = state.standup.as_ref().filter(|s| s.showing()) {
         frame.render_widget(standup::StandupView { standup, theme, now }, area);
+        return;
+    }
+    if let Some(board) = state.board.as_ref().filter(|b| b.showing()) {
+        frame.render_widget(boards::BoardView { board, theme, now }, area);
         return;
     }
     let opened = state.detail.as_ref().and_then(|d| state.list.current().map(|row| (d, row)));

@@ -5,6 +5,7 @@
 mod api_client;
 mod attachments_api;
 mod bad_input;
+mod beside_e2e;
 mod cli_help;
 mod cli_issues;
 mod console_pty;

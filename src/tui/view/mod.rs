@@ -169,3 +169,5 @@ fn list_area(frame: &mut Frame<'_>, state: &State, theme: &Theme, area: Rect, no
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod beside_tests;

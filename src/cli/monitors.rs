@@ -43,7 +43,8 @@ struct Row {
 
 fn row(monitor: &Monitor, check_ins: &[CheckIn]) -> Row {
     let environment = monitor.environment();
-    let iso = |t: Option<chrono::DateTime<chrono::Utc>>| t.map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true));
+    let iso =
+        |t: Option<chrono::DateTime<chrono::Utc>>| t.map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true));
     Row {
         slug: monitor.slug.clone(),
         project: monitor.project.as_ref().map(|p| p.slug.clone()),

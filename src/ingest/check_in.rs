@@ -23,13 +23,13 @@ pub fn prepare(payload: &[u8], req: &Request, limits: &Limits) -> Result<NewChec
             limits.max_event
         )));
     }
-    let value: Value =
-        serde_json::from_slice(payload).map_err(|err| IngestError::bad(format!("check-in is not valid JSON: {err}")))?;
+    let value: Value = serde_json::from_slice(payload)
+        .map_err(|err| IngestError::bad(format!("check-in is not valid JSON: {err}")))?;
     let object = value.as_object().ok_or_else(|| IngestError::bad("check-in must be a JSON object"))?;
     let refuse = |err: config::ConfigError| IngestError::bad(format!("check-in: {err}"));
     let slug = config::slug(object.get("monitor_slug").and_then(Value::as_str).unwrap_or_default()).map_err(refuse)?;
-    let status = CheckInStatus::from_client(object.get("status").and_then(Value::as_str).unwrap_or_default())
-        .map_err(refuse)?;
+    let status =
+        CheckInStatus::from_client(object.get("status").and_then(Value::as_str).unwrap_or_default()).map_err(refuse)?;
     let guid = match object.get("check_in_id").and_then(Value::as_str) {
         Some(id) => normalize_event_id(id).ok_or_else(|| {
             IngestError::bad(format!("check-in: invalid check_in_id {id:?}: expected 32 hex digits or a UUID"))
@@ -38,20 +38,19 @@ pub fn prepare(payload: &[u8], req: &Request, limits: &Limits) -> Result<NewChec
     };
     let duration = match object.get("duration") {
         None | Some(Value::Null) => None,
-        Some(value) => Some(value.as_f64().filter(|d| d.is_finite() && *d >= 0.0).ok_or_else(|| {
-            IngestError::bad(format!("check-in: duration {value} is not a number of seconds"))
-        })?),
+        Some(value) => Some(
+            value
+                .as_f64()
+                .filter(|d| d.is_finite() && *d >= 0.0)
+                .ok_or_else(|| IngestError::bad(format!("check-in: duration {value} is not a number of seconds")))?,
+        ),
     };
     let config = match object.get("monitor_config") {
         None | Some(Value::Null) => None,
         Some(config) => Some(MonitorConfig::parse(config).map_err(refuse)?),
     };
-    let environment = object
-        .get("environment")
-        .and_then(Value::as_str)
-        .filter(|e| !e.is_empty())
-        .unwrap_or("production")
-        .to_string();
+    let environment =
+        object.get("environment").and_then(Value::as_str).filter(|e| !e.is_empty()).unwrap_or("production").to_string();
     let failure = match status {
         CheckInStatus::Error => Some(Box::new(monitor_failure(
             req.project_id,

@@ -37,7 +37,10 @@ pub fn from_event(payload: &[u8], ctx: &Context, req: &Request, limits: &Limits)
         kind: "feedback".into(),
         feedback_id: text("/event_id").unwrap_or_default(),
         associated_event_id: associated,
-        name: text("/contexts/feedback/name").or_else(|| text("/user/name")).or_else(|| text("/user/username")).unwrap_or_default(),
+        name: text("/contexts/feedback/name")
+            .or_else(|| text("/user/name"))
+            .or_else(|| text("/user/username"))
+            .unwrap_or_default(),
         email: text("/contexts/feedback/contact_email").or_else(|| text("/user/email")).unwrap_or_default(),
         message,
         url: text("/contexts/feedback/url").or_else(|| text("/request/url")),
@@ -49,10 +52,16 @@ pub fn from_event(payload: &[u8], ctx: &Context, req: &Request, limits: &Limits)
 }
 
 /// A legacy `user_report` item, about the event it names.
-pub fn from_user_report(payload: &[u8], req: &Request, received: f64, limits: &Limits) -> Result<NewFeedback, IngestError> {
+pub fn from_user_report(
+    payload: &[u8],
+    req: &Request,
+    received: f64,
+    limits: &Limits,
+) -> Result<NewFeedback, IngestError> {
     check_size(payload.len(), limits.max_event)?;
     let text = std::str::from_utf8(payload).map_err(|_| IngestError::bad("user report is not valid UTF-8"))?;
-    let mut report = tree::parse(text).map_err(|err| IngestError::bad(format!("user report is not valid JSON: {err}")))?;
+    let mut report =
+        tree::parse(text).map_err(|err| IngestError::bad(format!("user report is not valid JSON: {err}")))?;
     if !report.is_object() {
         return Err(IngestError::bad("user report must be a JSON object"));
     }

@@ -102,7 +102,9 @@ impl MonitorConfig {
                     .as_u64()
                     .or_else(|| value.as_f64().filter(|f| *f >= 0.0 && f.fract() == 0.0).map(|f| f as u64))
                     .and_then(|n| u32::try_from(n).ok())
-                    .ok_or_else(|| ConfigError(format!("monitor_config.{field}: {value} is not a whole number of minutes"))),
+                    .ok_or_else(|| {
+                        ConfigError(format!("monitor_config.{field}: {value} is not a whole number of minutes"))
+                    }),
             }
         };
         Ok(Self {
@@ -146,7 +148,8 @@ fn parse_schedule(value: Option<&Value>) -> Result<Schedule, ConfigError> {
             Ok(Schedule::Crontab { value: text.to_string() })
         }
         Some("interval") => {
-            let amount = object.get("value").and_then(Value::as_u64).filter(|n| *n > 0).and_then(|n| u32::try_from(n).ok());
+            let amount =
+                object.get("value").and_then(Value::as_u64).filter(|n| *n > 0).and_then(|n| u32::try_from(n).ok());
             let amount = amount.ok_or_else(|| {
                 ConfigError(format!(
                     "monitor_config.schedule.value: {} is not a positive whole number of units",
@@ -244,7 +247,8 @@ mod tests {
 
     #[test]
     fn an_interval_takes_defaults_for_what_is_missing() {
-        let config = MonitorConfig::parse(&json!({"schedule": {"type": "interval", "value": 5, "unit": "minute"}})).unwrap();
+        let config =
+            MonitorConfig::parse(&json!({"schedule": {"type": "interval", "value": 5, "unit": "minute"}})).unwrap();
         assert_eq!(config.schedule, Schedule::Interval { value: 5, unit: IntervalUnit::Minute });
         assert_eq!((config.checkin_margin, config.max_runtime, config.timezone.as_str()), (1, 30, "UTC"));
         assert_eq!(config.schedule_text(), "every 5 minutes");
@@ -255,7 +259,10 @@ mod tests {
         let cases = [
             (json!({"schedule": {"type": "crontab", "value": "61 * * * *"}}), "\"61 * * * *\" is not a crontab"),
             (json!({"schedule": {"type": "crontab", "value": "* * *"}}), "\"* * *\" is not a crontab"),
-            (json!({"schedule": {"type": "interval", "value": 0, "unit": "day"}}), "schedule.value: 0 is not a positive"),
+            (
+                json!({"schedule": {"type": "interval", "value": 0, "unit": "day"}}),
+                "schedule.value: 0 is not a positive",
+            ),
             (json!({"schedule": {"type": "interval", "value": 3, "unit": "fortnight"}}), "\"fortnight\" is not one of"),
             (json!({"schedule": {"type": "weekly"}}), "\"weekly\" is not \"crontab\" or \"interval\""),
             (json!({}), "monitor_config.schedule is missing"),

@@ -12,8 +12,8 @@
 
 pub mod config;
 pub mod failure;
-pub mod scheduler;
 pub mod schedule;
+pub mod scheduler;
 pub mod sweep;
 
 pub use config::{CheckInStatus, ConfigError, IntervalUnit, MonitorConfig, Schedule};

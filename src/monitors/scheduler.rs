@@ -97,9 +97,9 @@ impl Scheduler {
         let index = match mark {
             Mark::Missed { monitor, .. } | Mark::TimedOut { monitor, .. } => *monitor,
         };
-        let monitor = monitors
-            .get(index)
-            .ok_or_else(|| crate::ingest::IngestError::bad(format!("sweep mark names monitor {index} of {}", monitors.len())))?;
+        let monitor = monitors.get(index).ok_or_else(|| {
+            crate::ingest::IngestError::bad(format!("sweep mark names monitor {index} of {}", monitors.len()))
+        })?;
         let failure = |reason: FailureReason, expected: Option<f64>, what: &str| {
             monitor_failure(
                 monitor.project_id,

@@ -66,7 +66,7 @@ mod tests {
             date_created: 0.0,
             last_checkin: None,
             next_expected: next,
-        group_id: None,
+            group_id: None,
         }
     }
 

@@ -14,7 +14,11 @@ use super::monitors::{MonitorFailure, MonitorWrite, NewCheckIn};
 use super::types::{Committed, NewEvent};
 use crate::monitors::{CheckInStatus, FailureReason, MonitorConfig, schedule};
 
-pub(super) fn apply(batch: &mut Batch<'_, '_>, write: &MonitorWrite, committed: &mut Committed) -> Result<(), StoreError> {
+pub(super) fn apply(
+    batch: &mut Batch<'_, '_>,
+    write: &MonitorWrite,
+    committed: &mut Committed,
+) -> Result<(), StoreError> {
     match write {
         MonitorWrite::CheckIn(check_in) => apply_check_in(batch, check_in, committed),
         MonitorWrite::Missed { monitor_id, expected, next, at, failure } => {
@@ -26,12 +30,13 @@ pub(super) fn apply(batch: &mut Batch<'_, '_>, write: &MonitorWrite, committed: 
             if !matches!(still, Some(Some(expecting)) if (expecting - expected).abs() < 1e-3) {
                 return Ok(());
             }
-            let inserted = tx.prepare_cached(
-                "INSERT OR IGNORE INTO monitor_checkins (monitor_id, guid, status, environment, date_created,
+            let inserted = tx
+                .prepare_cached(
+                    "INSERT OR IGNORE INTO monitor_checkins (monitor_id, guid, status, environment, date_created,
                                                         date_updated, expected_time)
                  SELECT id, ?2, 'missed', environment, ?4, ?3, ?4 FROM monitors WHERE id = ?1",
-            )?
-            .execute(params![monitor_id, format!("missed-{}", *expected as i64), at, expected])?;
+                )?
+                .execute(params![monitor_id, format!("missed-{}", *expected as i64), at, expected])?;
             if inserted == 0 {
                 return Ok(());
             }
@@ -61,7 +66,11 @@ pub(super) fn apply(batch: &mut Batch<'_, '_>, write: &MonitorWrite, committed: 
     }
 }
 
-fn apply_check_in(batch: &mut Batch<'_, '_>, check_in: &NewCheckIn, committed: &mut Committed) -> Result<(), StoreError> {
+fn apply_check_in(
+    batch: &mut Batch<'_, '_>,
+    check_in: &NewCheckIn,
+    committed: &mut Committed,
+) -> Result<(), StoreError> {
     let tx = batch.tx();
     let existing: Option<(i64, String, Option<f64>)> = tx
         .prepare_cached("SELECT id, config, next_expected FROM monitors WHERE project_id = ?1 AND slug = ?2")?
@@ -144,9 +153,8 @@ fn apply_check_in(batch: &mut Batch<'_, '_>, check_in: &NewCheckIn, committed: &
                 check_in.trace_id
             ])?;
             // Any new check-in, in progress or finished, is the run for its slot.
-            tx.prepare_cached("UPDATE monitors SET last_checkin = ?2, next_expected = ?3 WHERE id = ?1")?.execute(
-                params![monitor_id, received, schedule::next_after_unix(&config, received)],
-            )?;
+            tx.prepare_cached("UPDATE monitors SET last_checkin = ?2, next_expected = ?3 WHERE id = ?1")?
+                .execute(params![monitor_id, received, schedule::next_after_unix(&config, received)])?;
             tx.last_insert_rowid()
         }
     };
@@ -192,7 +200,8 @@ fn fail(
     }
     let outcome = batch.apply_event(event)?;
     let tx = batch.tx();
-    tx.prepare_cached("UPDATE monitors SET group_id = ?2 WHERE id = ?1")?.execute(params![monitor_id, outcome.group_id])?;
+    tx.prepare_cached("UPDATE monitors SET group_id = ?2 WHERE id = ?1")?
+        .execute(params![monitor_id, outcome.group_id])?;
     tx.prepare_cached("UPDATE monitor_checkins SET group_id = ?2 WHERE id = ?1")?
         .execute(params![checkin_id, outcome.group_id])?;
     if !outcome.duplicate {

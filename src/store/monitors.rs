@@ -34,10 +34,20 @@ pub enum MonitorWrite {
     CheckIn(NewCheckIn),
     /// Nothing checked in for the slot expected at `expected`; the next slot is `next`. Applied
     /// only while the monitor still expects `expected` (a check-in that came meanwhile wins).
-    Missed { monitor_id: i64, expected: f64, next: Option<f64>, at: f64, failure: Box<NewEvent> },
+    Missed {
+        monitor_id: i64,
+        expected: f64,
+        next: Option<f64>,
+        at: f64,
+        failure: Box<NewEvent>,
+    },
     /// The `in_progress` check-in `checkin_id` ran past its maximum runtime. Applied only while
     /// it is still in progress.
-    TimedOut { checkin_id: i64, at: f64, failure: Box<NewEvent> },
+    TimedOut {
+        checkin_id: i64,
+        at: f64,
+        failure: Box<NewEvent>,
+    },
 }
 
 /// A monitor failure that opened or regressed an issue: the writer's report of it, in

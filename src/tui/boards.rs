@@ -72,6 +72,10 @@ impl<T> Listing<T> {
     pub fn len(&self) -> usize {
         self.rows.ready().map_or(0, Vec::len)
     }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
 }
 
 impl Board {

@@ -18,9 +18,9 @@ pub mod msg;
 pub mod overlay;
 mod runner;
 pub mod sanitize;
-pub mod sidecar;
 #[cfg(test)]
 pub mod sdk_events;
+pub mod sidecar;
 pub mod standup;
 pub mod state;
 pub mod terminal;

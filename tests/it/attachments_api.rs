@@ -21,7 +21,11 @@ async fn attachments_are_listed_and_download_byte_for_byte() {
         &[
             ("event", event.to_string().into_bytes(), json!({})),
             ("attachment", text.clone(), json!({"filename": "sync.log", "content_type": "text/plain"})),
-            ("attachment", binary.clone(), json!({"filename": "../../etc/\u{0}core\u{1b}.bin", "content_type": "application/octet-stream"})),
+            (
+                "attachment",
+                binary.clone(),
+                json!({"filename": "../../etc/\u{0}core\u{1b}.bin", "content_type": "application/octet-stream"}),
+            ),
         ],
     );
     assert_eq!(app.post_envelope(body).await.status, StatusCode::OK);
@@ -55,5 +59,8 @@ async fn attachments_are_listed_and_download_byte_for_byte() {
     let one = app.api("GET", &format!("{base}{}/", listed[0]["id"].as_str().unwrap()), None).await;
     assert_eq!(one.body["name"], "sync.log");
     assert_eq!(app.api("GET", &format!("{base}999999/"), None).await.status, StatusCode::NOT_FOUND);
-    assert_eq!(app.api("GET", &format!("/api/0/projects/local/default/events/{}/attachments/", event_id()), None).await.body, json!([]));
+    assert_eq!(
+        app.api("GET", &format!("/api/0/projects/local/default/events/{}/attachments/", event_id()), None).await.body,
+        json!([])
+    );
 }

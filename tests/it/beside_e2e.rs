@@ -62,23 +62,32 @@ fn resize(tmux: &Tmux, width: u16, height: u16) {
 fn feedback_attachments_and_monitors_from_the_real_clients() {
     let dir = tempfile::tempdir().unwrap();
     let (tmux, dsn) = embedded_console("beside", dir.path());
-    let base = dsn.split('@').nth(1).and_then(|rest| rest.rsplit_once('/')).map(|(host, _)| format!("http://{host}/")).unwrap();
+    let base = dsn
+        .split('@')
+        .nth(1)
+        .and_then(|rest| rest.rsplit_once('/'))
+        .map(|(host, _)| format!("http://{host}/"))
+        .unwrap();
     let token = run(Command::new(sift_bin()).args(["token", "--data-dir"]).arg(dir.path().join("data")));
     let runtime = tokio::runtime::Runtime::new().unwrap();
-    let api = Client::new(ClientConfig::new(base, "local", token)).unwrap();
+    let api = Client::new(ClientConfig::new(base.as_str(), "local", token.as_str())).unwrap();
 
     // The real clients.
-    let text: Vec<u8> = (1..=80).map(|i| format!("sync step {i}: copied {} files\n", i * 3)).collect::<String>().into_bytes();
+    let text: Vec<u8> =
+        (1..=80).map(|i| format!("sync step {i}: copied {} files\n", i * 3)).collect::<String>().into_bytes();
     let binary: Vec<u8> = (0..=255u8).cycle().take(4096).chain([0x1b, b'[', b'2', b'J']).collect();
     let (text_file, binary_file) = (dir.path().join("sync.log"), dir.path().join("core.bin"));
     std::fs::write(&text_file, &text).unwrap();
     std::fs::write(&binary_file, &binary).unwrap();
     let python = clients().join("python/bin/python");
-    let py_event = run(Command::new(python).arg(repo().join("tests/sdk/beside/report.py")).arg(&dsn).args([&text_file, &binary_file]));
+    let py_event = run(Command::new(python)
+        .arg(repo().join("tests/sdk/beside/report.py"))
+        .arg(&dsn)
+        .args([&text_file, &binary_file]));
     let js_event = run(Command::new("node")
         .arg(repo().join("tests/sdk/beside/feedback.mjs"))
         .arg(&dsn)
-        .env("SIFT_NODE_MODULES", clients().join("node/node_modules")));
+        .env("SIFT_NODE_DIR", clients().join("node")));
     assert_eq!(monitor_run(&dsn, "true"), 0);
     assert_eq!(monitor_run(&dsn, "false"), 1, "sentry-cli exits with the job's status");
 
@@ -87,7 +96,9 @@ fn feedback_attachments_and_monitors_from_the_real_clients() {
         let page = runtime.block_on(api.list_issues(&Default::default())).ok()?;
         (page.items.len() >= 3).then_some(page.items)
     });
-    let issue_of = |needle: &str| issues.iter().find(|i| i.title.contains(needle)).unwrap_or_else(|| panic!("{needle}: {issues:?}"));
+    let issue_of = |needle: &str| {
+        issues.iter().find(|i| i.title.contains(needle)).unwrap_or_else(|| panic!("{needle}: {issues:?}"))
+    };
     let py_issue = issue_of("disk quota exceeded");
     let js_issue = issue_of("pay button handler");
     let cron_issue = issue_of("Cron failure: my-job");
@@ -97,7 +108,10 @@ fn feedback_attachments_and_monitors_from_the_real_clients() {
     assert_eq!(reports[0].event_id, py_event.replace('-', ""));
     let js_reports = runtime.block_on(api.issue_user_reports(&js_issue.id)).unwrap();
     assert_eq!(js_reports.len(), 1, "{js_reports:?}");
-    assert_eq!((js_reports[0].comments.as_str(), js_reports[0].name.as_str()), ("The pay button does nothing", "Ann Lee"));
+    assert_eq!(
+        (js_reports[0].comments.as_str(), js_reports[0].name.as_str()),
+        ("The pay button does nothing", "Ann Lee")
+    );
     assert_eq!(js_reports[0].url.as_deref(), Some("https://shop.example.com/checkout"));
     assert_eq!(js_reports[0].event_id, js_event.replace('-', ""));
     let all = runtime.block_on(api.feedback_issues(None)).unwrap().items;
@@ -116,7 +130,16 @@ fn feedback_attachments_and_monitors_from_the_real_clients() {
     assert_eq!(check_ins.iter().map(|c| c.status.as_str()).collect::<Vec<_>>(), ["error", "ok"]);
     assert!(check_ins.iter().all(|c| c.duration.is_some()));
     assert_eq!(check_ins[0].groups[0].id, cron_issue.id);
-    let cli = run(Command::new(sift_bin()).args(["monitors", "list", "--json", "--data-dir"]).arg(dir.path().join("data")).env("SIFT_CONFIG_DIR", dir.path().join("config")));
+    let listed = run(Command::new(clients().join("node/node_modules/.bin/sentry-cli"))
+        .args(["monitors", "list"])
+        .env("SENTRY_URL", &base)
+        .env("SENTRY_AUTH_TOKEN", &token)
+        .env("SENTRY_ORG", "local"));
+    assert!(listed.contains("my-job"), "sentry-cli monitors list: {listed}");
+    let cli = run(Command::new(sift_bin())
+        .args(["monitors", "list", "--json", "--data-dir"])
+        .arg(dir.path().join("data"))
+        .env("SIFT_CONFIG_DIR", dir.path().join("config")));
     let cli: serde_json::Value = serde_json::from_str(&cli).unwrap();
     assert_eq!(cli[0]["slug"], "my-job");
     assert_eq!(cli[0]["recent"], serde_json::json!(["error", "ok"]));
@@ -125,13 +148,17 @@ fn feedback_attachments_and_monitors_from_the_real_clients() {
     // In the console: the Python issue, its attachments paged and saved, its feedback.
     tmux.wait_for("disk quota exceeded", Duration::from_secs(10));
     let row = tmux.screen().lines().position(|l| l.contains("disk quota exceeded")).unwrap();
-    let first = tmux.screen().lines().position(|l| l.contains("OSError") || l.contains("TypeError") || l.contains("Cron failure")).unwrap();
+    let first = tmux
+        .screen()
+        .lines()
+        .position(|l| l.contains("OSError") || l.contains("TypeError") || l.contains("Cron failure"))
+        .unwrap();
     for _ in first..row {
         tmux.keys(&["j"]);
     }
     tmux.keys(&["Enter"]);
     tmux.wait_for("Attachments", Duration::from_secs(10));
-    let screen = tmux.wait_for("1 feedback", Duration::from_secs(10));
+    let screen = tmux.wait_for("Feedback 1", Duration::from_secs(10));
     assert!(screen.contains("sync.log · 80 B") || screen.contains("sync.log ·"), "{screen}");
     tmux.keys(&["|"]);
     let paged = tmux.wait_for("sync step 1: copied 3 files", Duration::from_secs(10));
@@ -143,12 +170,18 @@ fn feedback_attachments_and_monitors_from_the_real_clients() {
     let saved_dir = dir.path().join("saved");
     std::fs::create_dir_all(&saved_dir).unwrap();
     tmux.keys(&["C-u"]);
-    Command::new("tmux").args(["send-keys", "-t", &tmux.session, "-l", &saved_dir.display().to_string()]).status().unwrap();
+    Command::new("tmux")
+        .args(["send-keys", "-t", &tmux.session, "-l", &saved_dir.display().to_string()])
+        .status()
+        .unwrap();
     tmux.keys(&["Enter"]);
     tmux.wait_for("saved ", Duration::from_secs(10));
     assert_eq!(std::fs::read(saved_dir.join("sync.log")).unwrap(), text, "saved byte for byte");
     tmux.keys(&[">", "w", "C-u"]);
-    Command::new("tmux").args(["send-keys", "-t", &tmux.session, "-l", &saved_dir.display().to_string()]).status().unwrap();
+    Command::new("tmux")
+        .args(["send-keys", "-t", &tmux.session, "-l", &saved_dir.display().to_string()])
+        .status()
+        .unwrap();
     tmux.keys(&["Enter"]);
     wait_until("the binary saved", || std::fs::read(saved_dir.join("core.bin")).ok().filter(|b| *b == binary));
     tmux.keys(&["8"]);
@@ -171,7 +204,7 @@ fn feedback_attachments_and_monitors_from_the_real_clients() {
     }
     tmux.keys(&["Enter"]);
     tmux.wait_for("pay button handler is undefined", Duration::from_secs(10));
-    tmux.wait_for("1 feedback", Duration::from_secs(10));
+    tmux.wait_for("Feedback 1", Duration::from_secs(10));
     tmux.keys(&["Escape"]);
     tmux.wait_for("Love the new colours", Duration::from_secs(10));
 

@@ -499,7 +499,10 @@ fn hostile_event_data_never_reaches_the_terminal_raw() {
     let attachment_header = json!({"type": "attachment", "length": text.len(), "filename": hn("attachment name", 2),
                                    "content_type": "text/plain"});
     for body in [
-        format!("{{\"event_id\":\"{feedback_id}\"}}\n{{\"type\":\"feedback\",\"length\":{}}}\n{feedback}\n", feedback.len()),
+        format!(
+            "{{\"event_id\":\"{feedback_id}\"}}\n{{\"type\":\"feedback\",\"length\":{}}}\n{feedback}\n",
+            feedback.len()
+        ),
         format!("{{}}\n{{\"type\":\"user_report\",\"length\":{}}}\n{report}\n", report.len()),
         format!("{{\"event_id\":\"{latest}\"}}\n{attachment_header}\n{text}\n"),
     ] {

@@ -54,7 +54,10 @@ async fn feedback_and_user_reports_land_on_their_issue_and_alone() {
     app.send_event(event).await;
     let issue = app.issues()[0].id;
 
-    assert_eq!(send(&app, "feedback", &feedback_event("The pay button does nothing", Some(&error))).await.status, StatusCode::OK);
+    assert_eq!(
+        send(&app, "feedback", &feedback_event("The pay button does nothing", Some(&error))).await.status,
+        StatusCode::OK
+    );
     assert_eq!(send(&app, "feedback", &feedback_event("Love the new colours", None)).await.status, StatusCode::OK);
     let report = json!({"event_id": error, "name": "Bob", "email": "bob@example.com", "comments": "It crashed when I paid with 4111 1111 1111 1111"});
     assert_eq!(send(&app, "user_report", &report).await.status, StatusCode::OK);
@@ -82,7 +85,8 @@ async fn feedback_and_user_reports_land_on_their_issue_and_alone() {
     let on_issue = all.iter().find(|r| r["comments"] == "The pay button does nothing").unwrap();
     assert_eq!(on_issue["issue"]["id"], issue.to_string());
 
-    let stream = app.api("GET", "/api/0/organizations/local/issues/?query=issue.category:feedback%20is:unresolved", None).await;
+    let stream =
+        app.api("GET", "/api/0/organizations/local/issues/?query=issue.category:feedback%20is:unresolved", None).await;
     assert_eq!(stream.status, StatusCode::OK, "{:?}", stream.body);
     let stream = stream.body.as_array().unwrap().clone();
     assert_eq!(stream.len(), 3);
@@ -118,7 +122,8 @@ async fn a_report_posted_to_the_api_is_linked_and_bad_ones_get_a_reason() {
     let bad = app.api("POST", "/api/0/projects/local/default/user-feedback/", Some(json!({"event_id": "nope"}))).await;
     assert_eq!(bad.status, StatusCode::BAD_REQUEST);
     assert!(bad.body["detail"].as_str().unwrap().contains("invalid event_id \"nope\""), "{:?}", bad.body);
-    let empty = send(&app, "feedback", &json!({"event_id": event_id(), "contexts": {"feedback": {"message": " "}}})).await;
+    let empty =
+        send(&app, "feedback", &json!({"event_id": event_id(), "contexts": {"feedback": {"message": " "}}})).await;
     assert_eq!(empty.status, StatusCode::BAD_REQUEST);
     assert!(empty.body["detail"].as_str().unwrap().contains("feedback has no message"), "{:?}", empty.body);
     let unknown = app.api("GET", "/api/0/projects/local/nowhere/user-feedback/", None).await;

@@ -44,7 +44,10 @@ async fn check_ins_sweeps_and_the_monitors_issue() {
     let monitors = app.api("GET", "/api/0/organizations/local/monitors/", None).await;
     assert_eq!(monitors.status, StatusCode::OK);
     let monitor = &monitors.body[0];
-    assert_eq!((monitor["slug"].as_str(), monitor["name"].as_str(), monitor["status"].as_str()), (Some("my-job"), Some("my-job"), Some("active")));
+    assert_eq!(
+        (monitor["slug"].as_str(), monitor["name"].as_str(), monitor["status"].as_str()),
+        (Some("my-job"), Some("my-job"), Some("active"))
+    );
     assert!(monitor["id"].is_string());
     assert_eq!(monitor["config"]["schedule_type"], "crontab");
     assert_eq!(monitor["config"]["schedule"], "0 * * * *");
@@ -60,7 +63,8 @@ async fn check_ins_sweeps_and_the_monitors_issue() {
     assert_eq!(issues.len(), 1);
     assert_eq!(issues[0].title, "Cron failure: my-job");
     assert_eq!(check_ins(&app).await[0]["groups"][0]["id"], issues[0].id.to_string());
-    let resolve = app.api("PUT", &format!("/api/0/issues/{}/", issues[0].id), Some(json!({"status": "resolved"}))).await;
+    let resolve =
+        app.api("PUT", &format!("/api/0/issues/{}/", issues[0].id), Some(json!({"status": "resolved"}))).await;
     assert_eq!(resolve.status, StatusCode::OK);
 
     // The slot after the last check-in passes with nothing: within its margin nothing happens,
@@ -82,7 +86,10 @@ async fn check_ins_sweeps_and_the_monitors_issue() {
         .to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
     assert_eq!(listed[0]["expectedTime"], iso);
     let issue = app.api("GET", &format!("/api/0/issues/{}/", issues[0].id), None).await;
-    assert_eq!((issue.body["status"].as_str(), issue.body["substatus"].as_str()), (Some("unresolved"), Some("regressed")));
+    assert_eq!(
+        (issue.body["status"].as_str(), issue.body["substatus"].as_str()),
+        (Some("unresolved"), Some("regressed"))
+    );
     assert!(scheduler.sweep().await.unwrap().monitor_failures.is_empty(), "a slot is missed once");
     assert!(next_expected(&app) > expected);
 
@@ -93,7 +100,10 @@ async fn check_ins_sweeps_and_the_monitors_issue() {
     clock.set(began + 10.0 * 60.0);
     // The slot after the hung run is not due yet at that time.
     let swept = scheduler.sweep().await.unwrap();
-    assert_eq!(swept.monitor_failures.iter().map(|f| f.reason).collect::<Vec<_>>(), [sift::monitors::FailureReason::Timeout]);
+    assert_eq!(
+        swept.monitor_failures.iter().map(|f| f.reason).collect::<Vec<_>>(),
+        [sift::monitors::FailureReason::Timeout]
+    );
     let status = || -> String {
         app.conn().query_row("SELECT status FROM monitor_checkins WHERE guid = ?1", [&hung], |r| r.get(0)).unwrap()
     };
@@ -108,7 +118,10 @@ async fn bad_check_ins_get_a_reason_and_a_broken_monitor_never_stops_the_sweep()
     let app = TestApp::new();
     let cases = [
         (json!({"monitor_slug": "ghost", "status": "ok"}), "unknown monitor \"ghost\""),
-        (json!({"monitor_slug": "x", "status": "ok", "monitor_config": {"schedule": {"type": "crontab", "value": "99 * * *"}}}), "is not a crontab"),
+        (
+            json!({"monitor_slug": "x", "status": "ok", "monitor_config": {"schedule": {"type": "crontab", "value": "99 * * *"}}}),
+            "is not a crontab",
+        ),
         (
             json!({"monitor_slug": "x", "status": "ok", "monitor_config": {"schedule": {"type": "crontab", "value": "0 * * * *"}, "timezone": "Mars/Base"}}),
             "\"Mars/Base\" is not a tz database time zone",

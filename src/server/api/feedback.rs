@@ -208,8 +208,11 @@ pub async fn stream(
     let predicates = parsed.predicates(chrono::Utc::now());
     // Feedback has no triage state: only the unresolved mailbox has anything in it.
     let empty_mailbox = predicates.iter().any(|p| {
-        matches!(p, Predicate::Status { status: IssueStatus::Resolved | IssueStatus::Ignored, negated: false }
-            | Predicate::Status { status: IssueStatus::Unresolved, negated: true })
+        matches!(
+            p,
+            Predicate::Status { status: IssueStatus::Resolved | IssueStatus::Ignored, negated: false }
+                | Predicate::Status { status: IssueStatus::Unresolved, negated: true }
+        )
     });
     let text: Vec<String> = predicates
         .iter()

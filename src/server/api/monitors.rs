@@ -26,7 +26,8 @@ use crate::store::monitors::{self as store_monitors, CheckInRecord, MonitorRecor
 /// Monitor routes, added to the Web API's table.
 pub fn routes(api: axum::Router<Arc<AppState>>) -> axum::Router<Arc<AppState>> {
     let mut api = super::both(api, "/api/0/organizations/{org}/monitors/", axum::routing::get(list));
-    for prefix in ["/api/0/organizations/{org}/monitors/{monitor}", "/api/0/projects/{org}/{project}/monitors/{monitor}"]
+    for prefix in
+        ["/api/0/organizations/{org}/monitors/{monitor}", "/api/0/projects/{org}/{project}/monitors/{monitor}"]
     {
         api = super::both(api, &format!("{prefix}/"), axum::routing::get(one));
         api = super::both(api, &format!("{prefix}/checkins/"), axum::routing::get(check_ins));
@@ -123,7 +124,8 @@ fn scope(
     let all = cat::projects(conn, Some(org.id))?;
     let mut wanted = Vec::new();
     if let Some(name) = path.get("project") {
-        let project = cat::find_project(conn, org.id, name)?.ok_or_else(|| StoreError::NotFound(format!("project {name}")))?;
+        let project =
+            cat::find_project(conn, org.id, name)?.ok_or_else(|| StoreError::NotFound(format!("project {name}")))?;
         wanted.push(project.id);
     }
     for name in params.all("project").iter().filter(|p| *p != "-1") {
@@ -173,7 +175,8 @@ pub async fn list(
 fn find(conn: &Connection, path: &HashMap<String, String>) -> Result<(MonitorRecord, Vec<Project>), StoreError> {
     let (all, wanted) = scope(conn, path, &Params::default())?;
     let name = path.get("monitor").cloned().unwrap_or_default();
-    let monitor = store_monitors::find(conn, &wanted, &name)?.ok_or_else(|| StoreError::NotFound(format!("monitor {name}")))?;
+    let monitor =
+        store_monitors::find(conn, &wanted, &name)?.ok_or_else(|| StoreError::NotFound(format!("monitor {name}")))?;
     Ok((monitor, all))
 }
 

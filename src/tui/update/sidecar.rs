@@ -7,8 +7,8 @@ use chrono::{DateTime, Utc};
 use super::super::action::Action;
 use super::super::msg::{BesideEffect, BesideMsg, Effect};
 use super::super::overlay::{Overlay, Prompt, PromptKind};
-use super::super::sidecar::Pager;
 use super::super::sanitize::one_line;
+use super::super::sidecar::Pager;
 use super::super::state::{Failure, Load, State, ToastLevel, describe};
 
 /// What opening an issue asks for here.

@@ -47,7 +47,10 @@ fn the_feedback_section_with_its_count_in_the_header() {
     snapshot("detail_feedback", &state);
     for (w, h) in [(80, 24), (120, 40)] {
         let screen = text(&state, w, h);
-        assert!(screen.contains("2 feedback"), "{screen}");
+        assert!(screen.contains("8 Feedback 2"), "the tab counts: {screen}");
+        if w == 80 {
+            assert!(screen.contains("401 users · 2 feedback"), "the header counts where it has room: {screen}");
+        }
         assert!(!screen.chars().any(|c| c.is_control() && c != '\n' || matches!(c, '\u{202a}'..='\u{202e}')));
     }
     snapshot("detail_feedback_none", &with_sidecar(Section::Feedback, |s| s.feedback = Load::Ready(vec![])));
@@ -104,14 +107,40 @@ fn monitor_rows() -> Vec<MonitorRow> {
                                  "nextCheckIn": (now() + chrono::Duration::minutes(next_minutes)).to_rfc3339()}]})
     };
     let rows = vec![
-        (monitor("nightly-backup", json!("0 3 * * *"), "Europe/Vienna", 900, "ok"),
-         vec![check("ok", 540, None), check("ok", 1980, None), check("missed", 3420, Some(("41", "BACKEND-41"))), check("ok", 4860, None)]),
-        (monitor("send-invoices", json!([5, "minute"]), "UTC", -2, "error"),
-         (0..14).map(|i| check(if i % 4 == 0 { "error" } else if i == 6 { "timeout" } else { "ok" }, 5 * i + 1, (i % 4 == 0).then_some(("42", "BACKEND-42")))).collect()),
+        (
+            monitor("nightly-backup", json!("0 3 * * *"), "Europe/Vienna", 900, "ok"),
+            vec![
+                check("ok", 540, None),
+                check("ok", 1980, None),
+                check("missed", 3420, Some(("41", "BACKEND-41"))),
+                check("ok", 4860, None),
+            ],
+        ),
+        (
+            monitor("send-invoices", json!([5, "minute"]), "UTC", -2, "error"),
+            (0..14)
+                .map(|i| {
+                    check(
+                        if i % 4 == 0 {
+                            "error"
+                        } else if i == 6 {
+                            "timeout"
+                        } else {
+                            "ok"
+                        },
+                        5 * i + 1,
+                        (i % 4 == 0).then_some(("42", "BACKEND-42")),
+                    )
+                })
+                .collect(),
+        ),
         (monitor("fresh-job", json!("*/15 * * * *"), "UTC", 12, "active"), vec![check("in_progress", 1, None)]),
     ];
     rows.into_iter()
-        .map(|(m, c)| MonitorRow { monitor: serde_json::from_value(m).unwrap(), check_ins: serde_json::from_value(json!(c)).unwrap() })
+        .map(|(m, c)| MonitorRow {
+            monitor: serde_json::from_value(m).unwrap(),
+            check_ins: serde_json::from_value(json!(c)).unwrap(),
+        })
         .collect()
 }
 
@@ -129,7 +158,10 @@ fn the_feedback_screen_in_each_state() {
     listing.rows = Load::Ready(Vec::new());
     state.board = Some(Board::Feedback(listing.clone()));
     snapshot("feedback_empty", &state);
-    listing.rows = Load::Failed(Failure { message: "not found (404): the organization, project or issue is gone".into(), at: now() });
+    listing.rows = Load::Failed(Failure {
+        message: "not found (404): the organization, project or issue is gone".into(),
+        at: now(),
+    });
     state.board = Some(Board::Feedback(listing));
     snapshot("feedback_failed", &state);
 }
@@ -137,7 +169,8 @@ fn the_feedback_screen_in_each_state() {
 #[test]
 fn the_monitors_screen_in_each_state() {
     let mut state = state_with(issues());
-    let mut listing: Listing<MonitorRow> = Listing { rows: Load::Ready(monitor_rows()), cursor: 1, ..Listing::default() };
+    let mut listing: Listing<MonitorRow> =
+        Listing { rows: Load::Ready(monitor_rows()), cursor: 1, ..Listing::default() };
     state.board = Some(Board::Monitors(listing.clone()));
     snapshot("monitors_screen", &state);
     listing.rows = Load::Ready(Vec::new());

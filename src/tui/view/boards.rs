@@ -32,6 +32,11 @@ fn clip(text: &str, width: usize) -> String {
     fit(&one_line(&prefix), width)
 }
 
+/// `3 · ` once the rows are loaded.
+fn count<T>(listing: &Listing<T>) -> String {
+    listing.rows.ready().map_or(String::new(), |rows| format!("{} · ", rows.len()))
+}
+
 /// `in 5m`, or `due` once the time has come.
 fn until(then: Option<DateTime<Utc>>, now: DateTime<Utc>) -> String {
     match then {
@@ -56,7 +61,9 @@ fn mark(status: &str) -> (&'static str, Role) {
 /// Everything but the rows: loading, failed, or `None` when there are rows to draw.
 fn state_lines<T>(listing: &Listing<T>, what: &str, empty: &[&str], theme: &Theme) -> Option<Vec<Line<'static>>> {
     match &listing.rows {
-        Load::Idle | Load::Loading { .. } => Some(vec![Line::from(span(format!("loading {what}…"), theme, Role::Muted))]),
+        Load::Idle | Load::Loading { .. } => {
+            Some(vec![Line::from(span(format!("loading {what}…"), theme, Role::Muted))])
+        }
         Load::Failed(failure) => Some(vec![Line::from(span(
             format!("{what} unavailable: {} (ctrl-r retries)", one_line(&failure.message)),
             theme,
@@ -74,7 +81,7 @@ impl BoardView<'_> {
         let theme = self.theme;
         let title = Line::from(vec![
             span("Feedback", theme, Role::Title),
-            span(format!("  {} · newest first · enter opens the linked issue", listing.len()), theme, Role::Muted),
+            span(format!("  {}newest first · enter opens the linked issue", count(listing)), theme, Role::Muted),
         ]);
         let empty = ["No feedback yet: Sentry.captureFeedback() in the browser SDK, or a user report, sends one."];
         if let Some(lines) = state_lines(listing, "the feedback", &empty, theme) {
@@ -124,7 +131,7 @@ impl BoardView<'_> {
         let theme = self.theme;
         let title = Line::from(vec![
             span("Monitors", theme, Role::Title),
-            span(format!("  {} · enter opens the issue of a failing one", listing.len()), theme, Role::Muted),
+            span(format!("  {}enter opens the issue of a failing one", count(listing)), theme, Role::Muted),
         ]);
         let empty = [
             "No monitors yet. A check-in with a schedule creates one, for example:",
@@ -159,9 +166,9 @@ impl BoardView<'_> {
             if let Some(tz) = monitor.config.timezone.as_deref().filter(|tz| *tz != "UTC") {
                 schedule = format!("{schedule} {tz}");
             }
-            let last = row.last().map_or("-".to_string(), |c| {
-                format!("{} {}", mark(&c.status).0, ago(c.date_created, self.now))
-            });
+            let last = row
+                .last()
+                .map_or("-".to_string(), |c| format!("{} {}", mark(&c.status).0, ago(c.date_created, self.now)));
             let mut spans = vec![
                 span(format!("{} ", clip(&monitor.slug, slug_w)), theme, role(Role::Title)),
                 span(format!("{} ", clip(&schedule, schedule_w)), theme, role(Role::Text)),

@@ -73,6 +73,15 @@ const STANDUP_HINTS: [(Action, &str); 6] = [
     (Action::Help, "help"),
 ];
 
+/// The Feedback and Monitors screens' keys.
+const BOARD_HINTS: [(Action, &str); 5] = [
+    (Action::MoveDown, "move"),
+    (Action::Open, "open the issue"),
+    (Action::Refresh, "refresh"),
+    (Action::Back, "close"),
+    (Action::Help, "help"),
+];
+
 const LIST_HINTS: [(Action, &str); 11] = [
     (Action::Resolve, "resolve"),
     (Action::IgnoreMenu, "ignore"),
@@ -125,7 +134,18 @@ pub fn footer(state: &State, keymap: &Keymap, theme: &Theme, width: u16) -> Line
     let standup = state.standup.as_ref().is_some_and(|s| s.showing());
     let (context, hints): (Context, Vec<(Action, &str)>) = match &state.detail {
         _ if standup => (Context::List, STANDUP_HINTS.to_vec()),
-        Some(detail) => (Context::Detail, detail_hints(detail.section, detail.raw_trace)),
+        _ if state.board.as_ref().is_some_and(|b| b.showing()) => (Context::List, BOARD_HINTS.to_vec()),
+        Some(detail) if detail.sidecar.pager.is_some() => {
+            (Context::Detail, vec![(Action::MoveDown, "scroll"), (Action::Bottom, "end"), (Action::Back, "close")])
+        }
+        Some(detail) => {
+            let mut hints = detail_hints(detail.section, detail.raw_trace);
+            if detail.sidecar.attachments.ready().is_some_and(|a| !a.is_empty()) {
+                let at = hints.len().min(2);
+                hints.splice(at..at, [(Action::SaveAttachment, "save"), (Action::PageAttachment, "read")]);
+            }
+            (Context::Detail, hints)
+        }
         None => (Context::List, LIST_HINTS.to_vec()),
     };
     let mut spans = Vec::new();

@@ -234,13 +234,22 @@ impl IssueDetailView<'_> {
         lines
     }
 
+    /// The section tabs; the Feedback tab carries the count. Shorter labels where the full
+    /// ones do not fit.
     fn tabs(&self, width: usize) -> Line<'static> {
-        let full: usize = Section::ALL.iter().map(|s| s.label().len() + 4).sum();
+        let count = self.detail.sidecar.feedback_count().filter(|n| *n > 0);
+        let label = |section: Section, short: bool| -> String {
+            let name = if short { short_label(section) } else { section.label() };
+            match count {
+                Some(n) if section == Section::Feedback => format!("{name} {n}"),
+                _ => name.to_string(),
+            }
+        };
+        let full: usize = Section::ALL.iter().map(|s| label(*s, false).len() + 4).sum();
         let mut spans = Vec::new();
         for (i, section) in Section::ALL.into_iter().enumerate() {
             let role = if section == self.detail.section { Role::TabActive } else { Role::Tab };
-            let label = if full > width { short_label(section) } else { section.label() };
-            spans.push(span(format!(" {} {} ", i + 1, label), self.theme, role));
+            spans.push(span(format!(" {} {} ", i + 1, label(section, full > width)), self.theme, role));
         }
         Line::from(spans)
     }
@@ -734,7 +743,8 @@ impl Widget for IssueDetailView<'_> {
         if area.height <= header_height + 2 {
             return;
         }
-        Paragraph::new(self.tabs(area.width as usize)).render(Rect::new(area.x, area.y + header_height, area.width, 1), buf);
+        Paragraph::new(self.tabs(area.width as usize))
+            .render(Rect::new(area.x, area.y + header_height, area.width, 1), buf);
         let body = Rect::new(area.x, area.y + header_height + 1, area.width, area.height - header_height - 1);
         let (width, height) = (body.width as usize, body.height as usize);
         let scrolled = |lines: Vec<Line<'static>>| -> Vec<Line<'static>> {
@@ -743,7 +753,9 @@ impl Widget for IssueDetailView<'_> {
         };
         let pager = self.detail.sidecar.pager.as_ref();
         let lines = match &self.detail.event {
-            _ if pager.is_some() => pager.map(|p| super::beside::pager(p, self.theme, width, height)).unwrap_or_default(),
+            _ if pager.is_some() => {
+                pager.map(|p| super::beside::pager(p, self.theme, width, height)).unwrap_or_default()
+            }
             Load::Ready(_) if self.detail.section == Section::Feedback => {
                 scrolled(super::beside::feedback(&self.detail.sidecar, self.theme, width, self.now))
             }

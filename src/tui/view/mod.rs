@@ -2,13 +2,13 @@
 //! from top to bottom: status tabs, filters, the list (or the list and the opened issue side by
 //! side at 120 columns and more), key hints, the status line; overlays and toasts on top.
 
+mod beside;
+mod boards;
 pub mod chrome;
 mod detail;
 pub mod format;
 mod list;
 mod overlays;
-mod beside;
-mod boards;
 mod standup;
 
 use chrono::{DateTime, Utc};
@@ -168,6 +168,6 @@ fn list_area(frame: &mut Frame<'_>, state: &State, theme: &Theme, area: Rect, no
 }
 
 #[cfg(test)]
-mod tests;
-#[cfg(test)]
 mod beside_tests;
+#[cfg(test)]
+mod tests;

@@ -1,7 +1,7 @@
 // The real @sentry/node sends an error, a feedback linked to it, and a feedback on its own.
-// Usage: node feedback.mjs DSN   (run with NODE_PATH at the installed clients' node_modules)
+// Usage: SIFT_NODE_DIR=target/sdk-clients/node node feedback.mjs DSN (the installed clients)
 import { createRequire } from "node:module";
-const require = createRequire(process.env.SIFT_NODE_MODULES + "/");
+const require = createRequire(process.env.SIFT_NODE_DIR + "/feedback.cjs");
 const Sentry = require("@sentry/node");
 
 Sentry.init({ dsn: process.argv[2], release: "web@1.0.0", environment: "production", defaultIntegrations: false });

@@ -45,11 +45,18 @@ fn the_feedback_screen_opens_the_linked_issue_and_comes_back() {
     let located = beside(&keys(&mut state, &keymap, "j<enter>"));
     let [BesideEffect::LocateFeedbackIssue { req, ref event_id }] = located[..] else { panic!("{located:?}") };
     assert_eq!(event_id, "ab12");
-    let effects = answer(&mut state, &keymap, BesideMsg::FeedbackIssueLocated { req, result: Ok(("2".into(), "BACKEND-2".into())) });
+    let effects = answer(
+        &mut state,
+        &keymap,
+        BesideMsg::FeedbackIssueLocated { req, result: Ok(("2".into(), "BACKEND-2".into())) },
+    );
     assert_eq!(list_query(&effects), Some("issue:BACKEND-2".into()));
     let arrived = update(
         &mut state,
-        Msg::IssuesLoaded { req: list_req(&effects), result: Ok(page(vec![crate::tui::fixtures::issue(2, "t", "new", 3)], None)) },
+        Msg::IssuesLoaded {
+            req: list_req(&effects),
+            result: Ok(page(vec![crate::tui::fixtures::issue(2, "t", "new", 3)], None)),
+        },
         &ctx(&keymap),
     );
     assert_eq!(state.detail.as_ref().map(|d| d.issue_id.as_str()), Some("2"));
@@ -75,7 +82,11 @@ fn the_monitors_screen_opens_a_failing_monitors_issue() {
             "groups": group.map(|g| vec![serde_json::json!({"id": "4", "shortId": g})]).unwrap_or_default()}]))
         .unwrap(),
     };
-    answer(&mut state, &keymap, BesideMsg::MonitorsListed { req, result: Ok(vec![row("quiet", None), row("nightly", Some("BACKEND-4"))]) });
+    answer(
+        &mut state,
+        &keymap,
+        BesideMsg::MonitorsListed { req, result: Ok(vec![row("quiet", None), row("nightly", Some("BACKEND-4"))]) },
+    );
     keys(&mut state, &keymap, "<enter>");
     assert!(state.toasts.iter().any(|t| t.text.contains("has not failed")));
     let effects = keys(&mut state, &keymap, "j<enter>");
@@ -101,11 +112,12 @@ fn the_opened_issue_lists_feedback_and_saves_and_pages_attachments() {
     let opening = keys(&mut state, &keymap, "<enter>");
     assert!(beside(&opening).contains(&BesideEffect::FetchIssueFeedback { issue_id: "1".into() }));
     let req = fetched_event(&opening)[0].0.unwrap();
-    let shown = update(&mut state, Msg::EventLoaded { req, result: Ok(crate::tui::fixtures::event("b", None, None)) }, &ctx(&keymap));
-    assert_eq!(
-        beside(&shown),
-        [BesideEffect::FetchAttachments { project: "backend".into(), event_id: "b".into() }]
+    let shown = update(
+        &mut state,
+        Msg::EventLoaded { req, result: Ok(crate::tui::fixtures::event("b", None, None)) },
+        &ctx(&keymap),
     );
+    assert_eq!(beside(&shown), [BesideEffect::FetchAttachments { project: "backend".into(), event_id: "b".into() }]);
     let reports: Vec<UserReport> = serde_json::from_value(serde_json::json!([{"id": "1", "comments": "hi"}])).unwrap();
     answer(&mut state, &keymap, BesideMsg::IssueFeedbackLoaded { issue_id: "9".into(), result: Ok(Vec::new()) });
     assert!(state.detail.as_ref().unwrap().sidecar.feedback_count().is_none(), "another issue's answer is dropped");
@@ -121,7 +133,9 @@ fn the_opened_issue_lists_feedback_and_saves_and_pages_attachments() {
     let Some(Overlay::Prompt(prompt)) = &state.overlay else { panic!("a path prompt") };
     assert_eq!((prompt.kind, prompt.input.text.as_str()), (PromptKind::SaveAttachment, "./"));
     let saving = beside(&keys(&mut state, &keymap, "<enter>"));
-    let [BesideEffect::SaveAttachment { req, ref attachment_id, ref to, ref name, .. }] = saving[..] else { panic!("{saving:?}") };
+    let [BesideEffect::SaveAttachment { req, ref attachment_id, ref to, ref name, .. }] = saving[..] else {
+        panic!("{saving:?}")
+    };
     assert_eq!((attachment_id.as_str(), to.as_str(), name.as_str()), ("11", "./", "sync.log"));
     answer(&mut state, &keymap, BesideMsg::AttachmentSaved { req, result: Ok("./sync.log".into()) });
     assert!(state.toasts.iter().any(|t| t.text == "saved ./sync.log"), "{:?}", state.toasts);

@@ -199,7 +199,8 @@ fn feedback_attachments_and_monitors_from_the_real_clients() {
     let lines: Vec<&str> = screen.lines().collect();
     let at = |t: &str| lines.iter().position(|l| l.contains(t)).unwrap();
     assert!(at("Love the new colours") < at("The nightly sync"), "newest first:\n{screen}");
-    for _ in 0..(at("The pay button does nothing") - at("Love the new colours")) {
+    // The rows start below the column headings; the cursor is on the first.
+    for _ in 0..(at("The pay button does nothing") - at("SEEN FROM") - 1) {
         tmux.keys(&["j"]);
     }
     tmux.keys(&["Enter"]);

@@ -14,10 +14,10 @@ use super::{detail, list};
 
 /// Opens the Feedback (`Action::Feedback`) or Monitors screen, or closes it when it shows.
 pub fn toggle(state: &mut State, action: Action, now: DateTime<Utc>) -> Vec<Effect> {
-    let same = match (&state.board, action) {
-        (Some(Board::Feedback(_)), Action::Feedback) | (Some(Board::Monitors(_)), Action::Monitors) => true,
-        _ => false,
-    };
+    let same = matches!(
+        (&state.board, action),
+        (Some(Board::Feedback(_)), Action::Feedback) | (Some(Board::Monitors(_)), Action::Monitors)
+    );
     if same && showing(state) {
         state.board = None;
         return Vec::new();

@@ -15,13 +15,13 @@ use std::sync::Arc;
 
 use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri};
+use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use rusqlite::Connection;
 use serde_json::{Value, json};
 
 use super::issue_json::iso;
-use super::params::{Params, link_header};
+use super::params::{Params, paged};
 use super::{PathArgs, issue_of, json_response, org_of};
 use crate::search::{self, Field, IssueStatus, Predicate, TextField};
 use crate::server::{ApiError, AppState};
@@ -99,15 +99,6 @@ fn project_of(conn: &Connection, path: &HashMap<String, String>) -> Result<Proje
     let org = org_of(conn, path)?.ok_or_else(|| StoreError::NotFound("organization".into()))?;
     let name = path.get("project").cloned().unwrap_or_default();
     cat::find_project(conn, org.id, &name)?.ok_or_else(|| StoreError::NotFound(format!("project {name}")))
-}
-
-fn paged(uri: &Uri, headers: &HeaderMap, items: Vec<Value>, page: super::params::PageRequest, total: u64) -> Response {
-    let more = (page.offset + items.len()) < total as usize;
-    let mut extra = vec![("x-hits", HeaderValue::from(total))];
-    if let Some(link) = link_header(uri, headers, page, more) {
-        extra.push(("link", link));
-    }
-    json_response(Value::Array(items), extra)
 }
 
 /// `GET /api/0/projects/{org}/{project}/user-feedback/`: the project's feedback, newest first.

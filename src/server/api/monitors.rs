@@ -8,13 +8,13 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use axum::extract::State;
-use axum::http::{HeaderMap, HeaderValue, Uri};
+use axum::http::{HeaderMap, Uri};
 use axum::response::Response;
 use rusqlite::Connection;
 use serde_json::{Value, json};
 
 use super::issue_json::iso;
-use super::params::{Params, link_header};
+use super::params::{Params, paged};
 use super::{PathArgs, json_response, org_of};
 use crate::monitors::Schedule;
 use crate::server::{ApiError, AppState};
@@ -164,12 +164,7 @@ pub async fn list(
             Ok((items, total))
         })
         .await?;
-    let more = page.offset + items.len() < total;
-    let mut extra = vec![("x-hits", HeaderValue::from(total))];
-    if let Some(link) = link_header(&uri, &headers, page, more) {
-        extra.push(("link", link));
-    }
-    Ok(json_response(Value::Array(items), extra))
+    Ok(paged(&uri, &headers, items, page, total as u64))
 }
 
 fn find(conn: &Connection, path: &HashMap<String, String>) -> Result<(MonitorRecord, Vec<Project>), StoreError> {
@@ -213,10 +208,5 @@ pub async fn check_ins(
             Ok((items, total))
         })
         .await?;
-    let more = page.offset + items.len() < total as usize;
-    let mut extra = vec![("x-hits", HeaderValue::from(total))];
-    if let Some(link) = link_header(&uri, &headers, page, more) {
-        extra.push(("link", link));
-    }
-    Ok(json_response(Value::Array(items), extra))
+    Ok(paged(&uri, &headers, items, page, total))
 }

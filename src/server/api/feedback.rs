@@ -22,7 +22,7 @@ use serde_json::{Value, json};
 
 use super::issue_json::iso;
 use super::params::{Params, paged};
-use super::{PathArgs, issue_of, json_response, org_of};
+use super::{PathArgs, issue_of, org_of};
 use crate::search::{self, Field, IssueStatus, Predicate, TextField};
 use crate::server::{ApiError, AppState};
 use crate::store::catalog::{self as cat, Project};

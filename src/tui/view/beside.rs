@@ -6,6 +6,7 @@ use chrono::{DateTime, Utc};
 use ratatui::text::{Line, Span};
 
 use super::format::{ago, fit, truncate};
+use crate::tui::detail::Section;
 use crate::tui::sanitize::one_line;
 use crate::tui::sidecar::{Pager, Sidecar};
 use crate::tui::state::Load;
@@ -132,4 +133,24 @@ pub fn pager(pager: &Pager, theme: &Theme, width: usize, height: usize) -> Vec<L
         ]));
     }
     lines
+}
+
+/// The header's feedback count (` · 2 feedback`), once there is any.
+pub fn feedback_count(detail: &crate::tui::detail::Detail) -> String {
+    match detail.sidecar.feedback_count() {
+        Some(n) if n > 0 => format!(" · {n} feedback"),
+        _ => String::new(),
+    }
+}
+
+/// A section's tab label where the full ones do not fit.
+pub fn short_label(section: Section) -> &'static str {
+    match section {
+        Section::Breadcrumbs => "Crumbs",
+        Section::Request => "Req",
+        Section::Context => "Ctx",
+        Section::Activity => "Log",
+        Section::Feedback => "Feedback",
+        other => other.label(),
+    }
 }

@@ -103,26 +103,6 @@ fn frame_title(frame: &Frame, width: usize) -> String {
     format!("{} in {}{line}", clip(file, width), clip(function, width))
 }
 
-/// The header's feedback count (` · 2 feedback`), once there is any.
-fn feedback_count(detail: &Detail) -> String {
-    match detail.sidecar.feedback_count() {
-        Some(n) if n > 0 => format!(" · {n} feedback"),
-        _ => String::new(),
-    }
-}
-
-/// A section's tab label where the full ones do not fit.
-fn short_label(section: Section) -> &'static str {
-    match section {
-        Section::Breadcrumbs => "Crumbs",
-        Section::Request => "Req",
-        Section::Context => "Ctx",
-        Section::Activity => "Log",
-        Section::Feedback => "Feedback",
-        other => other.label(),
-    }
-}
-
 impl IssueDetailView<'_> {
     fn header(&self, width: usize, roomy: bool) -> Vec<Line<'static>> {
         let (theme, issue) = (self.theme, self.issue);
@@ -169,7 +149,7 @@ impl IssueDetailView<'_> {
                         theme,
                         Role::Count,
                     ),
-                    span(feedback_count(self.detail), theme, Role::Count),
+                    span(super::beside::feedback_count(self.detail), theme, Role::Count),
                     span(format!(" · {assignee}"), theme, Role::Muted),
                 ],
                 width,
@@ -239,7 +219,7 @@ impl IssueDetailView<'_> {
     fn tabs(&self, width: usize) -> Line<'static> {
         let count = self.detail.sidecar.feedback_count().filter(|n| *n > 0);
         let label = |section: Section, short: bool| -> String {
-            let name = if short { short_label(section) } else { section.label() };
+            let name = if short { super::beside::short_label(section) } else { section.label() };
             match count {
                 Some(n) if section == Section::Feedback => format!("{name} {n}"),
                 _ => name.to_string(),

@@ -15,6 +15,7 @@ use crate::store::{self, projects};
 
 pub mod docs;
 pub mod issues;
+mod monitors;
 mod output;
 mod tail;
 pub mod until;
@@ -84,6 +85,9 @@ pub enum Command {
     /// Follow events as they arrive
     #[command(subcommand)]
     Events(EventsCommand),
+    /// Cron monitors: schedules, health and recent check-ins
+    #[command(subcommand, after_help = docs::MONITORS_LIST_EXAMPLES)]
+    Monitors(monitors::MonitorsCommand),
     /// A digest for the daily standup: new, regressed, escalating, top and resolved issues
     #[command(long_about = docs::REPORT_LONG_ABOUT, after_help = docs::REPORT_EXAMPLES)]
     Report {
@@ -209,6 +213,11 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 issues::run(client, command, output::Out::stdout()).await
             });
         }
+        Command::Monitors(command) => {
+            return remote(&paths, &config, profile, async |client| {
+                monitors::run(client, command, output::Out::stdout()).await
+            });
+        }
         Command::Events(EventsCommand::Tail(args)) => {
             return remote(&paths, &config, profile, async |client| {
                 tail::run(client, args, output::Out::stdout()).await.map(|()| None)
@@ -237,7 +246,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
             demo(&paths, &config, reset, crate::tui::Options { listen: listen.or(options.listen), ..options })
         }
         Command::Completions { .. } | Command::Man => unreachable!("answered before the data directory is opened"),
-        Command::Issues(_) | Command::Events(_) | Command::Report { .. } => unreachable!("answered above"),
+        Command::Issues(_) | Command::Events(_) | Command::Monitors(_) | Command::Report { .. } => {
+            unreachable!("answered above")
+        }
     }
     .map(|()| ExitCode::SUCCESS)
 }

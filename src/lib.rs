@@ -15,6 +15,7 @@ pub mod ingest;
 pub mod lifecycle;
 pub mod local_server;
 pub mod logging;
+pub mod monitors;
 pub mod paths;
 pub mod port_holder;
 pub mod profiles;

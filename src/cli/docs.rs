@@ -76,6 +76,11 @@ Examples:
   sift projects create api --platform node
   sift projects scrubbing api off";
 
+pub const MONITORS_LIST_EXAMPLES: &str = "\
+Examples:
+  sift monitors list
+  sift monitors list --json | jq -r '.[] | select(.status != \"ok\") | .slug'";
+
 pub const PROJECTS_LIST_EXAMPLES: &str = "\
 Examples:
   sift projects list

@@ -1,15 +1,17 @@
 //! The ingest pipeline: envelope or store-endpoint payload in, a [`WriteJob`] out. For each
 //! error event: normalize, symbolicate JavaScript frames (when the project has source maps),
-//! scrub (when the project has scrubbing on), compute grouping hashes
-//! and the issue summary, derive tags, compress. Transactions, attachments, sessions, client
-//! reports, check-ins, user reports and feedback are kept as items; unknown item types are
-//! skipped, never rejected. Pure CPU work: nothing here performs I/O; the server hands the job
+//! scrub (when the project has scrubbing on), compute grouping hashes and the issue summary,
+//! derive tags, compress. Feedback and user reports become feedback records, check-ins monitor
+//! check-ins; transactions, attachments, sessions and client reports are kept as items; unknown
+//! item types are skipped, never rejected. Pure CPU work: nothing here performs I/O; the server hands the job
 //! to the store's writer.
 
 pub mod auth;
+pub mod check_in;
 pub mod decode;
 pub mod envelope;
 pub mod error;
+pub mod feedback;
 pub mod grouping;
 pub mod normalize;
 mod prepare;
@@ -27,9 +29,9 @@ use tree::Value;
 use crate::config::Limits;
 use crate::store::{NewItem, WriteJob, codec};
 
-/// Item types kept as stored items, with the name they are stored under.
-const KEPT_ITEMS: &[&str] =
-    &["transaction", "attachment", "session", "sessions", "client_report", "check_in", "user_report", "feedback"];
+/// Item types kept as stored items, with the name they are stored under. Feedback, user
+/// reports and check-ins become records of their own ([`feedback`], [`check_in`]).
+const KEPT_ITEMS: &[&str] = &["transaction", "attachment", "session", "sessions", "client_report"];
 
 /// Per-request facts the pipeline needs.
 #[derive(Debug, Clone)]
@@ -82,7 +84,20 @@ pub fn prepare_envelope_with(
                 prepared.event_id.get_or_insert_with(|| event.event_id.clone());
                 prepared.job.events.push(event);
             }
-            "transaction" | "feedback" => {
+            "feedback" => {
+                let feedback = feedback::from_event(item.payload, &ctx, req, limits).map_err(at)?;
+                prepared.event_id = prepared.event_id.or_else(|| Some(feedback.feedback_id.clone()));
+                prepared.job.feedback.push(feedback);
+            }
+            "user_report" => {
+                let report = feedback::from_user_report(item.payload, req, req.received, limits).map_err(at)?;
+                prepared.job.feedback.push(report);
+            }
+            "check_in" => {
+                let check_in = check_in::prepare(item.payload, req, limits).map_err(at)?;
+                prepared.job.monitors.push(crate::store::MonitorWrite::CheckIn(check_in));
+            }
+            "transaction" => {
                 let mut event = Value::Object(normalize::normalize(item.payload, &ctx).map_err(at)?);
                 if req.scrub {
                     scrub::scrub_event(&mut event);
@@ -128,7 +143,10 @@ pub fn prepare_store_with(
 ) -> Result<Prepared, IngestError> {
     let ctx = Context { received: req.received, client_ip: req.client_ip.clone(), ..Context::default() };
     let event = prepare::error_event(body, &ctx, req, limits, maps)?;
-    Ok(Prepared { event_id: Some(event.event_id.clone()), job: WriteJob { events: vec![event], items: Vec::new() } })
+    Ok(Prepared {
+        event_id: Some(event.event_id.clone()),
+        job: WriteJob { events: vec![event], ..WriteJob::default() },
+    })
 }
 
 /// Refuses an item whose stored form exceeds `limit` bytes.

@@ -152,12 +152,15 @@ fn legacy_store_body(body: &[u8], limit: usize) -> Result<Vec<u8>, IngestError> 
 async fn commit(state: &AppState, prepared: Prepared) -> Result<Json<Value>, ApiError> {
     let Prepared { job, event_id } = prepared;
     if !is_empty(&job) {
-        state
+        let committed = state
             .store
             .writer()
             .write(job)
             .await
             .map_err(|err| IngestError::Unavailable(format!("failed to store the event: {err}")))?;
+        if !committed.rejected.is_empty() {
+            return Err(IngestError::bad(committed.rejected.join("; ")).into());
+        }
     }
     Ok(Json(match event_id {
         Some(id) => json!({ "id": id }),
@@ -166,7 +169,7 @@ async fn commit(state: &AppState, prepared: Prepared) -> Result<Json<Value>, Api
 }
 
 fn is_empty(job: &WriteJob) -> bool {
-    job.events.is_empty() && job.items.is_empty()
+    job.events.is_empty() && job.items.is_empty() && job.feedback.is_empty() && job.monitors.is_empty()
 }
 
 /// Runs CPU-bound work inline for small uncompressed bodies. Anything compressed (whose

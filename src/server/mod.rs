@@ -167,7 +167,15 @@ impl Server {
 
     /// Serves until `shutdown` resolves, then finishes in-flight requests (and their commits).
     pub async fn run(self, shutdown: impl std::future::Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
+        let scheduler = crate::monitors::scheduler::Scheduler::new(
+            self.state.store.clone(),
+            self.state.limits.clone(),
+            Arc::new(crate::monitors::scheduler::WallClock),
+        )
+        .spawn(crate::monitors::scheduler::SWEEP_PERIOD);
         let app = router(self.state).into_make_service_with_connect_info::<SocketAddr>();
-        axum::serve(self.listener, app).with_graceful_shutdown(shutdown).await
+        let served = axum::serve(self.listener, app).with_graceful_shutdown(shutdown).await;
+        scheduler.abort();
+        served
     }
 }

@@ -91,10 +91,21 @@ impl<'t, 'c> Batch<'t, 'c> {
                 ])?;
             committed.items += 1;
         }
+        for feedback in &job.feedback {
+            super::feedback::insert(self.tx, feedback)?;
+        }
+        for write in &job.monitors {
+            super::monitor_apply::apply(self, write, &mut committed)?;
+        }
         Ok(committed)
     }
 
-    fn apply_event(&mut self, event: &NewEvent) -> Result<EventOutcome, StoreError> {
+    /// The batch's transaction, for writes of other modules.
+    pub(super) fn tx(&self) -> &'t Transaction<'t> {
+        self.tx
+    }
+
+    pub(super) fn apply_event(&mut self, event: &NewEvent) -> Result<EventOutcome, StoreError> {
         let existing: Option<i64> = self
             .tx
             .prepare_cached("SELECT group_id FROM events WHERE project_id = ?1 AND event_id = ?2")?

@@ -195,29 +195,3 @@ pub fn project_events(
     let sql = format!("{EVENT_SELECT} WHERE +project_id = ?{filter} ORDER BY id DESC LIMIT ? OFFSET ?");
     event_page(conn, &sql, args, limit, offset)
 }
-
-/// An attachment stored with an event (its envelope item header and size, not its bytes).
-#[derive(Debug, Clone, PartialEq)]
-pub struct Attachment {
-    pub id: i64,
-    pub event_id: String,
-    pub received: f64,
-    pub size: i64,
-    pub header: serde_json::Value,
-}
-
-/// The attachments of event `event_id` in a project, in arrival order.
-pub fn event_attachments(conn: &Connection, project_id: i64, event_id: &str) -> Result<Vec<Attachment>, StoreError> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT id, event_id, received, size, header FROM items
-         WHERE event_id = ?1 AND project_id = ?2 AND kind = 'attachment' ORDER BY id",
-    )?;
-    let rows = stmt.query_map(rusqlite::params![event_id, project_id], |row| {
-        Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?, row.get::<_, String>(4)?))
-    })?;
-    rows.map(|row| {
-        let (id, event_id, received, size, header) = row?;
-        Ok(Attachment { id, event_id, received, size, header: serde_json::from_str(&header)? })
-    })
-    .collect()
-}

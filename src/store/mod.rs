@@ -4,13 +4,17 @@
 //! module; nothing here knows about HTTP.
 
 mod apply;
+pub mod attachments;
 pub mod bundles;
 pub mod catalog;
 pub mod codec;
 pub mod events;
+pub mod feedback;
 mod group_row;
 pub mod issue_list;
 pub mod issues;
+mod monitor_apply;
+pub mod monitors;
 pub mod notes;
 pub mod projects;
 pub mod schema;
@@ -25,6 +29,8 @@ use std::path::{Path, PathBuf};
 use rusqlite::{Connection, OpenFlags};
 
 use crate::config::Durability;
+pub use feedback::NewFeedback;
+pub use monitors::{MonitorFailure, MonitorWrite, NewCheckIn};
 pub use types::{Committed, EventOutcome, NewEvent, NewItem, TimeWindow, WriteJob};
 pub use writer::WriterHandle;
 

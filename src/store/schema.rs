@@ -319,8 +319,65 @@ CREATE INDEX artifact_files_debug_id ON artifact_files (debug_id, kind) WHERE de
 CREATE INDEX artifact_files_url ON artifact_files (url) WHERE url IS NOT NULL;
 "#;
 
+/// User feedback (the `feedback` item and the legacy `user_report`), cron monitors and their
+/// check-ins get tables of their own, because screens list and filter them. A feedback links to
+/// its error through `associated_event_id`, resolved when read, so it may arrive before the
+/// error. Attachments stay in `items`, found by their event id.
+const V8: &str = r#"
+CREATE TABLE feedback (
+    id                  INTEGER PRIMARY KEY,
+    project_id          INTEGER NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+    kind                TEXT NOT NULL,
+    feedback_id         TEXT NOT NULL,
+    associated_event_id TEXT,
+    name                TEXT NOT NULL,
+    email               TEXT NOT NULL,
+    message             TEXT NOT NULL,
+    url                 TEXT,
+    environment         TEXT,
+    timestamp           REAL NOT NULL,
+    received            REAL NOT NULL,
+    data                BLOB NOT NULL,
+    UNIQUE (project_id, kind, feedback_id)
+);
+CREATE INDEX feedback_associated ON feedback (project_id, associated_event_id);
+CREATE INDEX feedback_received ON feedback (received DESC);
+
+CREATE TABLE monitors (
+    id            INTEGER PRIMARY KEY,
+    project_id    INTEGER NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+    slug          TEXT NOT NULL,
+    config        TEXT NOT NULL,
+    environment   TEXT,
+    health        TEXT NOT NULL DEFAULT 'active',
+    date_created  REAL NOT NULL,
+    last_checkin  REAL,
+    next_expected REAL,
+    group_id      INTEGER REFERENCES groups(id) ON DELETE SET NULL,
+    UNIQUE (project_id, slug)
+);
+
+CREATE TABLE monitor_checkins (
+    id            INTEGER PRIMARY KEY,
+    monitor_id    INTEGER NOT NULL REFERENCES monitors(id) ON DELETE CASCADE,
+    guid          TEXT NOT NULL,
+    status        TEXT NOT NULL,
+    environment   TEXT,
+    duration      REAL,
+    date_created  REAL NOT NULL,
+    date_updated  REAL NOT NULL,
+    expected_time REAL,
+    trace_id      TEXT,
+    group_id      INTEGER REFERENCES groups(id) ON DELETE SET NULL,
+    UNIQUE (monitor_id, guid)
+);
+CREATE INDEX monitor_checkins_time ON monitor_checkins (monitor_id, date_created DESC);
+CREATE INDEX monitor_checkins_open ON monitor_checkins (status) WHERE status = 'in_progress';
+"#;
+
 /// Every schema version, oldest first.
-const MIGRATIONS: &[M<'static>] = &[M::up(V1), M::up(V2), M::up(V3), M::up(V4), M::up(V5), M::up(V6), M::up(V7)];
+const MIGRATIONS: &[M<'static>] =
+    &[M::up(V1), M::up(V2), M::up(V3), M::up(V4), M::up(V5), M::up(V6), M::up(V7), M::up(V8)];
 
 /// All migrations, oldest first.
 pub fn migrations() -> Migrations<'static> {

@@ -53,6 +53,9 @@ pub struct NewItem {
 pub struct WriteJob {
     pub events: Vec<NewEvent>,
     pub items: Vec<NewItem>,
+    pub feedback: Vec<super::feedback::NewFeedback>,
+    /// Check-ins, and the missed and timed-out marks of a monitor sweep.
+    pub monitors: Vec<super::monitors::MonitorWrite>,
 }
 
 /// What happened to one event.
@@ -71,6 +74,11 @@ pub struct EventOutcome {
 pub struct Committed {
     pub events: Vec<EventOutcome>,
     pub items: usize,
+    /// Why parts of the job were refused while the rest was committed (a check-in for an
+    /// unknown monitor).
+    pub rejected: Vec<String>,
+    /// Monitor failures that opened or regressed an issue.
+    pub monitor_failures: Vec<super::monitors::MonitorFailure>,
 }
 
 /// A time filter on events: unix seconds, both ends inclusive, either open.

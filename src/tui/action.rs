@@ -159,6 +159,18 @@ actions! {
     ScrollLeft => "scroll_left",
     /// Scroll long lines (source code, breadcrumbs) to the right
     ScrollRight => "scroll_right",
+    /// Every user feedback, newest first
+    Feedback => "feedback",
+    /// Cron monitors: schedules, recent check-ins, their issues
+    Monitors => "monitors",
+    /// Feedback section (what people said about the issue)
+    ShowFeedback => "show_feedback",
+    /// Select the event's next attachment
+    NextAttachment => "next_attachment",
+    /// Save the selected attachment to a file
+    SaveAttachment => "save_attachment",
+    /// Read the selected text attachment
+    PageAttachment => "page_attachment",
 }
 
 impl fmt::Display for Action {

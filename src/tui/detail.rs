@@ -28,7 +28,7 @@ impl EventPick {
     }
 }
 
-/// The sections of the detail screen, in tab order (number keys 1-7 jump to them).
+/// The sections of the detail screen, in tab order (number keys 1-8 jump to them).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Section {
     #[default]
@@ -43,10 +43,12 @@ pub enum Section {
     Activity,
     /// The event as the server sent it.
     Json,
+    /// What people said about the issue (user feedback and reports).
+    Feedback,
 }
 
 impl Section {
-    pub const ALL: [Section; 7] = [
+    pub const ALL: [Section; 8] = [
         Section::Stack,
         Section::Breadcrumbs,
         Section::Request,
@@ -54,6 +56,7 @@ impl Section {
         Section::Context,
         Section::Activity,
         Section::Json,
+        Section::Feedback,
     ];
 
     pub fn label(self) -> &'static str {
@@ -65,6 +68,7 @@ impl Section {
             Section::Context => "Context",
             Section::Activity => "Activity",
             Section::Json => "JSON",
+            Section::Feedback => "Feedback",
         }
     }
 
@@ -79,6 +83,7 @@ impl Section {
             Action::ShowContext => Section::Context,
             Action::ShowActivity => Section::Activity,
             Action::ShowJson => Section::Json,
+            Action::ShowFeedback => Section::Feedback,
             _ => return None,
         })
     }
@@ -217,6 +222,8 @@ pub struct Detail {
     pub hscroll: usize,
     /// The issue takes the whole width, even where the list would stand beside it (`z`).
     pub zoomed: bool,
+    /// The issue's feedback, the event's attachments and the attachment pager.
+    pub sidecar: super::sidecar::Sidecar,
 }
 
 /// Columns one `←` or `→` scrolls long lines by.
@@ -281,6 +288,7 @@ impl Detail {
                 event.tags.len() + contexts + 20
             }
             Section::Activity => self.activity.ready().map_or(0, Vec::len) + 2,
+            Section::Feedback => self.sidecar.feedback.ready().map_or(0, Vec::len) * 6 + 2,
         }
     }
 

@@ -8,8 +8,10 @@
 
 pub mod action;
 mod app;
+pub mod boards;
 pub mod detail;
 pub mod fault;
+mod fetches;
 #[cfg(test)]
 mod fixtures;
 pub mod help;
@@ -22,6 +24,7 @@ mod runner;
 pub mod sanitize;
 #[cfg(test)]
 pub mod sdk_events;
+pub mod sidecar;
 pub mod standup;
 pub mod state;
 pub mod terminal;

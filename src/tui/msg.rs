@@ -81,6 +81,47 @@ pub enum Msg {
         key: String,
         lines: std::sync::Arc<crate::highlight::Highlighted>,
     },
+    /// Feedback, attachments and monitors (see [`super::fetches`]).
+    Beside(BesideMsg),
+}
+
+/// Answers for the opened issue's feedback and attachments, and the Feedback and Monitors
+/// screens.
+#[derive(Debug)]
+pub enum BesideMsg {
+    /// The feedback of the opened issue `issue_id`.
+    IssueFeedbackLoaded {
+        issue_id: String,
+        result: Result<Vec<crate::api::models::UserReport>, Error>,
+    },
+    /// The attachments of event `event_id`.
+    AttachmentsLoaded {
+        event_id: String,
+        result: Result<Vec<crate::api::models::Attachment>, Error>,
+    },
+    /// An attachment was written to `Ok(path)`, or why not.
+    AttachmentSaved {
+        req: ReqId,
+        result: Result<String, String>,
+    },
+    /// An attachment's bytes, to page.
+    AttachmentRead {
+        req: ReqId,
+        result: Result<Vec<u8>, Error>,
+    },
+    FeedbackListed {
+        req: ReqId,
+        result: Result<Vec<crate::api::models::FeedbackIssue>, Error>,
+    },
+    MonitorsListed {
+        req: ReqId,
+        result: Result<Vec<super::boards::MonitorRow>, Error>,
+    },
+    /// The issue a feedback is about: (id, short id).
+    FeedbackIssueLocated {
+        req: ReqId,
+        result: Result<(String, String), Error>,
+    },
 }
 
 /// What the pickers offer, and who the token belongs to.
@@ -171,4 +212,45 @@ pub enum Effect {
     Notify(String),
     Suspend,
     Quit,
+    /// Feedback, attachments and monitors work (see [`super::fetches`]).
+    Beside(BesideEffect),
+}
+
+/// The work of the opened issue's feedback and attachments and of the Feedback and Monitors
+/// screens.
+#[derive(Debug, Clone, PartialEq)]
+pub enum BesideEffect {
+    FetchIssueFeedback {
+        issue_id: String,
+    },
+    FetchAttachments {
+        project: String,
+        event_id: String,
+    },
+    /// Download an attachment and write it under `to` (a directory, or a file path).
+    SaveAttachment {
+        req: ReqId,
+        project: String,
+        event_id: String,
+        attachment_id: String,
+        name: String,
+        to: String,
+    },
+    ReadAttachment {
+        req: ReqId,
+        project: String,
+        event_id: String,
+        attachment_id: String,
+    },
+    FetchFeedbackList {
+        req: ReqId,
+    },
+    FetchMonitors {
+        req: ReqId,
+    },
+    /// Find the issue of the event a feedback is about.
+    LocateFeedbackIssue {
+        req: ReqId,
+        event_id: String,
+    },
 }

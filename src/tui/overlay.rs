@@ -187,6 +187,8 @@ pub enum PromptKind {
     FindCrumbs,
     /// Text to find in the event's JSON.
     FindJson,
+    /// Where to save the selected attachment (a directory or a file).
+    SaveAttachment,
 }
 
 impl PromptKind {
@@ -198,6 +200,7 @@ impl PromptKind {
             PromptKind::Comment => "comment (Enter saves)",
             PromptKind::FindCrumbs => "show breadcrumbs containing (empty shows all)",
             PromptKind::FindJson => "find in the JSON (n next, N previous)",
+            PromptKind::SaveAttachment => "save the attachment in (a directory, or a file name; Enter saves)",
         }
     }
 }

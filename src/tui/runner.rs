@@ -110,6 +110,10 @@ pub fn spawn(client: &Client, effect: Effect, tx: &UnboundedSender<Msg>) -> Opti
             });
             None
         }
+        Effect::Beside(work) => {
+            super::fetches::spawn(client, work, tx);
+            None
+        }
         other => Some(other),
     }
 }

@@ -307,6 +307,8 @@ pub struct State {
     pub detail: Option<super::detail::Detail>,
     /// The standup screen (`S`), over the list while it shows.
     pub standup: Option<super::standup::Standup>,
+    /// The Feedback or Monitors screen, over the list while it shows.
+    pub board: Option<super::boards::Board>,
     pub toasts: Vec<Toast>,
     pub poll: PollState,
     pub caps: Capabilities,

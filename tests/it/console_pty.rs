@@ -127,6 +127,14 @@ const FIELDS: &[(&str, bool)] = &[
     ("request query key", MAYBE),
     ("custom context nested", MAYBE),
     ("breadcrumb type", MAYBE),
+    ("feedback message", DRAWN),
+    ("feedback name", DRAWN),
+    ("feedback email", DRAWN),
+    ("feedback url", DRAWN),
+    ("report comments", DRAWN),
+    ("report name", DRAWN),
+    ("attachment name", DRAWN),
+    ("attachment text", DRAWN),
 ];
 
 fn field(name: &str) -> usize {
@@ -476,6 +484,40 @@ fn hostile_event_data_never_reaches_the_terminal_raw() {
     }
     // ... and so does a comment on the issue.
     api(&runtime, "POST", &format!("{base}/issues/{issue}/comments/"), &token, Some(json!({ "text": h("comment") })));
+    // Feedback about the issue's latest event (a widget feedback, a user report) and a text
+    // attachment of it, each in its own envelope as the SDKs send them.
+    let latest = events[2]["event_id"].as_str().unwrap().to_string();
+    let feedback_id = event_id();
+    let feedback = json!({"event_id": feedback_id, "type": "feedback", "timestamp": now, "contexts": {"feedback": {
+        "message": h("feedback message"), "name": hn("feedback name", 2), "contact_email": hn("feedback email", 2),
+        "url": hn("feedback url", 2), "associated_event_id": latest}}})
+    .to_string();
+    let report = json!({"event_id": latest, "name": hn("report name", 2), "email": "r@example.com",
+                        "comments": h("report comments")})
+    .to_string();
+    let text = h("attachment text");
+    let attachment_header = json!({"type": "attachment", "length": text.len(), "filename": hn("attachment name", 2),
+                                   "content_type": "text/plain"});
+    for body in [
+        format!(
+            "{{\"event_id\":\"{feedback_id}\"}}\n{{\"type\":\"feedback\",\"length\":{}}}\n{feedback}\n",
+            feedback.len()
+        ),
+        format!("{{}}\n{{\"type\":\"user_report\",\"length\":{}}}\n{report}\n", report.len()),
+        format!("{{\"event_id\":\"{latest}\"}}\n{attachment_header}\n{text}\n"),
+    ] {
+        let status = runtime.block_on(async {
+            reqwest::Client::new()
+                .post(&envelope_url)
+                .header("x-sentry-auth", format!("Sentry sentry_key={key}, sentry_version=7"))
+                .body(body)
+                .send()
+                .await
+                .expect("send the feedback")
+                .status()
+        });
+        assert!(status.is_success(), "the server took the feedback: {status}");
+    }
 
     // The console, attached to the server through the data directory's server.json.
     let mut console = Console::start(dir.path(), 40, 120);
@@ -509,8 +551,15 @@ fn hostile_event_data_never_reaches_the_terminal_raw() {
     console.keys(&scroll);
     console.keys(&scroll);
     console.tab_until(&first_marker("comment"), &scroll);
+    console.tab_until(&first_marker("report comments"), &scroll);
+    console.wait_for(&first_marker("feedback message"));
     // Whatever sections come next, scrolled, until the stack.
     console.tab_until(&stack, &scroll);
+    // The latest event's attachment: its name on the header, its text in the pager.
+    console.wait_for(&first_marker("attachment name"));
+    console.keys(&["|"]);
+    console.wait_for(&first_marker("attachment text"));
+    console.keys(&["\x1b"]);
     // To the other event of the issue and back ([ older, ] newer), waiting each time for the
     // event's id on the header line.
     console.keys(&["["]);
@@ -536,6 +585,12 @@ fn hostile_event_data_never_reaches_the_terminal_raw() {
     console.keys(&["\x1b"]);
     console.wait_for(&first_marker("exception type"));
     console.keys(&["k"]);
+
+    // The Feedback screen.
+    console.keys(&["!"]);
+    console.wait_for("newest first");
+    console.wait_for(&first_marker("feedback message"));
+    console.keys(&["\x1b"]);
 
     // Help; the environment picker (environment names are event data), then the list filtered.
     console.keys(&["?"]);

@@ -20,7 +20,7 @@ use super::support::sift_bin;
 
 /// A console running in its own tmux session.
 pub(super) struct Tmux {
-    session: String,
+    pub(super) session: String,
 }
 
 impl Tmux {
@@ -110,7 +110,7 @@ pub(super) fn write_config(dir: &Path, text: &str) {
 
 /// The console on a fresh embedded server (any free port, polling every 2 s), and the DSN its
 /// status line shows.
-fn embedded_console(name: &str, dir: &Path) -> (Tmux, String) {
+pub(super) fn embedded_console(name: &str, dir: &Path) -> (Tmux, String) {
     write_config(dir, "[server]\nlisten = \"127.0.0.1:0\"\n[console]\npoll_secs = 2\n");
     let tmux = Tmux::start(name, &sift_command(dir, "", ""));
     let screen = tmux.wait_for("embedded · DSN http://", Duration::from_secs(30));

@@ -4,8 +4,10 @@
 
 mod api_client;
 mod artifacts;
+mod attachments_api;
 mod bad_input;
 mod bad_uploads;
+mod beside_e2e;
 mod cli_help;
 mod cli_issues;
 mod console_pty;
@@ -14,9 +16,11 @@ mod console_trust;
 mod console_undo;
 mod demo;
 mod durability;
+mod feedback_api;
 mod grouping_e2e;
 mod ingest_router;
 mod lifecycle_e2e;
+mod monitors_api;
 mod official_clis;
 mod prism;
 mod prism_harness;

@@ -6,6 +6,7 @@
 
 mod comments;
 mod events;
+mod feedback;
 mod issues;
 mod members;
 mod orgs;

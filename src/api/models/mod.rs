@@ -8,11 +8,14 @@
 pub(crate) mod de;
 
 mod activity;
+mod attachment;
 mod bulk;
 mod entries;
 mod enums;
 mod event;
+mod feedback;
 mod issue;
+mod monitor;
 mod org;
 mod release;
 mod shortid;
@@ -20,6 +23,7 @@ mod stats;
 mod tag;
 
 pub use activity::{Activity, ActivityUser, Note};
+pub use attachment::Attachment;
 pub use bulk::BulkUpdateResult;
 pub use entries::{
     Breadcrumb, BreadcrumbsEntry, ContextLine, Entry, ExceptionEntry, ExceptionValue, Frame, Mechanism, MessageEntry,
@@ -27,7 +31,9 @@ pub use entries::{
 };
 pub use enums::{AssigneeKind, IssueStatus, Level, Priority, Substatus, UpdateStatus};
 pub use event::{Event, EventError, EventSummary, EventTag, EventUser, Sdk};
+pub use feedback::{EventLocation, FeedbackIssue, FeedbackMetadata, FeedbackProject, UserReport};
 pub use issue::{Annotation, Assignee, Issue, IssueCounts, IssueMetadata, IssueProject, StatusDetails};
+pub use monitor::{CheckIn, CheckInGroup, Monitor, MonitorConfig, MonitorEnvironment, MonitorProject};
 pub use org::{
     Dsn, Environment, KeyRateLimit, NamedStatus, Organization, OrganizationLinks, Project, ProjectKey, TeamRef,
 };

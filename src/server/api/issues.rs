@@ -139,6 +139,9 @@ pub async fn list(
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let params = Params::from_uri(&uri);
+    if params.get("query").is_some_and(super::feedback::is_feedback_query) {
+        return super::feedback::stream(state, path.0, uri, headers).await;
+    }
     let page = params.page(100, 100)?;
     let sort = match params.get("sort").filter(|s| !s.is_empty()) {
         None => Sort::default(),

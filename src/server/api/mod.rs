@@ -6,16 +6,19 @@
 //! numeric id or short id.
 
 mod account;
+mod attachments;
 mod auth;
 mod catalog;
 mod chunks;
 mod disabled;
 pub(crate) mod event_json;
 mod events;
+mod feedback;
 mod issue_json;
 mod issue_page;
 mod issues;
 mod members;
+mod monitors;
 mod notes;
 mod params;
 mod project_events;
@@ -92,6 +95,7 @@ pub fn routes(state: Arc<AppState>) -> Router<Arc<AppState>> {
     // What the official CLIs call beyond the console's needs: who am I, the implicit team,
     // a project's events and attachments, and the features sift does not have.
     api = project_events::routes(disabled::routes(account::routes(api)));
+    api = attachments::routes(feedback::routes(monitors::routes(api)));
     let api = api.layer(axum::middleware::from_fn_with_state(state, auth::require_token));
     both(Router::new(), "/api/0/", get(catalog::root))
         .merge(disabled::public_routes())

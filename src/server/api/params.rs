@@ -165,6 +165,22 @@ pub fn parse_time(text: &str) -> Option<f64> {
         .map(|t| t.and_utc().timestamp_micros() as f64 / 1e6)
 }
 
+/// A list answer: `items` as one page of `total`, with `X-Hits` and the `Link` cursors.
+pub fn paged(
+    uri: &Uri,
+    headers: &HeaderMap,
+    items: Vec<serde_json::Value>,
+    page: PageRequest,
+    total: u64,
+) -> axum::response::Response {
+    let more = (page.offset + items.len()) < total as usize;
+    let mut extra = vec![("x-hits", HeaderValue::from(total))];
+    if let Some(link) = link_header(uri, headers, page, more) {
+        extra.push(("link", link));
+    }
+    super::json_response(serde_json::Value::Array(items), extra)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -20,6 +20,7 @@ pub fn open(state: &mut State, now: DateTime<Utc>) -> Vec<Effect> {
     let mut effects = load(state, EventPick::Recommended, None, now);
     effects.push(Effect::FetchIssueTags { issue_id: id.clone(), environments: environments(state) });
     effects.push(Effect::FetchActivity { issue_id: id.clone() });
+    effects.extend(super::sidecar::on_open(&id));
     effects.push(Effect::FetchIssue { issue_id: id });
     effects
 }
@@ -95,6 +96,7 @@ fn show(state: &mut State, event: Event) -> Vec<Effect> {
         environments: environments.clone(),
     }));
     effects.extend(highlight_selected(state));
+    effects.extend(super::sidecar::on_event(state));
     effects
 }
 

@@ -31,6 +31,7 @@ macro_rules! detail_actions {
             | Action::ZoomDetail
             | Action::ScrollLeft
             | Action::ScrollRight
+            | Action::ShowFeedback
     };
 }
 
@@ -50,9 +51,11 @@ macro_rules! moves {
 }
 
 mod assign;
+mod boards;
 pub(crate) mod detail;
 mod list;
 mod overlays;
+mod sidecar;
 mod standup;
 mod triage;
 mod undo;
@@ -122,6 +125,7 @@ pub fn update(state: &mut State, msg: Msg, ctx: &Ctx<'_>) -> Vec<Effect> {
             Vec::new()
         }
         Msg::CommentAdded { req, result } => detail::comment_added(state, req, result, ctx.now),
+        Msg::Beside(msg) => boards::on_msg(state, msg, ctx.now),
         Msg::IssueTagsLoaded { issue_id, result } => {
             if let Some(detail) = state.detail.as_mut().filter(|d| d.issue_id == issue_id) {
                 detail.tags = match result {
@@ -185,8 +189,13 @@ pub fn act(state: &mut State, action: Action, ctx: &Ctx<'_>) -> Vec<Effect> {
             state.overlay = Some(super::overlay::Overlay::Palette(Default::default()));
             Vec::new()
         }
-        Action::Standup => standup::toggle(state, now),
+        Action::Standup => {
+            state.board = None;
+            standup::toggle(state, now)
+        }
         _ if standup::handles(state, action) => standup::act(state, action, now),
+        Action::Feedback | Action::Monitors => boards::toggle(state, action, now),
+        _ if boards::handles(state, action) => boards::act(state, action, now),
         Action::Refresh => list::refresh(state, now),
         Action::TogglePoll => {
             state.poll.paused = !state.poll.paused;
@@ -199,6 +208,13 @@ pub fn act(state: &mut State, action: Action, ctx: &Ctx<'_>) -> Vec<Effect> {
             state.toast(super::state::ToastLevel::Info, "open the issue (enter) to act on it", now);
             Vec::new()
         }
+        _ if boards::showing(state) => {
+            state.toast(super::state::ToastLevel::Info, "open the issue (enter) to act on it", now);
+            Vec::new()
+        }
+        Action::Back if state.detail.is_some() && boards::away(state) => boards::back(state, now),
+        // The attachment keys, and the attachment pager's moves.
+        _ if sidecar::handles(state, action) => sidecar::act(state, action, now),
         // Esc from an issue opened on the standup screen goes back to it.
         Action::Back if state.detail.is_some() && state.standup.as_ref().is_some_and(|s| s.away.is_some()) => {
             standup::back(state, now)
@@ -230,6 +246,7 @@ pub fn act(state: &mut State, action: Action, ctx: &Ctx<'_>) -> Vec<Effect> {
         | Action::Undo
         | Action::CopyShortId
         | Action::OpenInBrowser => triage::act(state, action, now),
+        Action::NextAttachment | Action::SaveAttachment | Action::PageAttachment => sidecar::act(state, action, now),
     }
 }
 

@@ -346,6 +346,7 @@ fn submit(state: &mut State, mut prompt: Prompt, now: DateTime<Utc>) -> Vec<Effe
             super::detail::find(state, text, now);
             Vec::new()
         }
+        PromptKind::SaveAttachment => super::sidecar::save(state, text),
     }
 }
 

@@ -75,6 +75,15 @@ const STANDUP_HINTS: [(Action, &str); 7] = [
     (Action::Quit, "quit"),
 ];
 
+/// The Feedback and Monitors screens' keys.
+const BOARD_HINTS: [(Action, &str); 5] = [
+    (Action::MoveDown, "move"),
+    (Action::Open, "open the issue"),
+    (Action::Refresh, "refresh"),
+    (Action::Back, "close"),
+    (Action::Help, "help"),
+];
+
 const LIST_HINTS: [(Action, &str); 11] = [
     (Action::Resolve, "resolve"),
     (Action::ArchiveMenu, "archive"),
@@ -109,7 +118,7 @@ fn detail_hints(section: Section, raw_trace: bool) -> Vec<(Action, &'static str)
         Section::Tags => &[(Action::MoveDown, "value"), (Action::Open, "filter list")],
         Section::Activity => &[(Action::Comment, "comment"), (Action::MoveDown, "scroll")],
         Section::Json => &[(Action::Search, "find"), (Action::FindNext, "next"), (Action::MoveDown, "scroll")],
-        Section::Request | Section::Context => &[(Action::MoveDown, "scroll")],
+        Section::Request | Section::Context | Section::Feedback => &[(Action::MoveDown, "scroll")],
     };
     let mut hints = vec![(Action::NextTab, "section")];
     hints.extend_from_slice(own);
@@ -132,7 +141,18 @@ pub fn footer(state: &State, keymap: &Keymap, theme: &Theme, width: u16) -> Line
     let standup = state.standup.as_ref().is_some_and(|s| s.showing());
     let (context, hints): (Context, Vec<(Action, &str)>) = match &state.detail {
         _ if standup => (Context::List, STANDUP_HINTS.to_vec()),
-        Some(detail) => (Context::Detail, detail_hints(detail.section, detail.raw_trace)),
+        _ if state.board.as_ref().is_some_and(|b| b.showing()) => (Context::List, BOARD_HINTS.to_vec()),
+        Some(detail) if detail.sidecar.pager.is_some() => {
+            (Context::Detail, vec![(Action::MoveDown, "scroll"), (Action::Bottom, "end"), (Action::Back, "close")])
+        }
+        Some(detail) => {
+            let mut hints = detail_hints(detail.section, detail.raw_trace);
+            if detail.sidecar.attachments.ready().is_some_and(|a| !a.is_empty()) {
+                let at = hints.len().min(2);
+                hints.splice(at..at, [(Action::SaveAttachment, "save"), (Action::PageAttachment, "read")]);
+            }
+            (Context::Detail, hints)
+        }
         None => (Context::List, LIST_HINTS.to_vec()),
     };
     let shown: Vec<(String, &str, bool)> = hints

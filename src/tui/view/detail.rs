@@ -192,6 +192,7 @@ impl IssueDetailView<'_> {
                     theme,
                     Role::Count,
                 ),
+                span(super::beside::feedback_count(self.detail), theme, Role::Count),
                 span(format!(" · {assignee}"), theme, Role::Muted),
             ],
             width,
@@ -253,14 +254,26 @@ impl IssueDetailView<'_> {
             _ => Line::from(span("loading the event…", theme, Role::Muted)),
         };
         lines.push(event_line);
+        lines.extend(super::beside::attachments(&self.detail.sidecar, theme, width));
         lines
     }
 
-    fn tabs(&self) -> Line<'static> {
+    /// The section tabs; the Feedback tab carries the count. Shorter labels where the full
+    /// ones do not fit.
+    fn tabs(&self, width: usize) -> Line<'static> {
+        let count = self.detail.sidecar.feedback_count().filter(|n| *n > 0);
+        let label = |section: Section, short: bool| -> String {
+            let name = if short { super::beside::short_label(section) } else { section.label() };
+            match count {
+                Some(n) if section == Section::Feedback => format!("{name} {n}"),
+                _ => name.to_string(),
+            }
+        };
+        let full: usize = Section::ALL.iter().map(|s| label(*s, false).len() + 4).sum();
         let mut spans = Vec::new();
         for (i, section) in Section::ALL.into_iter().enumerate() {
             let role = if section == self.detail.section { Role::TabActive } else { Role::Tab };
-            spans.push(span(format!(" {} {} ", i + 1, section.label()), self.theme, role));
+            spans.push(span(format!(" {} {} ", i + 1, label(section, full > width)), self.theme, role));
         }
         Line::from(spans)
     }
@@ -705,14 +718,22 @@ impl Widget for IssueDetailView<'_> {
         if area.height <= header_height + 2 {
             return;
         }
-        Paragraph::new(self.tabs()).render(Rect::new(area.x, area.y + header_height, area.width, 1), buf);
+        Paragraph::new(self.tabs(area.width as usize))
+            .render(Rect::new(area.x, area.y + header_height, area.width, 1), buf);
         let body = Rect::new(area.x, area.y + header_height + 1, area.width, area.height - header_height - 1);
         let (width, height) = (body.width as usize, body.height as usize);
         let scrolled = |lines: Vec<Line<'static>>| -> Vec<Line<'static>> {
             let skip = self.detail.scroll().min(lines.len().saturating_sub(height));
             lines.into_iter().skip(skip).collect()
         };
+        let pager = self.detail.sidecar.pager.as_ref();
         let lines = match &self.detail.event {
+            _ if pager.is_some() => {
+                pager.map(|p| super::beside::pager(p, self.theme, width, height)).unwrap_or_default()
+            }
+            Load::Ready(_) if self.detail.section == Section::Feedback => {
+                scrolled(super::beside::feedback(&self.detail.sidecar, self.theme, width, self.now))
+            }
             Load::Ready(event) => match self.detail.section {
                 Section::Stack if self.detail.raw_trace => self.raw_trace(event, width, height),
                 Section::Stack => {
@@ -731,6 +752,7 @@ impl Widget for IssueDetailView<'_> {
                 Section::Context => scrolled(self.context(event, width)),
                 Section::Activity => scrolled(self.activity(width)),
                 Section::Json => self.json(width, height),
+                Section::Feedback => Vec::new(),
             },
             _ => Vec::new(),
         };

@@ -2,6 +2,8 @@
 //! from top to bottom: status tabs, filters, the list (or the list and the opened issue side by
 //! side at 120 columns and more), key hints, the status line; overlays and toasts on top.
 
+mod beside;
+mod boards;
 pub mod chrome;
 mod crumbs;
 mod detail;
@@ -54,6 +56,10 @@ pub fn draw(frame: &mut Frame<'_>, state: &State, theme: &Theme, keymap: &Keymap
 fn body_area(frame: &mut Frame<'_>, state: &State, theme: &Theme, area: Rect, now: DateTime<Utc>) {
     if let Some(standup) = state.standup.as_ref().filter(|s| s.showing()) {
         frame.render_widget(standup::StandupView { standup, theme, now }, area);
+        return;
+    }
+    if let Some(board) = state.board.as_ref().filter(|b| b.showing()) {
+        frame.render_widget(boards::BoardView { board, theme, now }, area);
         return;
     }
     let opened = state.detail.as_ref().and_then(|d| state.list.current().map(|row| (d, row)));
@@ -162,6 +168,8 @@ fn list_area(frame: &mut Frame<'_>, state: &State, theme: &Theme, area: Rect, no
     }
 }
 
+#[cfg(test)]
+mod beside_tests;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]

@@ -20,7 +20,7 @@ use serde_json::{Value, json};
 
 use super::catalog::{SCOPES, full_list, project_json, project_of, projects_json};
 use super::issue_json::iso;
-use super::{PathArgs, both, json_response, org_of};
+use super::{PathArgs, both, json_response, org_named};
 use crate::server::{ApiError, AppState};
 use crate::store::StoreError;
 use crate::store::catalog::{self as cat, Org};
@@ -107,10 +107,6 @@ fn team_json(org: &Org, projects: Option<Vec<Value>>) -> Value {
         object.insert("projects".into(), Value::Array(projects));
     }
     team
-}
-
-fn org_named(conn: &rusqlite::Connection, path: &HashMap<String, String>) -> Result<Org, StoreError> {
-    org_of(conn, path)?.ok_or_else(|| StoreError::NotFound("organization".into()))
 }
 
 /// The organization of the path, when its `team` names the implicit team (by slug or id).

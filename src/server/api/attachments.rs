@@ -16,11 +16,10 @@ use serde_json::{Value, json};
 use super::events::normalize_event_id;
 use super::issue_json::iso;
 use super::params::Params;
-use super::{PathArgs, json_response, org_of};
+use super::{PathArgs, json_response};
 use crate::server::{ApiError, AppState};
 use crate::store::StoreError;
 use crate::store::attachments::{self as store_attachments, AttachmentRecord};
-use crate::store::catalog as cat;
 
 /// Attachment routes, added to the Web API's table.
 pub fn routes(api: axum::Router<Arc<AppState>>) -> axum::Router<Arc<AppState>> {
@@ -45,9 +44,7 @@ fn attachment_json(record: &AttachmentRecord) -> Value {
 
 /// The project and event id the path names.
 fn scope(conn: &Connection, path: &std::collections::HashMap<String, String>) -> Result<(i64, String), StoreError> {
-    let org = org_of(conn, path)?.ok_or_else(|| StoreError::NotFound("organization".into()))?;
-    let name = path.get("project").cloned().unwrap_or_default();
-    let project = cat::find_project(conn, org.id, &name)?.ok_or_else(|| StoreError::NotFound(name))?;
+    let (_, project) = super::catalog::project_of(conn, path)?;
     let event_id = normalize_event_id(path.get("event_id").map(String::as_str).unwrap_or_default())
         .ok_or_else(|| StoreError::NotFound("event".into()))?;
     Ok((project.id, event_id))

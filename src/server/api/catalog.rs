@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 
 use super::issue_json::{self, IssueJson, iso};
 use super::params::link_header;
-use super::{PathArgs, assignee_names, json_response, org_of};
+use super::{PathArgs, assignee_names, json_response, org_named};
 use crate::server::{ApiError, AppState};
 use crate::store::StoreError;
 use crate::store::catalog::{self as cat, Org, Project};
@@ -105,7 +105,7 @@ pub async fn org(State(state): State<Arc<AppState>>, path: PathArgs) -> Result<R
     let value = state
         .store
         .read(move |conn| {
-            let org = org_of(conn, &path)?.ok_or_else(|| StoreError::NotFound("organization".into()))?;
+            let org = org_named(conn, &path)?;
             Ok(org_json(&org, &public_url(conn)?))
         })
         .await?;
@@ -130,7 +130,7 @@ pub async fn org_projects(
     let items = state
         .store
         .read(move |conn| {
-            let org = org_of(conn, &path)?.ok_or_else(|| StoreError::NotFound("organization".into()))?;
+            let org = org_named(conn, &path)?;
             projects_json(conn, Some(org.id))
         })
         .await?;
@@ -150,7 +150,7 @@ pub(super) fn project_of(
     conn: &rusqlite::Connection,
     path: &std::collections::HashMap<String, String>,
 ) -> Result<(Org, Project), StoreError> {
-    let org = org_of(conn, path)?.ok_or_else(|| StoreError::NotFound("organization".into()))?;
+    let org = org_named(conn, path)?;
     let name = path.get("project").map(String::as_str).unwrap_or_default();
     let project =
         cat::find_project(conn, org.id, name)?.ok_or_else(|| StoreError::NotFound(format!("project {name}")))?;
@@ -228,7 +228,7 @@ pub async fn environments(
                 let (org, project) = project_of(conn, &path)?;
                 (org, vec![project.id])
             } else {
-                (org_of(conn, &path)?.ok_or_else(|| StoreError::NotFound("organization".into()))?, Vec::new())
+                (org_named(conn, &path)?, Vec::new())
             };
             Ok(cat::environments(conn, org.id, &projects)?
                 .into_iter()
@@ -246,7 +246,7 @@ pub async fn short_id(State(state): State<Arc<AppState>>, path: PathArgs) -> Res
     let value = state
         .store
         .read(move |conn| {
-            let org = org_of(conn, &path)?.ok_or_else(|| StoreError::NotFound("organization".into()))?;
+            let org = org_named(conn, &path)?;
             let short = path.get("short_id").cloned().unwrap_or_default();
             let id = store_issues::find_short_id(conn, org.id, &short)?
                 .ok_or_else(|| StoreError::NotFound(short.clone()))?;
@@ -272,7 +272,7 @@ pub async fn event_id(State(state): State<Arc<AppState>>, path: PathArgs) -> Res
     let value = state
         .store
         .read(move |conn| {
-            let org = org_of(conn, &path)?.ok_or_else(|| StoreError::NotFound("organization".into()))?;
+            let org = org_named(conn, &path)?;
             let wanted =
                 super::events::normalize_event_id(path.get("event_id").map(String::as_str).unwrap_or_default())
                     .ok_or_else(|| StoreError::NotFound("event".into()))?;

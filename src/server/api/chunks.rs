@@ -19,7 +19,7 @@ use axum::response::Response;
 use axum::routing::{get, post};
 use serde_json::{Value, json};
 
-use super::{PathArgs, both, json_response, org_of};
+use super::{PathArgs, both, json_response, org_named};
 use crate::server::{ApiError, AppState};
 use crate::sourcemaps::assemble::{self, AssembleError, sha1_hex};
 use crate::sourcemaps::bundle::BundleError;
@@ -49,10 +49,7 @@ fn error(status: StatusCode, detail: impl Into<String>) -> ApiError {
 }
 
 async fn org(state: &AppState, path: PathArgs) -> Result<Org, ApiError> {
-    Ok(state
-        .store
-        .read(move |conn| org_of(conn, &path)?.ok_or_else(|| StoreError::NotFound("organization".into())))
-        .await?)
+    Ok(state.store.read(move |conn| org_named(conn, &path)).await?)
 }
 
 /// `GET …/chunk-upload/`: how to upload.
@@ -240,7 +237,7 @@ async fn assemble_bundle(
         .read({
             let (checksum, chunks) = (request.checksum.clone(), request.chunks.clone());
             move |conn| {
-                let org = org_of(conn, &path)?.ok_or_else(|| StoreError::NotFound("organization".into()))?;
+                let org = org_named(conn, &path)?;
                 let mut projects = Vec::with_capacity(names.len());
                 for name in &names {
                     let project = cat::find_project(conn, org.id, name)?.ok_or_else(|| {

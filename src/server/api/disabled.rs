@@ -19,9 +19,8 @@ use serde_json::json;
 
 use super::catalog::{full_list, project_of};
 use super::params::Params;
-use super::{PathArgs, both, issue_of, json_response, org_of};
+use super::{PathArgs, both, issue_of, json_response, org_named};
 use crate::server::{ApiError, AppState};
-use crate::store::StoreError;
 use crate::store::issues::Viewer;
 
 type Api = axum::Router<Arc<AppState>>;
@@ -62,10 +61,7 @@ pub fn routes(mut api: Api) -> Api {
 }
 
 async fn known_org(state: &AppState, path: PathArgs) -> Result<(), ApiError> {
-    state
-        .store
-        .read(move |conn| org_of(conn, &path)?.map(|_| ()).ok_or_else(|| StoreError::NotFound("organization".into())))
-        .await?;
+    state.store.read(move |conn| org_named(conn, &path).map(|_| ())).await?;
     Ok(())
 }
 

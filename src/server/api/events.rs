@@ -11,7 +11,7 @@ use serde_json::Value;
 
 use super::event_json::{EventContext, full_event, summary_event};
 use super::params::{Params, link_header};
-use super::{PathArgs, issue_of, json_response, org_of};
+use super::{PathArgs, issue_of, json_response, org_named};
 use crate::server::{ApiError, AppState};
 use crate::store::StoreError;
 use crate::store::catalog as cat;
@@ -129,7 +129,7 @@ pub async fn project_event(State(state): State<Arc<AppState>>, path: PathArgs) -
     let value = state
         .store
         .read(move |conn| {
-            let org = org_of(conn, &path)?.ok_or_else(|| StoreError::NotFound("organization".into()))?;
+            let org = org_named(conn, &path)?;
             let name = path.get("project").cloned().unwrap_or_default();
             let project = cat::find_project(conn, org.id, &name)?.ok_or_else(|| StoreError::NotFound(name))?;
             let event = crate::store::issues::get_event(conn, project.id, &wanted)?

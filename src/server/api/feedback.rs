@@ -22,7 +22,7 @@ use serde_json::{Value, json};
 
 use super::issue_json::iso;
 use super::params::{Params, paged};
-use super::{PathArgs, issue_of, org_of};
+use super::{PathArgs, issue_of, org_named};
 use crate::search::{self, Field, IssueStatus, Predicate, TextField};
 use crate::server::{ApiError, AppState};
 use crate::store::catalog::{self as cat, Project};
@@ -95,12 +95,6 @@ fn linked_issue(conn: &Connection, record: &FeedbackRecord) -> Result<Value, Sto
     })
 }
 
-fn project_of(conn: &Connection, path: &HashMap<String, String>) -> Result<Project, StoreError> {
-    let org = org_of(conn, path)?.ok_or_else(|| StoreError::NotFound("organization".into()))?;
-    let name = path.get("project").cloned().unwrap_or_default();
-    cat::find_project(conn, org.id, &name)?.ok_or_else(|| StoreError::NotFound(format!("project {name}")))
-}
-
 /// `GET /api/0/projects/{org}/{project}/user-feedback/`: the project's feedback, newest first.
 pub async fn project_reports(
     State(state): State<Arc<AppState>>,
@@ -114,7 +108,7 @@ pub async fn project_reports(
     let (items, total) = state
         .store
         .read(move |conn| {
-            let project = project_of(conn, &path)?;
+            let project = super::catalog::project_of(conn, &path)?.1;
             let filter = FeedbackFilter { projects: vec![project.id], environments, ..FeedbackFilter::default() };
             let (records, total) = store_feedback::list(conn, &filter, page.limit, page.offset)?;
             let mut items = Vec::with_capacity(records.len());
@@ -159,7 +153,7 @@ pub async fn submit_report(
     let (project, scrub) = state
         .store
         .read(move |conn| {
-            let project = project_of(conn, &path)?;
+            let project = super::catalog::project_of(conn, &path)?.1;
             let scrub = crate::store::projects::find_project(conn, project.id)?.is_none_or(|p| p.scrub_data);
             Ok((project, scrub))
         })
@@ -217,10 +211,10 @@ pub async fn stream(
     let (items, total) = state
         .store
         .read(move |conn| {
-            let org = org_of(conn, &path)?.ok_or_else(|| StoreError::NotFound("organization".into()))?;
+            let org = org_named(conn, &path)?;
             let mut projects = Vec::new();
             if path.contains_key("project") {
-                projects.push(project_of(conn, &path)?.id);
+                projects.push(super::catalog::project_of(conn, &path)?.1.id);
             }
             for name in wanted_projects.iter().filter(|p| *p != "-1") {
                 let project = cat::find_project(conn, org.id, name)?

@@ -14,7 +14,7 @@ use serde_json::{Map, Value, json};
 use super::issue_json::{self, IssueJson, iso};
 use super::params::{Params, link_header};
 use super::update_body::{self, Update};
-use super::{PathArgs, assignee_names, issue_of, json_response, org_of, search_filter};
+use super::{PathArgs, assignee_names, issue_of, json_response, org_named, search_filter};
 use crate::server::{ApiError, AppState};
 use crate::store::catalog::{self as cat, Org};
 use crate::store::issue_list::{self, Filter, ListQuery, Sort};
@@ -47,7 +47,7 @@ impl ListRequest {
     /// The organization, and the projects the request is scoped to (empty: all of the org's).
     fn scope(&self, conn: &Connection) -> Result<(Org, Vec<i64>), StoreError> {
         let path: HashMap<String, String> = self.org_name.iter().map(|o| ("org".to_string(), o.clone())).collect();
-        let org = org_of(conn, &path)?.ok_or_else(|| StoreError::NotFound("organization".into()))?;
+        let org = org_named(conn, &path)?;
         if let Some(name) = &self.project_name {
             let project = cat::find_project(conn, org.id, name)?
                 .ok_or_else(|| StoreError::NotFound(format!("project {name}")))?;

@@ -14,9 +14,8 @@ use serde_json::{Value, json};
 
 use super::catalog::full_list;
 use super::issue_json::iso;
-use super::{PathArgs, both, org_of};
+use super::{PathArgs, both, org_named};
 use crate::server::{ApiError, AppState};
-use crate::store::StoreError;
 use crate::store::notes::{self, User};
 
 /// Adds the member routes under the organization prefix `o`.
@@ -74,7 +73,7 @@ async fn members(
     let items = state
         .store
         .read(move |conn| {
-            org_of(conn, &path)?.ok_or_else(|| StoreError::NotFound("organization".into()))?;
+            org_named(conn, &path)?;
             Ok(notes::users(conn)?.iter().map(|(user, joined)| member_json(user, *joined)).collect::<Vec<_>>())
         })
         .await?;

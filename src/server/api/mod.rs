@@ -114,6 +114,11 @@ fn json_response(value: Value, extra: Vec<(&'static str, HeaderValue)>) -> Respo
 }
 
 /// The organization named in the path (by slug or id); 404 when unknown.
+/// The organization a route under `{org}` names: 404 when there is none.
+fn org_named(conn: &Connection, path: &HashMap<String, String>) -> Result<Org, StoreError> {
+    org_of(conn, path)?.ok_or_else(|| StoreError::NotFound("organization".into()))
+}
+
 fn org_of(conn: &Connection, path: &HashMap<String, String>) -> Result<Option<Org>, StoreError> {
     match path.get("org") {
         Some(name) => {

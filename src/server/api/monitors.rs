@@ -15,7 +15,7 @@ use serde_json::{Value, json};
 
 use super::issue_json::iso;
 use super::params::{Params, paged};
-use super::{PathArgs, json_response, org_of};
+use super::{PathArgs, json_response, org_named};
 use crate::monitors::Schedule;
 use crate::server::{ApiError, AppState};
 use crate::store::StoreError;
@@ -120,7 +120,7 @@ fn scope(
     path: &HashMap<String, String>,
     params: &Params,
 ) -> Result<(Vec<Project>, Vec<i64>), StoreError> {
-    let org = org_of(conn, path)?.ok_or_else(|| StoreError::NotFound("organization".into()))?;
+    let org = org_named(conn, path)?;
     let all = cat::projects(conn, Some(org.id))?;
     let mut wanted = Vec::new();
     if let Some(name) = path.get("project") {

@@ -8,6 +8,7 @@
 
 pub mod action;
 mod app;
+pub mod complete;
 pub mod detail;
 pub mod fault;
 #[cfg(test)]

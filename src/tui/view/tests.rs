@@ -385,4 +385,5 @@ proptest::proptest! {
     }
 }
 
+mod complete;
 mod trust;

@@ -7,12 +7,14 @@
 //! Everything goes through the real ingest path: envelopes over HTTP to the server's DSNs. The
 //! story (resolved issues that come back, archived ones that escalate, assignments, priorities,
 //! comments) is told through the Web API between two rounds of events: what happened up to 30
-//! hours ago, then the triage, then the last 30 hours. Event ids are derived from the issue and
-//! the event's number, and the store records that the demo was loaded, so loading twice adds
-//! nothing.
+//! hours ago, then the triage, then the last 30 hours. The server records all of it as it
+//! arrives, in a minute; `history` then dates each activity entry as the story has it. Event
+//! ids are derived from the issue and the event's number, and the store records that the demo
+//! was loaded, so loading twice adds nothing.
 
 mod data;
 mod events;
+mod history;
 
 use std::time::Duration;
 
@@ -88,6 +90,8 @@ pub async fn load(conn: &mut Connection, base: &str) -> Result<Loaded> {
     let mut before = Vec::new();
     let mut after = Vec::new();
     let mut plan = Vec::new();
+    // Each planned issue's event times, before the triage and after it.
+    let mut times: Vec<(Vec<f64>, Vec<f64>)> = Vec::new();
     for project in &PROJECTS {
         let existing = projects::list_projects(conn)?.into_iter().find(|p| p.slug == project.slug);
         let info = match existing {
@@ -98,30 +102,51 @@ pub async fn load(conn: &mut Connection, base: &str) -> Result<Loaded> {
             serde_json::from_str::<Vec<Value>>(project.templates)?.into_iter().map(|t| t["event"].clone()).collect();
         for (index, spec) in project.issues.iter().enumerate() {
             let template = templates.get(spec.template).context("a demo issue names a missing template")?;
+            let (mut earlier, mut later) = (Vec::new(), Vec::new());
             for n in 0..spec.events {
                 let at = now - events::age(spec.shape, n, spec.events, (index as u64) << 32 | u64::from(n));
                 let event = events::event(project, template, spec, index, n, at);
-                let round = match (now - at > TRIAGE_HOURS * 3600.0, n) {
+                let pre_triage = now - at > TRIAGE_HOURS * 3600.0;
+                let round = match (pre_triage, n) {
                     (true, 0) => &mut firsts,
                     (true, _) => &mut before,
                     (false, _) => &mut after,
                 };
                 round.push((info.id, info.public_key.clone(), event));
+                if pre_triage { earlier.push(at) } else { later.push(at) }
             }
+            earlier.sort_by(f64::total_cmp);
+            later.sort_by(f64::total_cmp);
+            times.push((earlier, later));
             plan.push((info.id, spec));
         }
     }
     let sent = firsts.len() + before.len() + after.len();
     let http = crate::api::http_client().timeout(Duration::from_secs(30)).build()?;
+    let mark = |conn: &Connection| crate::store::notes::newest_activity_id(conn);
+    let mut marks = history::Marks { start: mark(conn)?, ..history::Marks::default() };
     for (project, key, event) in &firsts {
         send(&http, base, *project, key, event).await?;
     }
     send_all(&http, base, before).await?;
     let client = Client::new(ClientConfig::new(base, projects::LOCAL_ORG, &token))?;
     let ids = issue_ids(&client, &plan).await?;
+    marks.triage = mark(conn)?;
     triage(&client, &plan, &ids).await?;
+    marks.last_round = mark(conn)?;
     send_all(&http, base, after).await?;
+    marks.comments = mark(conn)?;
     comments(&client, &plan, &ids).await?;
+    marks.end = mark(conn)?;
+    let told: Vec<history::Told> = ids
+        .iter()
+        .zip(times)
+        .enumerate()
+        .filter_map(|(seed, (id, (before, after)))| {
+            Some(history::Told { group_id: id.parse().ok()?, seed: seed as u64, before, after })
+        })
+        .collect();
+    history::date(conn, &told, marks, now - TRIAGE_HOURS * 3600.0)?;
     projects::set_meta(conn, META_DEMO, &now.to_string())?;
     Ok(Loaded { projects: PROJECTS.len(), issues: plan.len(), events: sent })
 }

@@ -56,6 +56,31 @@ fn classify(key: &str) -> Option<Kind> {
     Some(kind)
 }
 
+/// The keys written as such in [`classify`] (aliases left out).
+const NAMED_KEYS: [&str; 10] = [
+    "is",
+    "level",
+    "issue.priority",
+    "assigned",
+    "assigned_or_suggested",
+    "bookmarks",
+    "has",
+    "release",
+    "firstRelease",
+    "issue",
+];
+
+/// Every key with typed semantics, in their canonical spellings (for completion).
+pub fn known_keys() -> Vec<&'static str> {
+    let mut keys = NAMED_KEYS.to_vec();
+    keys.push("timesSeen");
+    keys.extend(SeenField::ALL.iter().map(|k| k.as_str()));
+    keys.extend(HandledField::ALL.iter().map(|k| k.as_str()));
+    keys.extend(TextField::ALL.iter().map(|k| k.as_str()));
+    keys.extend(Field::ALL.iter().map(|k| k.as_str()));
+    keys
+}
+
 /// Whether `key` (written without `tags[...]`) has typed semantics rather than being a tag.
 pub(crate) fn is_known_key(key: &str) -> bool {
     classify(key).is_some()

@@ -33,8 +33,10 @@ use std::str::FromStr;
 
 pub use ast::{Assignee, DateLiteral, Filter, Query, RelDirection, Term, TimeValue, UserRef};
 pub use error::ParseError;
+pub use interpret::known_keys;
 pub use pattern::Pattern;
 pub use predicate::{IssueStatus, Predicate, ReleaseMatch, Substatus};
+pub use print::single_value;
 pub use values::{CmpOp, Field, HandledField, IsValue, Level, Priority, RelUnit, SeenField, TextField};
 
 /// Parses an issue-search query. Empty or all-whitespace input gives an empty [`Query`].

@@ -37,6 +37,17 @@ fn write_single(f: &mut Formatter<'_>, s: &str) -> fmt::Result {
     if common_needs_quotes(s) || s.starts_with(['[', '>', '<']) { write_quoted(f, s) } else { f.write_str(s) }
 }
 
+/// `value` as a single filter value is written: bare when it can be, else quoted.
+pub fn single_value(value: &str) -> String {
+    struct Single<'a>(&'a str);
+    impl Display for Single<'_> {
+        fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+            write_single(f, self.0)
+        }
+    }
+    Single(value).to_string()
+}
+
 fn write_item(f: &mut Formatter<'_>, s: &str) -> fmt::Result {
     if common_needs_quotes(s) || s.contains([',', '[', ']']) { write_quoted(f, s) } else { f.write_str(s) }
 }

@@ -166,3 +166,54 @@ pub fn find_user(conn: &Connection, text: &str) -> Result<Option<User>, StoreErr
         )
         .optional()?)
 }
+
+/// The id of the newest activity entry (0 before the first): a mark between rounds of a story
+/// told after the fact, such as the demo's.
+pub fn newest_activity_id(conn: &Connection) -> Result<i64, StoreError> {
+    Ok(conn.query_row("SELECT coalesce(max(id), 0) FROM activities", [], |row| row.get(0))?)
+}
+
+/// An issue's entries recorded after entry `after`, up to entry `upto`: (id, kind, data),
+/// oldest first.
+pub fn entries_between(
+    conn: &Connection,
+    group_id: i64,
+    after: i64,
+    upto: i64,
+) -> Result<Vec<(i64, String, Value)>, StoreError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, type, data FROM activities WHERE group_id = ?1 AND id > ?2 AND id <= ?3 ORDER BY id",
+    )?;
+    let rows = stmt.query_map(params![group_id, after, upto], |row| {
+        let data: String = row.get(2)?;
+        Ok((row.get(0)?, row.get(1)?, serde_json::from_str(&data).unwrap_or(Value::Null)))
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Dates a history told after the fact (the demo sends two weeks in a minute): each entry
+/// gets its date, and the issue the time its status last changed and, where its priority was
+/// set by hand, when that was. One transaction.
+pub fn redate(
+    conn: &mut Connection,
+    group_id: i64,
+    dates: &[(i64, f64)],
+    status_since: Option<f64>,
+    priority_set: Option<f64>,
+) -> Result<(), StoreError> {
+    let tx = conn.transaction()?;
+    for (id, at) in dates {
+        tx.execute(
+            "UPDATE activities SET date_created = ?3 WHERE id = ?1 AND group_id = ?2",
+            params![id, group_id, at],
+        )?;
+    }
+    tx.execute(
+        "UPDATE groups SET status_changed_at = coalesce(?2, status_changed_at),
+            priority_locked_at = CASE WHEN priority_locked_at IS NULL THEN NULL ELSE coalesce(?3, priority_locked_at) END
+         WHERE id = ?1",
+        params![group_id, status_since, priority_set],
+    )?;
+    tx.commit()?;
+    Ok(())
+}

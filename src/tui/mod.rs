@@ -9,6 +9,7 @@
 pub mod action;
 mod app;
 pub mod boards;
+pub mod complete;
 pub mod detail;
 pub mod fault;
 mod fetches;

@@ -76,6 +76,17 @@ pub enum Msg {
         issue_id: String,
         result: Result<Box<Issue>, Error>,
     },
+    /// The organization's tag keys, for completing searches.
+    TagKeysLoaded {
+        req: ReqId,
+        result: Result<Vec<crate::api::TagKey>, Error>,
+    },
+    /// Values of tag `tag` containing `text`, for completing searches.
+    TagValuesLoaded {
+        tag: String,
+        text: String,
+        result: Result<Vec<crate::api::TagValue>, Error>,
+    },
     /// Source context highlighted off the UI thread.
     Highlighted {
         key: String,
@@ -202,6 +213,19 @@ pub enum Effect {
     /// Load an issue's own record.
     FetchIssue {
         issue_id: String,
+    },
+    /// Load the organization's tag keys (in these projects and environments; empty: all).
+    FetchTagKeys {
+        req: ReqId,
+        projects: Vec<i64>,
+        environments: Vec<String>,
+    },
+    /// Load the values of tag `tag` that contain `text`.
+    FetchTagValues {
+        tag: String,
+        text: String,
+        projects: Vec<i64>,
+        environments: Vec<String>,
     },
     /// Put text on the clipboard (OSC 52, so it works over SSH and in tmux).
     Copy(String),

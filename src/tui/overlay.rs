@@ -194,7 +194,7 @@ pub enum PromptKind {
 impl PromptKind {
     pub fn title(self) -> &'static str {
         match self {
-            PromptKind::Search => "search",
+            PromptKind::Search => "search · tab completes keys and values",
             PromptKind::IgnoreEvents => "archive until this many more events (e.g. 100, or 100 per 60 minutes)",
             PromptKind::IgnoreUsers => "archive until this many more users are affected",
             PromptKind::Comment => "comment (Enter saves)",
@@ -214,11 +214,13 @@ pub struct Prompt {
     pub history: Option<usize>,
     /// Why the last submission was refused.
     pub error: Option<String>,
+    /// Tab's completion in the search prompt, while it shows.
+    pub completion: Option<super::complete::Completion>,
 }
 
 impl Prompt {
     pub fn new(kind: PromptKind, text: &str) -> Self {
-        Self { kind, input: Input::with(text), history: None, error: None }
+        Self { kind, input: Input::with(text), history: None, error: None, completion: None }
     }
 }
 

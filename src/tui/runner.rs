@@ -104,6 +104,20 @@ pub fn spawn(client: &Client, effect: Effect, tx: &UnboundedSender<Msg>) -> Opti
             });
             None
         }
+        Effect::FetchTagKeys { req, projects, environments } => {
+            tokio::spawn(async move {
+                let result = client.org_tags(&projects, &environments).await;
+                let _ = tx.send(Msg::TagKeysLoaded { req, result });
+            });
+            None
+        }
+        Effect::FetchTagValues { tag, text, projects, environments } => {
+            tokio::spawn(async move {
+                let result = client.org_tag_values(&tag, &text, &projects, &environments).await;
+                let _ = tx.send(Msg::TagValuesLoaded { tag, text, result });
+            });
+            None
+        }
         Effect::FetchCatalog => {
             tokio::spawn(async move {
                 let _ = tx.send(Msg::CatalogLoaded { result: catalog(&client).await });

@@ -327,6 +327,8 @@ pub struct State {
     pub members: Vec<crate::api::Member>,
     /// The token's user: (id, name).
     pub me: Option<(String, String)>,
+    /// The organization's tags, for completing searches.
+    pub tags: super::complete::Tags,
     pub alerts: Alerts,
     /// Rows the list can show (from the terminal size), for paging keys.
     pub page_rows: usize,

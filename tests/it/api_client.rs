@@ -130,6 +130,12 @@ async fn every_console_call_against_sift() {
             .unwrap();
         assert_eq!(values.items[0].value.as_deref(), Some("Firefox"));
     }
+    // Search completion: the organization's keys, and a key's values containing what was typed.
+    let org_keys = c.org_tags(&[1], &env).await.unwrap();
+    assert!(org_keys.iter().any(|t| t.key == "browser.name" && t.total_values == Some(6)), "{org_keys:?}");
+    let typed = c.org_tag_values("environment", "STAG", &[], &[]).await.unwrap();
+    assert_eq!(typed.iter().map(|v| v.value.as_deref()).collect::<Vec<_>>(), [Some("staging")]);
+    assert!(c.org_tag_values("nope", "", &[], &[]).await.unwrap().is_empty());
 
     let note = c.add_comment("1", "on it", &[]).await.unwrap();
     assert_eq!(note.text(), Some("on it"));

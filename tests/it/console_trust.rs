@@ -1,7 +1,8 @@
 //! The compiled console in tmux, for the things a triager must be able to trust: nothing that
 //! matters cut at 80 and 120 columns (the DSN and its port, users and priority, zoom), the
 //! embedded server's address kept from one start to the next and a taken port named, breadcrumbs
-//! that open to their data and a permalink page that answers, search that behaves as Sentry's,
+//! that open to their data and a permalink page that answers, search that behaves as Sentry's
+//! (and completes keys and values from the server's tags),
 //! and a dead remote that reads as one line. Each test asserts the screen and, where there is
 //! one, the server's state. Run by `.ci/run` (needs tmux and the Python SDK from
 //! `tests/sdk/install.sh`).
@@ -297,6 +298,24 @@ fn the_embedded_servers_address_is_kept_and_a_taken_port_is_named() {
 fn search_overrides_the_tab_names_unknown_projects_and_tag_filters_show_in_the_header() {
     let dir = tempfile::tempdir().unwrap();
     let (tmux, _) = console_with_events("search", dir.path(), 120, 40);
+    // Tab completes a key from the server's tags, and a release from its values.
+    tmux.keys(&["/", "C-u"]);
+    tmux.type_text("server_n");
+    tmux.keys(&["Tab"]);
+    tmux.wait_for("server_name:", Duration::from_secs(10));
+    tmux.keys(&["C-u"]);
+    tmux.type_text("rel");
+    tmux.keys(&["Tab"]);
+    tmux.wait_for("release:", Duration::from_secs(10));
+    tmux.keys(&["Tab"]);
+    let screen = tmux.wait_for("shop@1.0.0", Duration::from_secs(10));
+    assert!(screen.contains("the newest release") && screen.contains("2 events"), "{screen}");
+    tmux.keys(&["Tab", "Tab"]);
+    tmux.wait_for("release:shop@1.0.0", Duration::from_secs(10));
+    tmux.keys(&["Enter"]);
+    let screen = tmux.wait_for("RuntimeError: inventory refused", Duration::from_secs(10));
+    assert!(screen.contains("release:shop@1.0.0") && !screen.contains("tab completes"), "{screen}");
+    tmux.keys(&["Escape"]);
     tmux.keys(&["r"]);
     tmux.wait_for("No issues", Duration::from_secs(10));
     // On the Unresolved tab, a search for resolved issues finds the one just resolved.

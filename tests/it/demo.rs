@@ -86,6 +86,28 @@ async fn the_demo_loads_once_through_the_server() {
         let first = activity.as_array().unwrap().iter().find(|a| a["type"] == "first_seen");
         let first = first.unwrap_or_else(|| panic!("{short_id} has no first_seen activity: {activity}"));
         assert_eq!(time(&first["dateCreated"]), first_seen, "{short_id}: first-seen activity");
+        // Every entry is dated as the story happened, not when the load sent it: within the
+        // issue's first and last sighting, in the order it was recorded. An issue that went
+        // quiet before the triage round (30 hours ago) was triaged when it did, so its triage
+        // and comments may follow its last event, by two hours at most.
+        let last_seen = time(&issue["lastSeen"]);
+        let quiet_before_triage = now - last_seen > chrono::Duration::hours(30);
+        let mut entries: Vec<(i64, chrono::DateTime<chrono::Utc>, &str)> = activity
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| (a["id"].as_str().unwrap().parse().unwrap(), time(&a["dateCreated"]), a["type"].as_str().unwrap()))
+            .collect();
+        entries.sort();
+        for (_, at, kind) in &entries {
+            let latest = if quiet_before_triage { last_seen + chrono::Duration::hours(2) } else { last_seen };
+            assert!(
+                first_seen <= *at && *at <= latest,
+                "{short_id}: {kind} at {at}, outside its sightings {first_seen} – {last_seen}: {activity}"
+            );
+        }
+        let dates: Vec<_> = entries.iter().map(|(_, at, _)| *at).collect();
+        assert!(dates.is_sorted(), "{short_id}: entries out of the order they happened in: {activity}");
         let oldest = get(format!("/api/0/organizations/local/issues/{id}/events/oldest/")).await;
         assert_eq!(time(&oldest["dateCreated"]), first_seen, "{short_id}: the first event");
         let mut cursor = String::new();

@@ -5,7 +5,8 @@
 //! Contract: ignored by default (needs node + `tests/prism/install.sh`); run with
 //! `cargo test --test it -- --ignored prism::` (after `tests/prism/install.sh`). Any 4xx from Prism fails a call and
 //! prints Prism's validation messages, except the calls asserted to be absent from the schema
-//! (comments, activities, the tag-key list) and the documented schema rejections (the `priority`
+//! (comments, activities, the tag-key list, the organization's tag values) and the documented
+//! schema rejections (the `priority`
 //! sort extension, descending tag-value sort).
 
 use std::fmt::Debug;
@@ -149,6 +150,12 @@ async fn prism_every_console_call_is_accepted() {
     // Sentry documents `-count` but the schema's enum has no `-` variants.
     let p = TagValuesParams { sort: Some(TagValueSort::Count), descending: true, ..Default::default() };
     assert!(matches!(c.issue_tag_values("1", "browser", &p).await, Err(Error::BadRequest { status: 400, .. })));
+
+    // Search completion: the organization's keys are in the schema; its values, which Sentry
+    // serves, are not.
+    let org_keys = ok("organization tag keys", c.org_tags(&[2], &env).await);
+    assert!(org_keys.iter().any(|k| k.key == "browser"), "{org_keys:?}");
+    not_in_schema("organization tag values", c.org_tag_values("browser", "Chr", &[2], &env).await);
 
     for (name, update) in update_variants() {
         ok(&format!("single update {name}"), c.update_issue("1", &update).await);

@@ -434,6 +434,68 @@ async fn events_step_through_neighbours() {
     assert_eq!(missing.status, StatusCode::NOT_FOUND);
 }
 
+/// What search completion reads: the organization's tag keys and a key's values, summed over
+/// its issues, narrowed by project and by the text typed.
+#[tokio::test]
+async fn organization_tags_for_search_completion() {
+    let app = TestApp::new();
+    for (kind, browser) in [("TypeError", "Chrome 120"), ("TypeError", "Chrome 120"), ("KeyError", "Firefox 121")] {
+        let mut event = python_error(kind, "undefined", &[("app.ui", "render", "x.y")]);
+        event["tags"] = json!({ "browser": browser });
+        app.send_event(event).await;
+    }
+    let keys = app.api("GET", "/api/0/organizations/local/tags/", None).await;
+    assert_eq!(keys.status, StatusCode::OK);
+    let browser = keys.body.as_array().unwrap().iter().find(|k| k["key"] == "browser").unwrap().clone();
+    assert_eq!((browser["name"].clone(), browser["totalValues"].clone()), (json!("Browser"), json!(3)));
+    assert_eq!(browser["uniqueValues"], 2, "summed over both issues");
+    assert!(keys.body.as_array().unwrap().iter().any(|k| k["key"] == "level"));
+    let scoped = app.api("GET", "/api/0/organizations/local/tags/?project=default&project=-1", None).await;
+    assert_eq!(scoped.body, keys.body);
+    let flags = app.api("GET", "/api/0/organizations/local/tags/?useFlagsBackend=1", None).await;
+    assert_eq!(flags.body, json!([]), "sift has no feature flags");
+
+    let values = app.api("GET", "/api/0/organizations/local/tags/browser/values/", None).await;
+    let listed: Vec<(Value, Value)> =
+        values.body.as_array().unwrap().iter().map(|v| (v["value"].clone(), v["count"].clone())).collect();
+    assert_eq!(listed, [(json!("Chrome 120"), json!(2)), (json!("Firefox 121"), json!(1))], "most common first");
+    assert_eq!(values.body[0]["key"], "browser");
+    assert_eq!(values.body[0]["query"], "browser:\"Chrome 120\"");
+    assert!(values.body[0]["lastSeen"].as_str().is_some_and(|t| t.ends_with('Z')));
+    assert!(link(&values).contains("rel=\"next\"; results=\"false\""));
+    let typed = app.api("GET", "/api/0/organizations/local/tags/browser/values/?query=FIRE", None).await;
+    assert_eq!(typed.body.as_array().unwrap().len(), 1, "contains, ignoring case");
+    assert_eq!(typed.body[0]["value"], "Firefox 121");
+    let paged = app.api("GET", "/api/0/organizations/local/tags/browser/values/?per_page=1", None).await;
+    assert!(cursor(&link(&paged), "next").1, "a second page");
+    let nothing = app.api("GET", "/api/0/organizations/local/tags/nope/values/", None).await;
+    assert_eq!((nothing.status, nothing.body.clone()), (StatusCode::OK, json!([])));
+
+    for (path, status, detail) in [
+        (
+            "/api/0/organizations/local/tags/bad%20key/values/",
+            StatusCode::BAD_REQUEST,
+            "Invalid tag key format for \"bad key\"",
+        ),
+        (
+            "/api/0/organizations/local/tags/?project=nope",
+            StatusCode::BAD_REQUEST,
+            "Invalid project \"nope\": no such project in this organization",
+        ),
+        (
+            "/api/0/organizations/local/tags/browser/values/?sort=weird",
+            StatusCode::BAD_REQUEST,
+            "Invalid sort \"weird\"; valid: -count, -date, -age, id",
+        ),
+        ("/api/0/organizations/nope/tags/", StatusCode::NOT_FOUND, "The requested resource does not exist"),
+    ] {
+        let reply = app.api("GET", path, None).await;
+        assert_eq!((reply.status, reply.body["detail"].as_str().unwrap()), (status, detail), "{path}");
+    }
+    let bare = app.request("GET", "/api/0/organizations/local/tags/", &[], vec![]).await;
+    assert_eq!(bare.status, StatusCode::UNAUTHORIZED);
+}
+
 #[tokio::test]
 async fn tags_and_comments() {
     let app = TestApp::new();

@@ -191,3 +191,29 @@ fn cmp_op_helpers() {
     assert_eq!(IssueStatus::Ignored.as_str(), "ignored");
     assert_eq!(Substatus::Escalating.as_str(), "escalating");
 }
+
+#[test]
+fn known_keys_are_the_typed_ones_and_nothing_else() {
+    let keys = known_keys();
+    for key in &keys {
+        assert!(interpret::is_known_key(key), "{key} is offered but not typed");
+    }
+    for key in ["is", "level", "assigned", "lastSeen", "error.handled", "message", "user.email", "timesSeen"] {
+        assert!(keys.contains(&key), "{key} is not offered");
+    }
+    assert!(!keys.contains(&"times_seen"), "aliases are not offered");
+    assert!(!interpret::is_known_key("browser"));
+}
+
+#[test]
+fn single_values_are_quoted_only_when_they_must_be() {
+    assert_eq!(single_value("production"), "production");
+    assert_eq!(single_value("Chrome 120"), "\"Chrome 120\"");
+    assert_eq!(single_value(">5"), "\">5\"");
+    assert_eq!(single_value("say \"hi\""), "\"say \\\"hi\\\"\"");
+    assert_eq!(single_value(""), "\"\"");
+    for value in ["Chrome 120", ">5", "say \"hi\"", "a\\b"] {
+        let query = parse(&format!("browser:{}", single_value(value))).unwrap();
+        assert_eq!(query.terms, vec![tag(false, "browser", &[value])]);
+    }
+}

@@ -53,16 +53,7 @@ impl ListRequest {
                 .ok_or_else(|| StoreError::NotFound(format!("project {name}")))?;
             return Ok((org, vec![project.id]));
         }
-        let mut ids = Vec::new();
-        for name in self.params.all("project") {
-            if name == "-1" {
-                return Ok((org, Vec::new()));
-            }
-            let project = cat::find_project(conn, org.id, &name)?.ok_or_else(|| {
-                StoreError::Invalid(format!("Invalid project {name:?}: no such project in this organization"))
-            })?;
-            ids.push(project.id);
-        }
+        let ids = projects_param(conn, &org, &self.params)?;
         Ok((org, ids))
     }
 
@@ -91,6 +82,22 @@ impl ListRequest {
         }
         Ok(filters)
     }
+}
+
+/// The `project` parameters (ids or slugs) as ids; empty for all of the organization's, as
+/// when `-1` is among them. An unknown one is a 400.
+pub(super) fn projects_param(conn: &Connection, org: &Org, params: &Params) -> Result<Vec<i64>, StoreError> {
+    let mut ids = Vec::new();
+    for name in params.all("project") {
+        if name == "-1" {
+            return Ok(Vec::new());
+        }
+        let project = cat::find_project(conn, org.id, &name)?.ok_or_else(|| {
+            StoreError::Invalid(format!("Invalid project {name:?}: no such project in this organization"))
+        })?;
+        ids.push(project.id);
+    }
+    Ok(ids)
 }
 
 /// Issue JSON for `issues` with their stats series.

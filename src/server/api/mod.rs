@@ -20,6 +20,7 @@ mod issues;
 mod members;
 mod monitors;
 mod notes;
+mod org_tags;
 mod params;
 mod project_events;
 mod search_filter;
@@ -59,6 +60,7 @@ pub fn routes(state: Arc<AppState>) -> Router<Arc<AppState>> {
     api = both(api, &format!("{o}/projects/"), get(catalog::org_projects));
     api = both(api, &format!("{o}/environments/"), get(catalog::environments));
     api = members::routes(api, o);
+    api = org_tags::routes(api, o);
     api = both(api, &format!("{o}/shortids/{{short_id}}/"), get(catalog::short_id));
     api = both(api, &format!("{o}/eventids/{{event_id}}/"), get(catalog::event_id));
     api = chunks::routes(api, o);

@@ -20,7 +20,7 @@ use crate::store::notes::{self as store_notes, Activity};
 use crate::store::tags::{self as store_tags, TagKeySummary, TagValueCount, ValueOrder};
 
 /// Sentry's display names of the tags it knows.
-fn tag_name(key: &str) -> String {
+pub(super) fn tag_name(key: &str) -> String {
     match key {
         "environment" => "Environment".into(),
         "level" => "Level".into(),
@@ -41,7 +41,7 @@ fn tag_name(key: &str) -> String {
     }
 }
 
-fn value_json(key: &str, value: &TagValueCount) -> Value {
+pub(super) fn value_json(key: &str, value: &TagValueCount) -> Value {
     json!({
         "key": key,
         "name": value.value,
@@ -53,7 +53,7 @@ fn value_json(key: &str, value: &TagValueCount) -> Value {
     })
 }
 
-fn key_json(summary: &TagKeySummary) -> Value {
+pub(super) fn key_json(summary: &TagKeySummary) -> Value {
     json!({
         "key": summary.key,
         "name": tag_name(&summary.key),
@@ -98,6 +98,17 @@ pub async fn tag_key(State(state): State<Arc<AppState>>, path: PathArgs) -> Resu
     Ok(json_response(value, vec![]))
 }
 
+/// The values' `sort`: `-count` (the default), `-date`, `-age` or `id`.
+pub(super) fn value_order(params: &Params) -> Result<ValueOrder, ApiError> {
+    Ok(match params.get("sort").unwrap_or("-count") {
+        "-count" | "count" => ValueOrder::Count,
+        "-date" | "date" | "-last_seen" => ValueOrder::LastSeen,
+        "-age" | "age" | "-first_seen" => ValueOrder::FirstSeen,
+        "id" | "-id" => ValueOrder::Value,
+        other => return Err(ApiError::bad_request(format!("Invalid sort {other:?}; valid: -count, -date, -age, id"))),
+    })
+}
+
 /// `GET …/tags/{key}/values/`, `sort` one of `-count` (default), `-date`, `-age`, `id`.
 pub async fn tag_values(
     State(state): State<Arc<AppState>>,
@@ -107,15 +118,7 @@ pub async fn tag_values(
 ) -> Result<Response, ApiError> {
     let params = Params::from_uri(&uri);
     let page = params.page(100, 1000)?;
-    let order = match params.get("sort").unwrap_or("-count") {
-        "-count" | "count" => ValueOrder::Count,
-        "-date" | "date" | "-last_seen" => ValueOrder::LastSeen,
-        "-age" | "age" | "-first_seen" => ValueOrder::FirstSeen,
-        "id" | "-id" => ValueOrder::Value,
-        other => {
-            return Err(ApiError::bad_request(format!("Invalid sort {other:?}; valid: -count, -date, -age, id")));
-        }
-    };
+    let order = value_order(&params)?;
     let viewer = Viewer::local();
     let (items, more) = state
         .store

@@ -52,6 +52,7 @@ macro_rules! moves {
 
 mod assign;
 mod boards;
+mod complete;
 pub(crate) mod detail;
 mod list;
 mod overlays;
@@ -138,6 +139,8 @@ pub fn update(state: &mut State, msg: Msg, ctx: &Ctx<'_>) -> Vec<Effect> {
             }
             Vec::new()
         }
+        Msg::TagKeysLoaded { req, result } => complete::keys_loaded(state, req, result, ctx.now),
+        Msg::TagValuesLoaded { tag, text, result } => complete::values_loaded(state, tag, text, result, ctx.now),
         Msg::Highlighted { key, lines } => {
             if let Some(detail) = state.detail.as_mut() {
                 detail.highlighted.insert(key, lines);

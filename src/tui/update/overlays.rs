@@ -130,10 +130,10 @@ pub fn open(state: &mut State, action: Action, now: DateTime<Utc>) -> Vec<Effect
     state.overlay = Some(overlay);
     // Environments and projects appear as events arrive: ask again, and the open picker is
     // rebuilt when the answer comes.
-    if matches!(action, Action::PickEnvironment | Action::PickProject) {
-        vec![Effect::FetchCatalog]
-    } else {
-        Vec::new()
+    match action {
+        Action::PickEnvironment | Action::PickProject => vec![Effect::FetchCatalog],
+        Action::Search => super::complete::opened(state, now),
+        _ => Vec::new(),
     }
 }
 
@@ -211,7 +211,20 @@ pub(super) fn edit(input: &mut Input, key: &KeyEvent) -> bool {
 }
 
 fn prompt_key(state: &mut State, mut prompt: Prompt, key: KeyEvent, now: DateTime<Utc>) -> Vec<Effect> {
+    let search = prompt.kind == PromptKind::Search;
+    let completing = prompt.completion.take();
     match key.code {
+        // Esc closes the completion first, then the prompt.
+        KeyCode::Esc if completing.is_some() => {
+            state.overlay = Some(Overlay::Prompt(prompt));
+            Vec::new()
+        }
+        KeyCode::Tab | KeyCode::BackTab if search => {
+            prompt.completion = completing;
+            let effects = super::complete::tab(state, &mut prompt, key.code == KeyCode::Tab, now);
+            state.overlay = Some(Overlay::Prompt(prompt));
+            effects
+        }
         KeyCode::Esc => Vec::new(),
         KeyCode::Enter => submit(state, prompt, now),
         KeyCode::Up | KeyCode::Down if prompt.kind == PromptKind::Search => {

@@ -178,13 +178,61 @@ fn menu_box(frame: &mut Frame<'_>, area: Rect, menu: &Menu, theme: &Theme) {
 
 fn prompt_box(frame: &mut Frame<'_>, area: Rect, prompt: &Prompt, theme: &Theme) {
     let inner = u16::min(90, area.width.saturating_sub(2)).saturating_sub(2).max(1) as usize;
-    let error_lines = prompt.error.as_deref().map_or(0, |e| unicode_width::UnicodeWidthStr::width(e).div_ceil(inner));
-    let rect = centred(area, 90, 3 + error_lines as u16);
+    let rows = |text: &str| unicode_width::UnicodeWidthStr::width(text).div_ceil(inner).max(1);
+    let error_lines = prompt.error.as_deref().map_or(0, rows);
+    let completing = prompt.completion.as_ref();
+    let note_lines = completing.and_then(|c| c.note.as_deref()).map_or(0, rows);
+    // The box grows down from the middle; what the candidates may take of the rest.
+    let room = (area.height / 2).saturating_sub(3 + (error_lines + note_lines) as u16).max(1) as usize;
+    let shown = completing.map_or(0, |c| c.candidates.len().min(room));
+    let rect = centred(area, 90, 3 + (error_lines + note_lines + shown) as u16);
+    let rect = Rect { y: rect.y.min(area.height / 2), ..rect };
     frame.render_widget(Clear, rect);
     let mut lines = vec![input_line("", &prompt.input, theme)];
     if let Some(error) = &prompt.error {
         lines.push(Line::from(Span::styled(crate::tui::sanitize::one_line(error), theme.style(Role::StatusError))));
     }
+    if let Some(completion) = completing {
+        if let Some(note) = &completion.note {
+            lines.push(Line::from(Span::styled(crate::tui::sanitize::one_line(note), theme.style(Role::Muted))));
+        }
+        lines.extend(candidate_lines(completion, shown, inner, theme));
+    }
     let paragraph = Paragraph::new(lines).wrap(Wrap { trim: false }).block(frame_box(prompt.kind.title(), theme));
     frame.render_widget(paragraph, rect);
+}
+
+/// The completion's candidates, `shown` of them around the selected one, each on one line: the
+/// value, then what it is; the last line says how many more there are.
+fn candidate_lines(
+    completion: &crate::tui::complete::Completion,
+    shown: usize,
+    width: usize,
+    theme: &Theme,
+) -> Vec<Line<'static>> {
+    let total = completion.candidates.len();
+    // With more than fit, the last row says so.
+    let more = total > shown && shown > 1;
+    let listed = shown - usize::from(more);
+    let selected = completion.selected.unwrap_or(0);
+    let first = selected.saturating_sub(listed.saturating_sub(1)).min(total.saturating_sub(listed));
+    let label_width = completion.candidates.iter().map(|c| c.label.chars().count()).max().unwrap_or(0).min(width / 2);
+    let mut lines: Vec<Line<'static>> = completion
+        .candidates
+        .iter()
+        .enumerate()
+        .skip(first)
+        .take(listed)
+        .map(|(i, candidate)| {
+            let role = if completion.selected == Some(i) { Role::Selection } else { Role::Text };
+            let label = fit(&format!(" {:<label_width$}", candidate.label), width.min(label_width + 1));
+            let detail = fit(&format!("  {}", candidate.detail), width.saturating_sub(label.chars().count()));
+            Line::from(vec![Span::styled(label, theme.style(role)), Span::styled(detail, theme.style(Role::Muted))])
+        })
+        .collect();
+    if more {
+        let said = format!(" {}–{} of {total} · tab for the next", first + 1, first + listed);
+        lines.push(Line::from(Span::styled(fit(&said, width), theme.style(Role::Muted))));
+    }
+    lines
 }

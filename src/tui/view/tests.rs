@@ -396,4 +396,5 @@ proptest::proptest! {
     }
 }
 
+mod complete;
 mod trust;

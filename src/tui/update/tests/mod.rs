@@ -25,6 +25,7 @@ fn keys(state: &mut State, keymap: &Keymap, spec: &str) -> Vec<Effect> {
                 "esc" => KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE),
                 "enter" => KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE),
                 "tab" => KeyEvent::new(KeyCode::Tab, KeyModifiers::NONE),
+                "backtab" => KeyEvent::new(KeyCode::BackTab, KeyModifiers::SHIFT),
                 "up" => KeyEvent::new(KeyCode::Up, KeyModifiers::NONE),
                 "left" => KeyEvent::new(KeyCode::Left, KeyModifiers::NONE),
                 "right" => KeyEvent::new(KeyCode::Right, KeyModifiers::NONE),
@@ -719,6 +720,7 @@ fn the_plain_text_trace_reads_like_python_and_copies_clean() {
 }
 
 mod beside;
+mod complete;
 mod screens;
 mod trust;
 mod undo_cursor;

@@ -115,7 +115,6 @@ fn json_response(value: Value, extra: Vec<(&'static str, HeaderValue)>) -> Respo
     response
 }
 
-/// The organization named in the path (by slug or id); 404 when unknown.
 /// The organization a route under `{org}` names: 404 when there is none.
 fn org_named(conn: &Connection, path: &HashMap<String, String>) -> Result<Org, StoreError> {
     org_of(conn, path)?.ok_or_else(|| StoreError::NotFound("organization".into()))

@@ -16,9 +16,8 @@ use serde_json::Value;
 use super::issues::projects_param;
 use super::notes::{key_json, value_json, value_order};
 use super::params::{PageRequest, Params, link_header};
-use super::{PathArgs, both, json_response, org_of};
+use super::{PathArgs, both, json_response, org_named};
 use crate::server::{ApiError, AppState};
-use crate::store::StoreError;
 use crate::store::tags::{self as store_tags, Scope};
 
 /// Adds the organization tag routes under the organization prefix `o`.
@@ -45,7 +44,7 @@ async fn keys(
     let value = state
         .store
         .read(move |conn| {
-            let org = org_of(conn, &path)?.ok_or_else(|| StoreError::NotFound("organization".into()))?;
+            let org = org_named(conn, &path)?;
             let projects = projects_param(conn, &org, &params)?;
             if flags {
                 return Ok(Vec::new());
@@ -78,7 +77,7 @@ async fn values(
     let (items, more) = state
         .store
         .read(move |conn| {
-            let org = org_of(conn, &path)?.ok_or_else(|| StoreError::NotFound("organization".into()))?;
+            let org = org_named(conn, &path)?;
             let projects = projects_param(conn, &org, &params)?;
             let scope = Scope { org_id: org.id, projects: &projects };
             let (values, more) =

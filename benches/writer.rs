@@ -47,7 +47,7 @@ fn prepare(templates: &[String], first: usize, count: usize) -> Vec<NewEvent> {
 fn commit(store: &Store, events: Vec<NewEvent>, batch: usize) {
     let mut events = events.into_iter().peekable();
     while events.peek().is_some() {
-        let job = WriteJob { events: events.by_ref().take(batch).collect(), items: Vec::new() };
+        let job = WriteJob { events: events.by_ref().take(batch).collect(), ..WriteJob::default() };
         store.writer().write_blocking(job).expect("write");
     }
 }

@@ -1,7 +1,8 @@
 //! The ingest pipeline: envelope or store-endpoint payload in, a [`WriteJob`] out. For each
 //! error event: normalize, scrub (when the project has scrubbing on), compute grouping hashes
 //! and the issue summary, derive tags, compress. Transactions, attachments, sessions, client
-//! reports, check-ins, user reports and feedback are kept as items; unknown item types are
+//! reports, check-ins, user reports and feedback are kept as items (sessions are also counted
+//! for release health, see `session`); unknown item types are
 //! skipped, never rejected. Pure CPU work: nothing here performs I/O; the server hands the job
 //! to the store's writer.
 
@@ -13,6 +14,7 @@ pub mod grouping;
 pub mod normalize;
 mod prepare;
 pub mod scrub;
+mod session;
 pub mod tree;
 
 #[cfg(test)]
@@ -94,6 +96,16 @@ pub fn prepare_envelope(env: &envelope::Envelope<'_>, req: &Request, limits: &Li
             }
             kind if KEPT_ITEMS.contains(&kind) => {
                 check_size(item.payload.len(), limits.max_event).map_err(at)?;
+                if matches!(kind, "session" | "sessions") {
+                    let skew = normalize::time::drift(sent_at, req.received);
+                    prepared.job.sessions.extend(session::parse(
+                        kind,
+                        item.payload,
+                        req.project_id,
+                        req.received,
+                        skew,
+                    ));
+                }
                 prepared.job.items.push(item_row(req, kind, header_id.clone(), &item.header, item.payload)?);
             }
             other => tracing::debug!(item_type = other, "skipping envelope item of unknown type"),
@@ -106,7 +118,10 @@ pub fn prepare_envelope(env: &envelope::Envelope<'_>, req: &Request, limits: &Li
 pub fn prepare_store(body: &[u8], req: &Request, limits: &Limits) -> Result<Prepared, IngestError> {
     let ctx = Context { received: req.received, client_ip: req.client_ip.clone(), ..Context::default() };
     let event = prepare::error_event(body, &ctx, req, limits)?;
-    Ok(Prepared { event_id: Some(event.event_id.clone()), job: WriteJob { events: vec![event], items: Vec::new() } })
+    Ok(Prepared {
+        event_id: Some(event.event_id.clone()),
+        job: WriteJob { events: vec![event], ..WriteJob::default() },
+    })
 }
 
 /// Refuses an item whose stored form exceeds `limit` bytes.

@@ -267,8 +267,131 @@ const V6: &str = r#"
 DROP INDEX groups_status_last_seen;
 "#;
 
+/// Releases as Sentry keeps them: one per organization and version (`org_releases`), linked to
+/// the projects that use it, with deploys, repositories and commits; the events of each release
+/// per project and hour (`release_hours`, for its sparkline); and release health, the `session`
+/// and `sessions` items folded per project, release, environment and hour (`session_hours`),
+/// with each hour's distinct users and what their sessions came to (`session_users`). `releases` (V1)
+/// stays the per-project record of the events seen in a release. Releases, their projects and
+/// event counts are filled in from what is already stored.
+const V7: &str = r#"
+CREATE TABLE org_releases (
+    id            INTEGER PRIMARY KEY,
+    org_id        INTEGER NOT NULL REFERENCES organizations(id) ON DELETE CASCADE,
+    version       TEXT NOT NULL,
+    date_created  REAL NOT NULL,
+    date_started  REAL,
+    date_released REAL,
+    url           TEXT,
+    ref           TEXT,
+    status        TEXT NOT NULL DEFAULT 'open',
+    UNIQUE (org_id, version)
+);
+CREATE INDEX org_releases_created ON org_releases (org_id, date_created DESC, id DESC);
+
+CREATE TABLE release_projects (
+    release_id INTEGER NOT NULL REFERENCES org_releases(id) ON DELETE CASCADE,
+    project_id INTEGER NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+    PRIMARY KEY (release_id, project_id)
+) WITHOUT ROWID;
+CREATE INDEX release_projects_project ON release_projects (project_id, release_id);
+
+CREATE TABLE deploys (
+    id            INTEGER PRIMARY KEY,
+    release_id    INTEGER NOT NULL REFERENCES org_releases(id) ON DELETE CASCADE,
+    environment   TEXT NOT NULL,
+    name          TEXT,
+    url           TEXT,
+    date_started  REAL,
+    date_finished REAL NOT NULL
+);
+CREATE INDEX deploys_release ON deploys (release_id, date_finished);
+
+CREATE TABLE repositories (
+    id           INTEGER PRIMARY KEY,
+    org_id       INTEGER NOT NULL REFERENCES organizations(id) ON DELETE CASCADE,
+    name         TEXT NOT NULL,
+    url          TEXT,
+    provider     TEXT,
+    date_created REAL NOT NULL,
+    UNIQUE (org_id, name)
+);
+
+CREATE TABLE commits (
+    id            INTEGER PRIMARY KEY,
+    repository_id INTEGER NOT NULL REFERENCES repositories(id) ON DELETE CASCADE,
+    sha           TEXT NOT NULL,
+    message       TEXT,
+    author_name   TEXT,
+    author_email  TEXT,
+    date_created  REAL,
+    UNIQUE (repository_id, sha)
+);
+
+CREATE TABLE release_commits (
+    release_id INTEGER NOT NULL REFERENCES org_releases(id) ON DELETE CASCADE,
+    position   INTEGER NOT NULL,
+    commit_id  INTEGER NOT NULL REFERENCES commits(id) ON DELETE CASCADE,
+    PRIMARY KEY (release_id, position)
+) WITHOUT ROWID;
+
+CREATE TABLE release_hours (
+    project_id INTEGER NOT NULL,
+    version    TEXT NOT NULL,
+    hour       INTEGER NOT NULL,
+    count      INTEGER NOT NULL,
+    PRIMARY KEY (project_id, version, hour)
+) WITHOUT ROWID;
+
+CREATE TABLE session_hours (
+    project_id  INTEGER NOT NULL,
+    release     TEXT NOT NULL,
+    environment TEXT NOT NULL,
+    hour        INTEGER NOT NULL,
+    started     INTEGER NOT NULL DEFAULT 0,
+    errored     INTEGER NOT NULL DEFAULT 0,
+    crashed     INTEGER NOT NULL DEFAULT 0,
+    abnormal    INTEGER NOT NULL DEFAULT 0,
+    unhandled   INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (project_id, release, environment, hour)
+) WITHOUT ROWID;
+CREATE INDEX session_hours_hour ON session_hours (project_id, hour);
+
+CREATE TABLE session_users (
+    project_id  INTEGER NOT NULL,
+    release     TEXT NOT NULL,
+    environment TEXT NOT NULL,
+    hour        INTEGER NOT NULL,
+    did         TEXT NOT NULL,
+    outcomes    INTEGER NOT NULL,
+    PRIMARY KEY (project_id, release, environment, hour, did)
+) WITHOUT ROWID;
+
+CREATE TABLE session_errored (
+    project_id INTEGER NOT NULL,
+    sid        TEXT NOT NULL,
+    hour       INTEGER NOT NULL,
+    PRIMARY KEY (project_id, sid)
+) WITHOUT ROWID;
+
+CREATE INDEX groups_first_release ON groups (project_id, first_release);
+
+INSERT OR IGNORE INTO org_releases (org_id, version, date_created)
+    SELECT p.org_id, r.version, min(r.first_seen)
+    FROM releases r JOIN projects p ON p.id = r.project_id
+    GROUP BY p.org_id, r.version;
+INSERT OR IGNORE INTO release_projects (release_id, project_id)
+    SELECT o.id, r.project_id
+    FROM releases r JOIN projects p ON p.id = r.project_id
+    JOIN org_releases o ON o.org_id = p.org_id AND o.version = r.version;
+INSERT INTO release_hours (project_id, version, hour, count)
+    SELECT project_id, release, CAST(timestamp / 3600 AS INTEGER), count(*)
+    FROM events WHERE release IS NOT NULL
+    GROUP BY project_id, release, CAST(timestamp / 3600 AS INTEGER);
+"#;
+
 /// Every schema version, oldest first.
-const MIGRATIONS: &[M<'static>] = &[M::up(V1), M::up(V2), M::up(V3), M::up(V4), M::up(V5), M::up(V6)];
+const MIGRATIONS: &[M<'static>] = &[M::up(V1), M::up(V2), M::up(V3), M::up(V4), M::up(V5), M::up(V6), M::up(V7)];
 
 /// All migrations, oldest first.
 pub fn migrations() -> Migrations<'static> {
@@ -376,6 +499,7 @@ mod tests {
         assert_eq!(version, super::MIGRATIONS.len() as i64);
         conn.pragma_update(None, "user_version", 99).unwrap();
         let err = super::migrate(&mut conn).unwrap_err().to_string();
-        assert!(err.contains("newer sift (schema version 99; this build knows up to 6)"), "{err}");
+        let expected = format!("newer sift (schema version 99; this build knows up to {})", super::MIGRATIONS.len());
+        assert!(err.contains(&expected), "{err}");
     }
 }

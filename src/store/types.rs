@@ -53,6 +53,8 @@ pub struct NewItem {
 pub struct WriteJob {
     pub events: Vec<NewEvent>,
     pub items: Vec<NewItem>,
+    /// Release health counted from the job's `session` and `sessions` items.
+    pub sessions: Vec<super::sessions::SessionUpdate>,
 }
 
 /// What happened to one event.

@@ -13,7 +13,12 @@ mod issue_json;
 mod issues;
 mod notes;
 mod params;
+mod release_body;
+mod release_health;
+mod release_json;
+mod releases;
 mod search_filter;
+mod sessions;
 mod update_body;
 
 use std::collections::HashMap;
@@ -81,6 +86,7 @@ pub fn routes(state: Arc<AppState>) -> Router<Arc<AppState>> {
             );
         }
     }
+    api = releases::routes(api);
     let api = api.layer(axum::middleware::from_fn_with_state(state, auth::require_token));
     both(Router::new(), "/api/0/", get(catalog::root)).merge(api)
 }

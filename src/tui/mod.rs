@@ -14,8 +14,10 @@ mod fixtures;
 pub mod keymap;
 pub mod msg;
 pub mod overlay;
+pub mod releases;
 mod runner;
 pub mod sanitize;
+pub mod screen;
 #[cfg(test)]
 pub mod sdk_events;
 pub mod standup;

@@ -8,21 +8,12 @@
 
 use chrono::TimeDelta;
 
-use super::state::{Load, ReqId, Tab};
+use super::screen::ListView;
+use super::state::{Load, ReqId};
 use crate::report::{Digest, Entry, SectionKind};
 
 /// How far back the screen looks, in the order `t` steps through them.
 pub const WINDOWS: [(i64, &str); 3] = [(24, "24h"), (72, "3d"), (168, "7d")];
-
-/// The list as it was before an entry was opened.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ListView {
-    pub tab: Tab,
-    pub query: String,
-    pub environment: Option<String>,
-    pub project: Option<(i64, String)>,
-    pub cursor: usize,
-}
 
 #[derive(Debug, Clone, Default)]
 pub struct Standup {

@@ -19,6 +19,7 @@ mod profiles;
 mod pty;
 mod readme_screenshot;
 mod readme_snippets;
+mod release_health;
 mod releases_api;
 mod sdk_clients;
 mod sdk_rust;

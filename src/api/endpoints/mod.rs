@@ -8,4 +8,7 @@ mod comments;
 mod events;
 mod issues;
 mod orgs;
+mod releases;
 mod tags;
+
+pub use releases::ReleaseListParams;

@@ -127,26 +127,34 @@ fn range(params: &Params, at: f64) -> Result<(i64, i64, i64), ApiError> {
                 "Invalid interval {interval:?}: whole hours that divide a day, from 1h to 1d"
             ))
         })?;
-    let (start, end) = match params.get("statsPeriod").filter(|s| !s.is_empty()) {
+    let span = hours * 3600;
+    let given = |name: &str| params.get(name).filter(|s| !s.is_empty());
+    let period = given("statsPeriod").or_else(|| (given("start").is_none() && given("end").is_none()).then_some("24h"));
+    let (start_hour, end_hour) = match period {
         Some(period) => {
             let secs = duration_secs(period)
+                .filter(|s| *s > 0.0)
                 .ok_or_else(|| ApiError::bad_request(format!("Invalid statsPeriod {period:?}")))?;
-            (at - secs, at)
+            // The interval holding now ends the range; whole intervals reach back over the period.
+            let end_hour = ((at / 3600.0).floor() as i64).div_euclid(hours) * hours + hours;
+            (end_hour - (secs / span as f64).ceil() as i64 * hours, end_hour)
         }
-        None => match (params.get("start").filter(|s| !s.is_empty()), params.get("end").filter(|s| !s.is_empty())) {
-            (Some(start), Some(end)) => (
-                parse_time(start).ok_or_else(|| ApiError::bad_request(format!("Invalid start {start:?}")))?,
-                parse_time(end).ok_or_else(|| ApiError::bad_request(format!("Invalid end {end:?}")))?,
-            ),
-            (None, None) => (at - 86_400.0, at),
-            _ => return Err(ApiError::bad_request("start and end must be given together")),
-        },
+        None => {
+            let (start, end) =
+                match (params.get("start").filter(|s| !s.is_empty()), params.get("end").filter(|s| !s.is_empty())) {
+                    (Some(start), Some(end)) => (
+                        parse_time(start).ok_or_else(|| ApiError::bad_request(format!("Invalid start {start:?}")))?,
+                        parse_time(end).ok_or_else(|| ApiError::bad_request(format!("Invalid end {end:?}")))?,
+                    ),
+                    _ => return Err(ApiError::bad_request("start and end must be given together")),
+                };
+            if end <= start {
+                return Err(ApiError::bad_request("end must be after start"));
+            }
+            let start_hour = ((start / span as f64).floor() as i64) * hours;
+            (start_hour, ((end / span as f64).ceil() as i64) * hours)
+        }
     };
-    if end <= start {
-        return Err(ApiError::bad_request("end must be after start"));
-    }
-    let end_hour = ((end / 3600.0).floor() as i64).div_euclid(hours) * hours + hours;
-    let start_hour = ((start / 3600.0).floor() as i64).div_euclid(hours) * hours;
     if ((end_hour - start_hour) / hours) as usize > MAX_POINTS {
         return Err(ApiError::bad_request(
             "Your interval and date range would create too many results. Use a larger interval, or a smaller date range.",

@@ -48,13 +48,15 @@ macro_rules! moves {
 pub(crate) mod detail;
 mod list;
 mod overlays;
+mod releases;
+mod screen;
 mod standup;
 mod triage;
 
 use chrono::{DateTime, Utc};
 
 use super::action::Action;
-use super::keymap::{Context, Keymap};
+use super::keymap::Keymap;
 use super::msg::{Effect, Msg};
 use super::state::State;
 
@@ -74,8 +76,7 @@ pub fn update(state: &mut State, msg: Msg, ctx: &Ctx<'_>) -> Vec<Effect> {
             if state.overlay.is_some() {
                 return overlays::key(state, key, ctx);
             }
-            let context = if state.detail.is_some() { Context::Detail } else { Context::List };
-            match ctx.keymap.lookup(context, &key) {
+            match ctx.keymap.lookup(state.key_context(), &key) {
                 Some(action) => act(state, action, ctx),
                 None => Vec::new(),
             }
@@ -106,6 +107,10 @@ pub fn update(state: &mut State, msg: Msg, ctx: &Ctx<'_>) -> Vec<Effect> {
         }
         Msg::DigestLoaded { req, result } => {
             standup::loaded(state, req, result, ctx.now);
+            Vec::new()
+        }
+        Msg::ReleasesLoaded { req, result } => {
+            releases::loaded(state, req, result, ctx.now);
             Vec::new()
         }
         Msg::CommentAdded { req, result } => detail::comment_added(state, req, result, ctx.now),
@@ -170,7 +175,9 @@ pub fn act(state: &mut State, action: Action, ctx: &Ctx<'_>) -> Vec<Effect> {
             Vec::new()
         }
         Action::Standup => standup::toggle(state, now),
+        Action::Releases => releases::toggle(state, now),
         _ if standup::handles(state, action) => standup::act(state, action, now),
+        _ if releases::handles(state, action) => releases::act(state, action, now),
         Action::Refresh => list::refresh(state, now),
         Action::TogglePoll => {
             state.poll.paused = !state.poll.paused;
@@ -178,15 +185,20 @@ pub fn act(state: &mut State, action: Action, ctx: &Ctx<'_>) -> Vec<Effect> {
             state.toast(super::state::ToastLevel::Info, text, now);
             if state.poll.paused { Vec::new() } else { list::refresh(state, now) }
         }
-        // Nothing else acts on the list hidden under the standup screen.
-        _ if state.standup.as_ref().is_some_and(|s| s.showing()) => {
+        // Nothing else acts on the list hidden under a screen.
+        _ if state.screen_showing() => {
             state.toast(super::state::ToastLevel::Info, "open the issue (enter) to act on it", now);
             Vec::new()
         }
-        // Esc from an issue opened on the standup screen goes back to it.
-        Action::Back if state.detail.is_some() && state.standup.as_ref().is_some_and(|s| s.away.is_some()) => {
-            standup::back(state, now)
+        // Esc from what a screen opened goes back to it.
+        Action::Back
+            if state.list.marked.is_empty()
+                && state.screen.as_ref().is_some_and(|s| s.returns_on_back(state.detail.is_some())) =>
+        {
+            screen::back(state, now)
         }
+        // Outside its screen, `a` on the releases screen means nothing.
+        Action::ReleaseAllIssues => Vec::new(),
         // The opened issue takes navigation, sections and events first.
         _ if detail::handles(state, action) => detail::act(state, action, now),
         Action::Open => detail::open(state, now),

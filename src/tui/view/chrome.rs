@@ -73,6 +73,17 @@ const STANDUP_HINTS: [(Action, &str); 6] = [
     (Action::Help, "help"),
 ];
 
+/// The releases screen's keys.
+const RELEASES_HINTS: [(Action, &str); 7] = [
+    (Action::MoveDown, "move"),
+    (Action::Open, "new issues"),
+    (Action::ReleaseAllIssues, "all issues"),
+    (Action::ToggleStatsPeriod, "24h/14d"),
+    (Action::Refresh, "refresh"),
+    (Action::Back, "close"),
+    (Action::Help, "help"),
+];
+
 const LIST_HINTS: [(Action, &str); 11] = [
     (Action::Resolve, "resolve"),
     (Action::IgnoreMenu, "ignore"),
@@ -122,9 +133,9 @@ fn detail_hints(section: Section, raw_trace: bool) -> Vec<(Action, &'static str)
 }
 
 pub fn footer(state: &State, keymap: &Keymap, theme: &Theme, width: u16) -> Line<'static> {
-    let standup = state.standup.as_ref().is_some_and(|s| s.showing());
     let (context, hints): (Context, Vec<(Action, &str)>) = match &state.detail {
-        _ if standup => (Context::List, STANDUP_HINTS.to_vec()),
+        _ if state.standup().is_some_and(|s| s.showing()) => (Context::List, STANDUP_HINTS.to_vec()),
+        _ if state.releases().is_some_and(|r| r.away.is_none()) => (Context::Releases, RELEASES_HINTS.to_vec()),
         Some(detail) => (Context::Detail, detail_hints(detail.section, detail.raw_trace)),
         None => (Context::List, LIST_HINTS.to_vec()),
     };

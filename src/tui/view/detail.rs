@@ -165,7 +165,10 @@ impl IssueDetailView<'_> {
                     [("first", first_release), ("last", last_release)]
                         .into_iter()
                         .filter(|(_, r)| !r.is_empty())
-                        .map(|(which, release)| span(format!(" · {which} release {release}"), theme, Role::Muted)),
+                        .flat_map(|(which, release)| {
+                            // Linked: the releases screen (H) opens on the first release.
+                            [span(format!(" · {which} release "), theme, Role::Muted), span(release, theme, Role::Link)]
+                        }),
                 )
                 .collect(),
                 width,

@@ -7,6 +7,7 @@ mod detail;
 pub mod format;
 mod list;
 mod overlays;
+mod releases;
 mod standup;
 
 use chrono::{DateTime, Utc};
@@ -18,6 +19,7 @@ use ratatui::widgets::{Paragraph, Wrap};
 pub use list::{IssueTableView, badge};
 
 use super::keymap::Keymap;
+use super::screen::Screen;
 use super::state::{Load, State};
 use super::theme::{Role, Theme};
 
@@ -51,9 +53,14 @@ pub fn draw(frame: &mut Frame<'_>, state: &State, theme: &Theme, keymap: &Keymap
 }
 
 fn body_area(frame: &mut Frame<'_>, state: &State, theme: &Theme, area: Rect, now: DateTime<Utc>) {
-    if let Some(standup) = state.standup.as_ref().filter(|s| s.showing()) {
-        frame.render_widget(standup::StandupView { standup, theme, now }, area);
-        return;
+    match &state.screen {
+        Some(Screen::Standup(standup)) if standup.showing() => {
+            return frame.render_widget(standup::StandupView { standup, theme, now }, area);
+        }
+        Some(Screen::Releases(releases)) if releases.away.is_none() => {
+            return frame.render_widget(releases::ReleasesView { releases, theme, now }, area);
+        }
+        _ => {}
     }
     let opened = state.detail.as_ref().and_then(|d| state.list.current().map(|row| (d, row)));
     match opened {
@@ -161,5 +168,7 @@ fn list_area(frame: &mut Frame<'_>, state: &State, theme: &Theme, area: Rect, no
     }
 }
 
+#[cfg(test)]
+mod release_tests;
 #[cfg(test)]
 mod tests;

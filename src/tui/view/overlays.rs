@@ -59,7 +59,7 @@ const LEGEND: [&str; 2] = [
 
 fn help(frame: &mut Frame<'_>, area: Rect, state: &State, theme: &Theme, keymap: &Keymap) {
     let entries: Vec<(String, &'static str)> = keymap
-        .help(Context::List)
+        .help(state.key_context())
         .into_iter()
         .filter(|(_, action)| state.offers(*action))
         .map(|(keys, action)| (keys.split(' ').take(2).collect::<Vec<_>>().join(" "), action.description()))

@@ -19,7 +19,7 @@ fn terminal(state: &State, width: u16, height: u16, theme: &Theme) -> Terminal<T
     terminal
 }
 
-fn text(state: &State, width: u16, height: u16) -> String {
+pub(super) fn text(state: &State, width: u16, height: u16) -> String {
     let theme = Theme::builtin("dark").unwrap();
     let terminal = terminal(state, width, height, &theme);
     let buffer = terminal.backend().buffer();
@@ -39,7 +39,7 @@ fn text(state: &State, width: u16, height: u16) -> String {
     out
 }
 
-fn snapshot(name: &str, state: &State) {
+pub(super) fn snapshot(name: &str, state: &State) {
     for (width, height) in [(80, 24), (120, 40)] {
         insta::assert_snapshot!(format!("{name}_{width}x{height}"), text(state, width, height));
     }
@@ -287,16 +287,16 @@ fn sections_of_events_from_the_real_sdks() {
 #[test]
 fn the_standup_screen() {
     let mut state = state_with(issues());
-    state.standup = Some(crate::tui::standup::Standup::default());
-    if let Some(standup) = state.standup.as_mut() {
+    state.screen = Some(crate::tui::screen::Screen::Standup(crate::tui::standup::Standup::default()));
+    if let Some(standup) = state.standup_mut() {
         standup.digest = Load::Loading { since: now() };
     }
     snapshot("standup_loading", &state);
-    if let Some(standup) = state.standup.as_mut() {
+    if let Some(standup) = state.standup_mut() {
         standup.digest = Load::Failed(Failure { message: "server error (502): bad gateway".into(), at: now() });
     }
     snapshot("standup_failed", &state);
-    if let Some(standup) = state.standup.as_mut() {
+    if let Some(standup) = state.standup_mut() {
         // The cursor on the hostile title, which is drawn with its escapes as pictures.
         standup.digest = Load::Ready(crate::report::tests::fixtures::digest());
         standup.cursor = 1;

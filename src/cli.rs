@@ -16,6 +16,7 @@ use crate::store::{self, projects};
 pub mod docs;
 pub mod issues;
 mod output;
+pub mod releases;
 mod tail;
 pub mod until;
 
@@ -76,6 +77,9 @@ pub enum Command {
     /// Follow events as they arrive
     #[command(subcommand)]
     Events(EventsCommand),
+    /// Releases and their health: new issues, events, crash-free sessions and users, deploys
+    #[command(subcommand, long_about = docs::RELEASES_LONG_ABOUT)]
+    Releases(releases::ReleasesCommand),
     /// A digest for the daily standup: new, regressed, escalating, top and resolved issues
     #[command(long_about = docs::REPORT_LONG_ABOUT, after_help = docs::REPORT_EXAMPLES)]
     Report {
@@ -201,6 +205,11 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 issues::run(client, command, output::Out::stdout()).await
             });
         }
+        Command::Releases(command) => {
+            return remote(&paths, &config, profile, async |client| {
+                releases::run(client, command, output::Out::stdout()).await
+            });
+        }
         Command::Events(EventsCommand::Tail(args)) => {
             return remote(&paths, &config, profile, async |client| {
                 tail::run(client, args, output::Out::stdout()).await.map(|()| None)
@@ -227,7 +236,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Token => print_token(&paths),
         Command::Demo { reset } => demo(&paths, &config, reset, options),
         Command::Completions { .. } | Command::Man => unreachable!("answered before the data directory is opened"),
-        Command::Issues(_) | Command::Events(_) | Command::Report { .. } => unreachable!("answered above"),
+        Command::Issues(_) | Command::Events(_) | Command::Releases(_) | Command::Report { .. } => {
+            unreachable!("answered above")
+        }
     }
     .map(|()| ExitCode::SUCCESS)
 }

@@ -35,6 +35,7 @@ pub use ast::{Assignee, DateLiteral, Filter, Query, RelDirection, Term, TimeValu
 pub use error::ParseError;
 pub use pattern::Pattern;
 pub use predicate::{IssueStatus, Predicate, ReleaseMatch, Substatus};
+pub use print::filter_value;
 pub use values::{CmpOp, Field, HandledField, IsValue, Level, Priority, RelUnit, SeenField, TextField};
 
 /// Parses an issue-search query. Empty or all-whitespace input gives an empty [`Query`].

@@ -37,6 +37,18 @@ fn write_single(f: &mut Formatter<'_>, s: &str) -> fmt::Result {
     if common_needs_quotes(s) || s.starts_with(['[', '>', '<']) { write_quoted(f, s) } else { f.write_str(s) }
 }
 
+/// `text` as the value of one `key:value` filter (`firstRelease:VALUE`), quoted and escaped
+/// only when the syntax needs it.
+pub fn filter_value(text: &str) -> String {
+    struct Single<'a>(&'a str);
+    impl Display for Single<'_> {
+        fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+            write_single(f, self.0)
+        }
+    }
+    Single(text).to_string()
+}
+
 fn write_item(f: &mut Formatter<'_>, s: &str) -> fmt::Result {
     if common_needs_quotes(s) || s.contains([',', '[', ']']) { write_quoted(f, s) } else { f.write_str(s) }
 }

@@ -71,21 +71,18 @@ impl Releases {
     }
 }
 
-/// A version as a search value: quoted when the search syntax needs it.
-pub fn search_value(version: &str) -> String {
-    let plain = !version.is_empty()
-        && !version.chars().any(|c| c.is_whitespace() || matches!(c, '"' | '\\' | ',' | '[' | ']' | '(' | ')'));
-    if plain { version.to_owned() } else { format!("\"{}\"", version.replace('\\', "\\\\").replace('"', "\\\"")) }
-}
-
 #[cfg(test)]
 mod tests {
     #[test]
     fn versions_become_search_values_that_parse_back() {
-        for (version, value) in
-            [("web@1.2.3", "web@1.2.3"), ("a b", "\"a b\""), ("x\"y", "\"x\\\"y\""), ("1,2", "\"1,2\"")]
-        {
-            assert_eq!(super::search_value(version), value);
+        for (version, value) in [
+            ("web@1.2.3", "web@1.2.3"),
+            ("a b", "\"a b\""),
+            ("x\"y", "\"x\\\"y\""),
+            ("1,2", "1,2"),
+            ("n\u{1b}[31m", "n\u{1b}[31m"),
+        ] {
+            assert_eq!(crate::search::filter_value(version), value);
             let query = crate::search::parse(&format!("firstRelease:{value}")).unwrap();
             let predicates = query.predicates(chrono::Utc::now());
             let crate::search::Predicate::FirstRelease { release, .. } = &predicates[0] else {

@@ -53,5 +53,5 @@ impl Standup {
 /// Every entry of the digest in screen order, with its section. An issue in several sections
 /// is listed in each (it is news in each).
 pub fn entries(digest: &Digest) -> Vec<(SectionKind, &Entry)> {
-    digest.sections.iter().flat_map(|s| s.entries.iter().map(move |e| (s.kind, e))).collect()
+    digest.all_sections().flat_map(|s| s.entries.iter().map(move |e| (s.kind, e))).collect()
 }

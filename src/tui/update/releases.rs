@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 
 use super::super::action::Action;
 use super::super::msg::Effect;
-use super::super::releases::{Releases, ReleasesData, search_value};
+use super::super::releases::{Releases, ReleasesData};
 use super::super::screen::Screen;
 use super::super::state::{Failure, Load, ReqId, State, StatsPeriod, ToastLevel, describe};
 use super::screen;
@@ -164,7 +164,7 @@ fn open(state: &mut State, key: &str, what: &str, now: DateTime<Utc>) -> Vec<Eff
     };
     let version = row.release.version.clone();
     let project = row.project.and_then(|p| Some((p.id.parse::<i64>().ok()?, p.slug.clone())));
-    let effects = screen::park(state, format!("{key}:{}", search_value(&version)), project, now);
+    let effects = screen::park(state, format!("{key}:{}", crate::search::filter_value(&version)), project, now);
     let back = "esc comes back to the releases";
     state.toast(ToastLevel::Info, format!("issues {what} {version} · {back}"), now);
     effects

@@ -117,7 +117,9 @@ fn enter_shows_a_releases_new_issues_with_triage_and_esc_comes_back() {
     keys(&mut state, &keymap, "G");
     let effects = keys(&mut state, &keymap, "a");
     let query = picked!(effects, Effect::FetchIssues { params, .. } => params.query.clone()).pop().flatten();
-    assert!(query.is_some_and(|q| q.starts_with("release:\"nightly")), "the version holds an escape character");
+    let query = query.expect("a search");
+    assert!(query.starts_with("release:nightly-2026-11-01-\u{1b}"), "{query:?}");
+    assert!(crate::search::parse(&query).is_ok(), "the search parses: the server gets it as sent");
 }
 
 #[test]

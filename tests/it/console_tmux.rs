@@ -19,12 +19,12 @@ use serde_json::{Value, json};
 use super::support::sift_bin;
 
 /// A console running in its own tmux session.
-struct Tmux {
+pub(super) struct Tmux {
     session: String,
 }
 
 impl Tmux {
-    fn start(name: &str, command: &str) -> Self {
+    pub(super) fn start(name: &str, command: &str) -> Self {
         let session = format!("sift-{name}-{}", std::process::id());
         let status = Command::new("tmux")
             .args(["new-session", "-d", "-s", &session, "-x", "120", "-y", "40", command])
@@ -34,7 +34,7 @@ impl Tmux {
         Self { session }
     }
 
-    fn screen(&self) -> String {
+    pub(super) fn screen(&self) -> String {
         let out =
             Command::new("tmux").args(["capture-pane", "-p", "-t", &self.session]).output().expect("capture-pane");
         String::from_utf8_lossy(&out.stdout).to_string()
@@ -49,7 +49,7 @@ impl Tmux {
         String::from_utf8_lossy(&out.stdout).to_string()
     }
 
-    fn keys(&self, keys: &[&str]) {
+    pub(super) fn keys(&self, keys: &[&str]) {
         for key in keys {
             Command::new("tmux").args(["send-keys", "-t", &self.session, key]).status().expect("send-keys");
             // Separate keys, so an Esc is never read as the start of an Alt sequence.
@@ -57,8 +57,14 @@ impl Tmux {
         }
     }
 
+    /// Makes the terminal `width` by `height`.
+    pub(super) fn resize(&self, width: u16, height: u16) {
+        let (w, h) = (width.to_string(), height.to_string());
+        Command::new("tmux").args(["resize-window", "-t", &self.session, "-x", &w, "-y", &h]).status().expect("resize");
+    }
+
     /// Waits until the screen contains `text`; panics with the screen after `limit`.
-    fn wait_for(&self, text: &str, limit: Duration) -> String {
+    pub(super) fn wait_for(&self, text: &str, limit: Duration) -> String {
         let start = Instant::now();
         loop {
             let screen = self.screen();
@@ -87,7 +93,7 @@ fn repo() -> PathBuf {
 
 /// The shell command that runs sift with a clean environment: no SENTRY_* settings and a
 /// home without a `.sentryclirc`.
-fn sift_command(dir: &Path, extra_env: &str, args: &str) -> String {
+pub(super) fn sift_command(dir: &Path, extra_env: &str, args: &str) -> String {
     format!(
         "env -u SENTRY_URL -u SENTRY_AUTH_TOKEN -u SENTRY_ORG -u SENTRY_PROJECT HOME={home} SIFT_CONFIG_DIR={config} TERM=xterm-256color {extra_env} {bin} --data-dir {data} {args}",
         home = dir.display(),
@@ -97,7 +103,7 @@ fn sift_command(dir: &Path, extra_env: &str, args: &str) -> String {
     )
 }
 
-fn write_config(dir: &Path, text: &str) {
+pub(super) fn write_config(dir: &Path, text: &str) {
     std::fs::create_dir_all(dir.join("config")).unwrap();
     std::fs::write(dir.join("config/config.toml"), text).unwrap();
 }

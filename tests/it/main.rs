@@ -22,6 +22,7 @@ mod readme_snippets;
 mod release_health;
 mod releases_api;
 mod sdk_clients;
+mod sdk_releases;
 mod sdk_rust;
 mod security;
 mod soak;

@@ -165,10 +165,8 @@ impl IssueDetailView<'_> {
                     [("first", first_release), ("last", last_release)]
                         .into_iter()
                         .filter(|(_, r)| !r.is_empty())
-                        .flat_map(|(which, release)| {
-                            // Linked: the releases screen (H) opens on the first release.
-                            [span(format!(" · {which} release "), theme, Role::Muted), span(release, theme, Role::Link)]
-                        }),
+                        // Linked: the releases screen (H) opens on the first release.
+                        .map(|(which, release)| span(format!(" · {which} release {release}"), theme, Role::Link)),
                 )
                 .collect(),
                 width,

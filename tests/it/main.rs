@@ -15,6 +15,7 @@ mod ingest_router;
 mod lifecycle_e2e;
 mod prism;
 mod prism_harness;
+mod prism_releases;
 mod profiles;
 mod pty;
 mod readme_screenshot;

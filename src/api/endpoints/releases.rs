@@ -54,9 +54,10 @@ impl Client {
         self.get_page(self.org_url(&["releases"], &params.to_query())).await
     }
 
-    /// One release, with its projects' health.
+    /// One release, with its projects' health (`health=true`: the detail's parameter is a
+    /// boolean in Sentry's schema; the list's is undocumented and Sentry's web app sends `1`).
     pub async fn release(&self, version: &str) -> Result<ReleaseInfo, Error> {
-        let query = [("health", "1".to_owned())];
+        let query = [("health", "true".to_owned())];
         self.get_json(self.org_url(&["releases", version], &query)).await
     }
 

@@ -366,6 +366,7 @@ CREATE TABLE session_users (
     outcomes    INTEGER NOT NULL,
     PRIMARY KEY (project_id, release, environment, hour, did)
 ) WITHOUT ROWID;
+CREATE INDEX session_users_hour ON session_users (project_id, hour);
 
 CREATE TABLE session_errored (
     project_id INTEGER NOT NULL,

@@ -492,6 +492,58 @@ mod tests {
         assert_eq!(indexes(&conn), ["groups_last_seen", "groups_project_last_seen"]);
     }
 
+    /// The releases migration makes the organization's releases, their projects and their hourly
+    /// event counts from the releases and events a store already holds. The version before it is
+    /// found in the migration list (by the table it creates), not written down.
+    #[test]
+    fn the_releases_migration_fills_the_releases_from_what_is_stored() {
+        let before = super::MIGRATIONS
+            .iter()
+            .position(|m| m.to_string().contains("CREATE TABLE org_releases"))
+            .expect("a migration creates org_releases");
+        let mut conn = rusqlite::Connection::open_in_memory().unwrap();
+        super::migrations().to_version(&mut conn, before).unwrap();
+        conn.execute_batch(
+            r#"
+            INSERT INTO organizations (id, slug, name, date_created) VALUES (1, 'o', 'o', 0);
+            INSERT INTO projects (id, org_id, slug, name, date_created) VALUES (1, 1, 'a', 'a', 0), (2, 1, 'b', 'b', 0);
+            INSERT INTO releases (project_id, version, first_seen, last_seen)
+                VALUES (1, '1.0', 7200.0, 9000.0), (2, '1.0', 3600.0, 3700.0), (2, '2.0', 90000.0, 90000.0);
+            INSERT INTO groups (id, project_id, short_id, title, type, metadata, level, first_seen, last_seen)
+                VALUES (1, 1, 1, 't', 'error', '{}', 'error', 0, 0);
+            INSERT INTO events (id, project_id, event_id, group_id, timestamp, received, level, release, size, data)
+                VALUES (1, 1, 'a', 1, 7300.0, 7300.0, 'error', '1.0', 0, x''),
+                       (2, 1, 'b', 1, 7400.0, 7400.0, 'error', '1.0', 0, x''),
+                       (3, 1, 'c', 1, 11000.0, 11000.0, 'error', '1.0', 0, x''),
+                       (4, 1, 'd', 1, 11000.0, 11000.0, 'error', NULL, 0, x'');
+            "#,
+        )
+        .unwrap();
+        super::migrate(&mut conn).unwrap();
+        let rows = |sql: &str| -> Vec<String> {
+            conn.prepare(sql)
+                .unwrap()
+                .query_map([], |row| row.get::<_, String>(0))
+                .unwrap()
+                .collect::<Result<_, _>>()
+                .unwrap()
+        };
+        assert_eq!(
+            rows("SELECT version || ' ' || date_created FROM org_releases ORDER BY version"),
+            ["1.0 3600.0", "2.0 90000.0"],
+            "created when first seen in any project"
+        );
+        assert_eq!(
+            rows("SELECT o.version || ' ' || rp.project_id FROM release_projects rp JOIN org_releases o ON o.id = rp.release_id
+                  ORDER BY 1"),
+            ["1.0 1", "1.0 2", "2.0 2"]
+        );
+        assert_eq!(
+            rows("SELECT version || ' ' || hour || ' ' || count FROM release_hours ORDER BY hour"),
+            ["1.0 2 2", "1.0 3 1"]
+        );
+    }
+
     #[test]
     fn a_store_from_a_newer_sift_is_refused_with_a_message() {
         let mut conn = rusqlite::Connection::open_in_memory().unwrap();

@@ -6,6 +6,7 @@ mod api_client;
 mod bad_input;
 mod cli_help;
 mod cli_issues;
+mod cli_releases;
 mod console_pty;
 mod console_tmux;
 mod demo;

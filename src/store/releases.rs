@@ -11,6 +11,9 @@ use rusqlite::{Connection, OptionalExtension, params, params_from_iter, types::V
 
 use super::StoreError;
 
+/// A value per (project id, release version).
+pub type PerRelease<T> = HashMap<(i64, String), T>;
+
 /// An organization's release.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ReleaseRecord {
@@ -211,7 +214,7 @@ pub fn summaries(conn: &Connection, releases: &[ReleaseRecord]) -> Result<Vec<Re
         all
     };
     let versions: Vec<Sql> = releases.iter().map(|r| Sql::Text(r.version.clone())).collect();
-    let per_project = |sql: &str| -> Result<HashMap<(i64, String), (i64, Option<f64>)>, StoreError> {
+    let per_project = |sql: &str| -> Result<PerRelease<(i64, Option<f64>)>, StoreError> {
         let mut found = HashMap::new();
         if project_ids.is_empty() {
             return Ok(found);
@@ -402,8 +405,8 @@ pub fn event_hours(
     project_ids: &[i64],
     versions: &[String],
     start_hour: i64,
-) -> Result<HashMap<(i64, String), Vec<(i64, u64)>>, StoreError> {
-    let mut found: HashMap<(i64, String), Vec<(i64, u64)>> = HashMap::new();
+) -> Result<PerRelease<Vec<(i64, u64)>>, StoreError> {
+    let mut found: PerRelease<Vec<(i64, u64)>> = HashMap::new();
     if project_ids.is_empty() || versions.is_empty() {
         return Ok(found);
     }

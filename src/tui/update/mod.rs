@@ -62,6 +62,7 @@ use super::state::State;
 
 pub use list::{first_load, list_params};
 pub use overlays::palette_actions;
+pub use screen::{own as screen_own, takes as screen_takes};
 
 /// What the reducer may read besides the state.
 pub struct Ctx<'a> {

@@ -381,9 +381,9 @@ fn priority_change(state: &mut State, priority: Priority, now: DateTime<Utc>) ->
 }
 
 /// Actions the palette offers here (priority only where the server has it, nothing that
-/// changes issues in a read-only console).
+/// changes issues in a read-only console, only the screen's keys over a screen).
 pub fn palette_actions(state: &State) -> Vec<Action> {
-    Action::ALL.iter().copied().filter(|a| state.offers(*a)).collect()
+    Action::ALL.iter().copied().filter(|a| state.offers(*a) && super::screen::takes(state, *a)).collect()
 }
 
 fn palette_key(state: &mut State, mut palette: Palette, key: KeyEvent, ctx: &Ctx<'_>) -> Vec<Effect> {

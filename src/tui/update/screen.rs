@@ -4,10 +4,37 @@
 
 use chrono::{DateTime, Utc};
 
+use super::super::action::Action;
 use super::super::msg::Effect;
 use super::super::screen::{ListView, Screen};
 use super::super::state::{State, Tab};
 use super::{list, releases, standup};
+
+/// Whether `action` does something now, given the screens: over a showing screen only the
+/// screen's own keys and those of the whole console act (the list underneath takes none), so the
+/// help and the palette offer no others there.
+pub fn takes(state: &State, action: Action) -> bool {
+    !state.screen_showing()
+        || matches!(
+            action,
+            Action::Quit
+                | Action::Suspend
+                | Action::Help
+                | Action::CommandPalette
+                | Action::Standup
+                | Action::Releases
+                | Action::Refresh
+                | Action::TogglePoll
+        )
+        || own(state, action)
+}
+
+/// Whether `action` is one of the showing screen's own keys (tabs, which a screen has none of,
+/// are not).
+pub fn own(state: &State, action: Action) -> bool {
+    !matches!(action, Action::NextTab | Action::PrevTab)
+        && (standup::handles(state, action) || releases::handles(state, action))
+}
 
 /// Points the list at `query` in the "All" tab, within `project` and any environment, keeping
 /// the list as it was in the open screen, and loads it.

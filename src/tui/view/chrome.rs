@@ -78,9 +78,9 @@ const RELEASES_HINTS: [(Action, &str); 7] = [
     (Action::MoveDown, "move"),
     (Action::Open, "new issues"),
     (Action::ReleaseAllIssues, "all issues"),
+    (Action::Back, "close"),
     (Action::ToggleStatsPeriod, "24h/14d"),
     (Action::Refresh, "refresh"),
-    (Action::Back, "close"),
     (Action::Help, "help"),
 ];
 

@@ -7,6 +7,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
 use super::format::fit;
+use crate::tui::action::Action;
 use crate::tui::keymap::{Context, Keymap};
 use crate::tui::overlay::{Input, Menu, Overlay, Palette, Prompt};
 use crate::tui::state::State;
@@ -57,12 +58,27 @@ const LEGEND: [&str; 2] = [
     "+ selected · • new or changed since the last poll · the sparkline counts events per hour (24h) or day (14d)",
 ];
 
+/// What `action` does here: on the releases screen, enter shows a release's new issues.
+fn describe(state: &State, action: Action) -> &'static str {
+    match action {
+        Action::Open if state.releases().is_some_and(|r| r.away.is_none()) => {
+            "The issues first seen in the release under the cursor"
+        }
+        _ => action.description(),
+    }
+}
+
 fn help(frame: &mut Frame<'_>, area: Rect, state: &State, theme: &Theme, keymap: &Keymap) {
-    let entries: Vec<(String, &'static str)> = keymap
+    let mut offered: Vec<(String, Action)> = keymap
         .help(state.key_context())
         .into_iter()
-        .filter(|(_, action)| state.offers(*action))
-        .map(|(keys, action)| (keys.split(' ').take(2).collect::<Vec<_>>().join(" "), action.description()))
+        .filter(|(_, action)| state.offers(*action) && crate::tui::update::screen_takes(state, *action))
+        .collect();
+    // Over a screen, its own keys come first: they are what a small terminal must show.
+    offered.sort_by_key(|(_, action)| !crate::tui::update::screen_own(state, *action));
+    let entries: Vec<(String, &'static str)> = offered
+        .into_iter()
+        .map(|(keys, action)| (keys.split(' ').take(2).collect::<Vec<_>>().join(" "), describe(state, action)))
         .collect();
     let rect = centred(area, 116, entries.len() as u16 / 2 + 6);
     frame.render_widget(Clear, rect);

@@ -58,3 +58,22 @@ fn the_releases_screen_of_one_project_and_of_a_remote_sentry() {
     let screen = text(&state, 120, 40);
     assert!(screen.lines().any(|l| l.contains("2.4.1") && l.contains(" – ")), "{screen}");
 }
+
+#[test]
+fn the_help_over_the_releases_screen_lists_its_keys_and_none_of_the_list_underneath() {
+    let mut state = with_screen(loaded());
+    state.overlay = Some(crate::tui::overlay::Overlay::Help);
+    snapshot("releases_help", &state);
+    let small = text(&state, 80, 24);
+    for wanted in ["Every issue seen in the release", "The issues first seen in the release", "Go back", "24 hours"] {
+        assert!(small.contains(wanted), "{wanted}: {small}");
+    }
+    for unwanted in [
+        "Search with Sentry's query syntax",
+        "Next status tab",
+        "Resolve in the next release",
+        "Open the selected issue",
+    ] {
+        assert!(!small.contains(unwanted), "{unwanted}: {small}");
+    }
+}

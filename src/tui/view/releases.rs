@@ -157,24 +157,32 @@ impl ReleasesView<'_> {
         Line::from(spans)
     }
 
+    /// `3h ago`, or `just now` (never `now ago`).
+    fn since(&self, at: Option<DateTime<Utc>>) -> String {
+        match ago(at, self.now) {
+            text if text == "now" => "just now".into(),
+            text => format!("{text} ago"),
+        }
+    }
+
     /// The selected release's facts, for the lines under the table.
     fn facts(&self, row: ReleaseRow<'_>, width: usize) -> Vec<Line<'static>> {
         let release = row.release;
         let released = match release.date_released {
-            Some(at) => format!("released {} ago", ago(Some(at), self.now)),
+            Some(at) => format!("released {}", self.since(Some(at))),
             None => "not finalized".into(),
         };
         let mut first = vec![one_line(&release.version)];
         if let Some(project) = row.project {
             first.push(one_line(&project.slug));
         }
-        first.push(format!("created {} ago", ago(release.date_created, self.now)));
+        first.push(format!("created {}", self.since(release.date_created)));
         first.push(released);
         let deploy = match &release.last_deploy {
             Some(d) => format!(
-                "last deploy {} {} ago ({} in all)",
+                "last deploy {} {} ({} in all)",
                 one_line(&d.environment),
-                ago(d.date_finished, self.now),
+                self.since(d.date_finished),
                 release.deploy_count
             ),
             None => "never deployed".into(),

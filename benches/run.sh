@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs sift's benchmarks, installing the load tool (wrk, from Debian) and valgrind (for the
 # instruction counts) when they are missing.
-# Usage: benches/run.sh [ingest|prepare|instructions|writer|store|console|console_start]...   (default: all)
+# Usage: benches/run.sh [ingest|prepare|instructions|writer|store|releases|console|console_start]...   (default: all)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 if ! command -v wrk >/dev/null; then
@@ -9,7 +9,7 @@ if ! command -v wrk >/dev/null; then
     if [ "$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq wrk; else sudo apt-get update -qq && sudo apt-get install -y -qq wrk; fi
 fi
 benches=("$@")
-[ ${#benches[@]} -gt 0 ] || benches=(ingest prepare instructions writer store console console_start)
+[ ${#benches[@]} -gt 0 ] || benches=(ingest prepare instructions writer store releases console console_start)
 if [[ " ${benches[*]} " == *" instructions "* ]] && ! command -v valgrind >/dev/null; then
     echo "installing valgrind"
     if [ "$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq valgrind; else sudo apt-get update -qq && sudo apt-get install -y -qq valgrind; fi

@@ -17,6 +17,7 @@ pub mod docs;
 pub mod issues;
 mod monitors;
 mod output;
+pub mod releases;
 mod tail;
 pub mod until;
 
@@ -88,6 +89,9 @@ pub enum Command {
     /// Cron monitors: schedules, health and recent check-ins
     #[command(subcommand, after_help = docs::MONITORS_LIST_EXAMPLES)]
     Monitors(monitors::MonitorsCommand),
+    /// Releases and their health: new issues, events, crash-free sessions and users, deploys
+    #[command(subcommand, long_about = docs::RELEASES_LONG_ABOUT)]
+    Releases(releases::ReleasesCommand),
     /// A digest for the daily standup: new, regressed, escalating, top and resolved issues
     #[command(long_about = docs::REPORT_LONG_ABOUT, after_help = docs::REPORT_EXAMPLES)]
     Report {
@@ -218,6 +222,11 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 monitors::run(client, command, output::Out::stdout()).await
             });
         }
+        Command::Releases(command) => {
+            return remote(&paths, &config, profile, async |client| {
+                releases::run(client, command, output::Out::stdout()).await
+            });
+        }
         Command::Events(EventsCommand::Tail(args)) => {
             return remote(&paths, &config, profile, async |client| {
                 tail::run(client, args, output::Out::stdout()).await.map(|()| None)
@@ -246,7 +255,11 @@ fn run(cli: Cli) -> Result<ExitCode> {
             demo(&paths, &config, reset, crate::tui::Options { listen: listen.or(options.listen), ..options })
         }
         Command::Completions { .. } | Command::Man => unreachable!("answered before the data directory is opened"),
-        Command::Issues(_) | Command::Events(_) | Command::Monitors(_) | Command::Report { .. } => {
+        Command::Issues(_)
+        | Command::Events(_)
+        | Command::Monitors(_)
+        | Command::Releases(_)
+        | Command::Report { .. } => {
             unreachable!("answered above")
         }
     }

@@ -198,7 +198,8 @@ impl IssueState {
 
 /// What the writer knows about an issue's history, asked only when a rule needs it.
 pub trait History {
-    /// Position of `release` in the project's release history (first-seen order); `None` when unknown.
+    /// Position of `release` in the project's release history (the order its organization's
+    /// releases were created in, by sentry-cli or by their first event); `None` when unknown.
     fn release_rank(&self, release: &str) -> Option<f64>;
     /// Events of this issue that arrived at or after `since` (the new event included). Asked
     /// only while [`IssueState::counting_window_start`] is `Some`, for a `since` at or after it.

@@ -12,6 +12,7 @@
 mod capabilities;
 mod client;
 mod endpoints;
+pub use endpoints::ReleaseListParams;
 mod error;
 mod link;
 pub mod models;
@@ -29,7 +30,8 @@ pub use error::{DEFAULT_RATE_LIMIT_WAIT, Error};
 pub use link::{Cursors, LinkEntry, parse_link_header};
 pub use models::{
     Activity, Assignee, AssigneeKind, BulkUpdateResult, Entry, Environment, Event, EventSummary, Issue, IssueStatus,
-    Level, Note, Organization, Priority, Project, ProjectKey, ShortIdLookup, Substatus, TagKey, TagValue, UpdateStatus,
+    Level, Note, Organization, Priority, Project, ProjectKey, ReleaseInfo, ShortIdLookup, Substatus, TagKey, TagValue,
+    UpdateStatus,
 };
 pub use page::Page;
 pub use params::{EventListParams, GroupStatsPeriod, IssueListParams, IssueSort, TagValueSort, TagValuesParams};

@@ -148,6 +148,23 @@ events (100x), N events within a window (100x/1h), N more users (10u), N users w
 (10u/1d), when it escalates (escalating), or never (forever, the default). Windows are at most \
 a week.";
 
+pub const RELEASES_LONG_ABOUT: &str = "\
+Releases as the console's releases screen shows them, against any profile or the embedded server: \
+a release appears with the first event or session naming it (the SDK's release option) or with \
+sentry-cli releases new. Crash-free rates are Sentry's: 100 × (1 − crashed ÷ all), over 14 days; \
+adoption is the release's share of the project's users over the last 24 hours.";
+
+pub const RELEASES_LIST_EXAMPLES: &str = "\
+Examples:
+  sift releases list
+  sift releases list --project api --env production
+  sift releases list --json | jq '.[0].projects[0].crash_free_sessions'";
+
+pub const RELEASES_SHOW_EXAMPLES: &str = "\
+Examples:
+  sift releases show web@1.4.0
+  sift releases show web@1.4.0 --json | jq -r '.new_issues[].short_id'";
+
 pub const EVENTS_TAIL_LONG_ABOUT: &str = "\
 Print events as they arrive, oldest first, like tail -f: one line each (time, short id, level, \
 environment, title), or one JSON object per line with --json. It polls every --interval seconds; \

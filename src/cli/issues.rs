@@ -247,7 +247,7 @@ pub async fn find(client: &Client, id: &str) -> Result<Issue> {
 }
 
 /// Project ids for slugs or ids, as the server knows them.
-async fn project_ids(client: &Client, wanted: &[String]) -> Result<Vec<i64>> {
+pub(super) async fn project_ids(client: &Client, wanted: &[String]) -> Result<Vec<i64>> {
     if wanted.is_empty() {
         return Ok(Vec::new());
     }

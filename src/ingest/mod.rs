@@ -2,8 +2,9 @@
 //! error event: normalize, symbolicate JavaScript frames (when the project has source maps),
 //! scrub (when the project has scrubbing on), compute grouping hashes and the issue summary,
 //! derive tags, compress. Feedback and user reports become feedback records, check-ins monitor
-//! check-ins; transactions, attachments, sessions and client reports are kept as items; unknown
-//! item types are skipped, never rejected. Pure CPU work: nothing here performs I/O; the server hands the job
+//! check-ins; transactions, attachments, sessions and client reports are kept as items, and
+//! sessions are also counted for release health (see `session`); unknown item types are
+//! skipped, never rejected. Pure CPU work: nothing here performs I/O; the server hands the job
 //! to the store's writer.
 
 pub mod auth;
@@ -16,6 +17,7 @@ pub mod grouping;
 pub mod normalize;
 mod prepare;
 pub mod scrub;
+mod session;
 pub mod symbolicate;
 pub mod tree;
 
@@ -121,6 +123,16 @@ pub fn prepare_envelope_with(
             }
             kind if KEPT_ITEMS.contains(&kind) => {
                 check_size(item.payload.len(), limits.max_event).map_err(at)?;
+                if matches!(kind, "session" | "sessions") {
+                    let skew = normalize::time::drift(sent_at, req.received);
+                    prepared.job.sessions.extend(session::parse(
+                        kind,
+                        item.payload,
+                        req.project_id,
+                        req.received,
+                        skew,
+                    ));
+                }
                 prepared.job.items.push(item_row(req, kind, header_id.clone(), &item.header, item.payload)?);
             }
             other => tracing::debug!(item_type = other, "skipping envelope item of unknown type"),

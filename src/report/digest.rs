@@ -1,5 +1,6 @@
-//! The digest as data: seven sections of issue entries and two tables of counts, plus the
-//! window and scope they describe.
+//! The digest as data: seven sections of issue entries (and an eighth, the issues new in the
+//! newest release, when the tracker has releases) and two tables of counts, plus the window and
+//! scope they describe.
 //!
 //! Contract: a [`Digest`] is plain data in display order (sections in [`SectionKind::ALL`]
 //! order, entries in each section's own order, tallies by name), so every renderer is a pure
@@ -57,6 +58,9 @@ pub const SCHEMA_VERSION: u32 = 1;
 ///       ]
 ///     }
 ///   ]
+///   "new_in_release": null, or a section as above (kind "new_in_release") with
+///                     "release": string   the newest release in scope, and its issues
+///                                         first seen in it (any status, not only in the window)
 ///   "environments": [ { "name": string, "issues": integer, "new": integer,
 ///                       "events": integer } ]   sorted by name
 ///   "projects":     [ same shape ]                sorted by name
@@ -78,6 +82,8 @@ pub struct Digest {
     pub stats_period: String,
     pub scope: Scope,
     pub sections: Vec<Section>,
+    /// The issues first seen in the newest release in scope, when the tracker has releases.
+    pub new_in_release: Option<Section>,
     /// Counts per environment, by name.
     pub environments: Vec<Tally>,
     /// Counts per project (slug), by name.
@@ -89,7 +95,12 @@ pub struct Digest {
 impl Digest {
     /// The section of `kind`, if the digest has it.
     pub fn section(&self, kind: SectionKind) -> Option<&Section> {
-        self.sections.iter().find(|s| s.kind == kind)
+        self.all_sections().find(|s| s.kind == kind)
+    }
+
+    /// Every section in display order: the seven, then the newest release's.
+    pub fn all_sections(&self) -> impl Iterator<Item = &Section> {
+        self.sections.iter().chain(self.new_in_release.iter())
     }
 }
 
@@ -118,6 +129,8 @@ pub enum SectionKind {
     Resolved,
     /// Unresolved high-priority issues nobody is assigned to.
     UnassignedHighPriority,
+    /// Issues first seen in the newest release (`Digest::new_in_release`, not one of [`Self::ALL`]).
+    NewInRelease,
 }
 
 impl SectionKind {
@@ -142,6 +155,7 @@ impl SectionKind {
             Self::TopByUsers => "Most users affected",
             Self::Resolved => "Resolved",
             Self::UnassignedHighPriority => "Unassigned, high priority",
+            Self::NewInRelease => "New in release",
         }
     }
 
@@ -155,6 +169,7 @@ impl SectionKind {
             Self::TopByUsers => "top_by_users",
             Self::Resolved => "resolved",
             Self::UnassignedHighPriority => "unassigned_high_priority",
+            Self::NewInRelease => "new_in_release",
         }
     }
 }
@@ -163,12 +178,24 @@ impl SectionKind {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Section {
     pub kind: SectionKind,
+    /// The release a `new_in_release` section is about.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub release: Option<String>,
     /// How many issues matched, when the server said (`X-Hits`) or the scan was complete.
     pub total: Option<u64>,
     pub entries: Vec<Entry>,
 }
 
 impl Section {
+    /// The heading people read: the kind's, with the release (made safe by `escape`, since the
+    /// tracker wrote it) when there is one.
+    pub fn heading(&self, escape: impl Fn(&str) -> String) -> String {
+        match &self.release {
+            Some(version) => format!("{} {}", self.kind.heading(), escape(version)),
+            None => self.kind.heading().to_owned(),
+        }
+    }
+
     /// The number to quote for the section: `total` when known, else the entries shown.
     pub fn count(&self) -> u64 {
         self.total.unwrap_or(self.entries.len() as u64).max(self.entries.len() as u64)

@@ -59,7 +59,7 @@ pub(crate) fn project_name(issue: &Issue) -> &str {
 pub(crate) fn sort(kind: SectionKind, entries: &mut [Entry]) {
     let tie = |e: &Entry| (e.short_id.clone(), e.issue_id.clone());
     match kind {
-        SectionKind::New => entries.sort_by_key(|e| (Reverse(e.first_seen), tie(e))),
+        SectionKind::New | SectionKind::NewInRelease => entries.sort_by_key(|e| (Reverse(e.first_seen), tie(e))),
         SectionKind::Regressed | SectionKind::UnassignedHighPriority => {
             entries.sort_by_key(|e| (Reverse(e.last_seen), tie(e)))
         }

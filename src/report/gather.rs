@@ -5,13 +5,15 @@
 //! (`is:unresolved`, `is:resolved`, `is:regressed`, `is:escalating`, `is:unassigned`,
 //! `issue.priority:high`, `firstSeen:>=<naive UTC time>`); "seen in the window" is the list
 //! call's `start`/`end`. The calls, at most: seven section searches (one more when the server
-//! rejects priority search), the activity logs of the resolved candidates (see `resolved`), and
-//! the tally listings (see `tally`). Any API error ends the gathering and is returned as is.
+//! rejects priority search), the newest release and its new issues (`firstRelease:`), the
+//! activity logs of the resolved candidates (see `resolved`), and the tally listings (see
+//! `tally`). Any API error ends the gathering and is returned as is, except a 404 for the
+//! releases, which means the tracker has none.
 
 use chrono::{DateTime, TimeDelta, Utc};
 use futures_util::{StreamExt, TryStreamExt, stream};
 
-use crate::api::{Client, Error, Issue, IssueListParams, IssueSort, Priority};
+use crate::api::{Client, Error, Issue, IssueListParams, IssueSort, Priority, ReleaseListParams};
 
 use super::digest::{Digest, SCHEMA_VERSION, Scope, Section, SectionKind};
 use super::entry::{self, Links};
@@ -80,7 +82,7 @@ impl Plan<'_> {
         let mut entries: Vec<_> = issues.iter().map(|i| entry::entry(i, &self.window, &self.links)).collect();
         entry::sort(kind, &mut entries);
         entries.truncate(self.limit() as usize);
-        Section { kind, total, entries }
+        Section { kind, release: None, total, entries }
     }
 }
 
@@ -97,6 +99,7 @@ pub async fn gather(client: &Client, options: &ReportOptions, now: DateTime<Utc>
         stream::iter(plan.searches()).map(|s| searched(client, &plan, s)).buffered(CONCURRENCY).try_collect().await?;
     sections.push(resolved::section(client, &plan, &mut notes).await?);
     sections.push(unassigned_high_priority(client, &plan, &mut notes).await?);
+    let new_in_release = new_in_release(client, &plan).await?;
     let tallies = tally::gather(client, &plan, &mut notes).await?;
     Ok(Digest {
         version: SCHEMA_VERSION,
@@ -106,6 +109,7 @@ pub async fn gather(client: &Client, options: &ReportOptions, now: DateTime<Utc>
         stats_period: plan.window.stats_period().as_str().to_owned(),
         scope: Scope { environments: options.environments.clone(), projects: options.projects.clone() },
         sections,
+        new_in_release,
         environments: tallies.environments,
         projects: tallies.projects,
         notes,
@@ -140,6 +144,25 @@ impl Plan<'_> {
 async fn searched(client: &Client, plan: &Plan<'_>, search: Search) -> Result<Section, Error> {
     let page = client.list_issues(&plan.params(search.query, search.sort, search.scan, true)).await?;
     Ok(plan.section(search.kind, &page.items, page.hits))
+}
+
+/// The issues first seen in the newest release in scope (`firstRelease:`, any status, not only
+/// in the window); `None` when there is no release, or the tracker has no releases API (404).
+async fn new_in_release(client: &Client, plan: &Plan<'_>) -> Result<Option<Section>, Error> {
+    let params = ReleaseListParams { projects: plan.options.projects.clone(), per_page: Some(1), ..Default::default() };
+    let newest = match client.list_releases(&params).await {
+        Ok(page) => page.items.into_iter().next(),
+        Err(Error::NotFound { .. }) => None,
+        Err(err) => return Err(err),
+    };
+    let Some(release) = newest else {
+        return Ok(None);
+    };
+    let query = format!("firstRelease:{}", crate::search::single_value(&release.version));
+    let page = client.list_issues(&plan.params(query, IssueSort::New, plan.limit(), false)).await?;
+    let mut section = plan.section(SectionKind::NewInRelease, &page.items, page.hits);
+    section.release = Some(release.version);
+    Ok(Some(section))
 }
 
 /// Unresolved, unassigned, high-priority issues (not limited to the window: they wait for an

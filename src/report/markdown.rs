@@ -15,7 +15,7 @@ pub(crate) fn render(digest: &Digest) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "# Standup digest: {}\n", esc(&digest.org));
     let _ = writeln!(out, "{} · {}", capitalized(&wording::window(digest)), wording::scope(digest, esc));
-    for section in &digest.sections {
+    for section in digest.all_sections() {
         write_section(&mut out, section);
     }
     write_tallies(&mut out, "Counts by environment", "Environment", &digest.environments);
@@ -30,7 +30,7 @@ pub(crate) fn render(digest: &Digest) -> String {
 }
 
 fn write_section(out: &mut String, section: &Section) {
-    let heading = section.kind.heading();
+    let heading = section.heading(esc);
     match wording::shown(section) {
         Some(shown) => {
             let _ = writeln!(out, "\n## {heading} ({shown})\n");

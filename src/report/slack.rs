@@ -30,7 +30,7 @@ pub(crate) fn render(digest: &Digest) -> String {
             "text": escape::shorten(&format!("Standup digest: {}", escape::clean(&digest.org)), MAX_HEADER_CHARS)}}),
         json!({"type": "context", "elements": [mrkdwn(&format!("{} · {}", esc(&wording::window(digest)), wording::scope(digest, esc)))]}),
     ];
-    blocks.extend(digest.sections.iter().map(|s| section_block(section_lines(s))));
+    blocks.extend(digest.all_sections().map(|s| section_block(section_lines(s))));
     blocks.push(json!({"type": "divider"}));
     blocks.push(section_block(tally_lines("Counts by environment", &digest.environments)));
     blocks.push(section_block(tally_lines("Counts by project", &digest.projects)));
@@ -65,7 +65,7 @@ fn fallback(digest: &Digest) -> String {
 }
 
 fn section_lines(section: &Section) -> Vec<String> {
-    let heading = section.kind.heading();
+    let heading = section.heading(esc);
     let mut lines = vec![match wording::shown(section) {
         Some(shown) => format!("*{heading}* ({shown})"),
         None => format!("*{heading}*"),

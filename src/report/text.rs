@@ -30,9 +30,9 @@ pub(crate) fn render(digest: &Digest, width: usize) -> String {
     for line in header {
         lines.extend(wrap(&line, "", "  ", width));
     }
-    let entries: Vec<&Entry> = digest.sections.iter().flat_map(|s| &s.entries).collect();
+    let entries: Vec<&Entry> = digest.all_sections().flat_map(|s| &s.entries).collect();
     let columns = Columns::fit(&entries, width);
-    for section in &digest.sections {
+    for section in digest.all_sections() {
         lines.push(String::new());
         write_section(&mut lines, section, &columns);
     }
@@ -107,7 +107,7 @@ impl Columns {
 }
 
 fn write_section(lines: &mut Vec<String>, section: &Section, columns: &Columns) {
-    let heading = section.kind.heading();
+    let heading = section.heading(clean);
     lines.push(match wording::shown(section) {
         Some(shown) => format!("{heading} ({shown})"),
         None => heading.to_owned(),

@@ -42,7 +42,7 @@ const PRUNE_MARGIN: f64 = 60.0;
 pub struct Batch<'t, 'c> {
     tx: &'t Transaction<'t>,
     cache: &'c mut WriterCache,
-    release_seen: HashMap<(i64, String), f64>,
+    releases: super::release_tally::Tally,
     groups: HashMap<i64, GroupRow>,
     stats: HashMap<(i64, i64), i64>,
     tags: HashMap<(i64, String, String), TagDelta>,
@@ -62,7 +62,7 @@ impl<'t, 'c> Batch<'t, 'c> {
         Self {
             tx,
             cache,
-            release_seen: HashMap::new(),
+            releases: super::release_tally::Tally::default(),
             groups: HashMap::new(),
             stats: HashMap::new(),
             tags: HashMap::new(),
@@ -97,6 +97,7 @@ impl<'t, 'c> Batch<'t, 'c> {
         for write in &job.monitors {
             super::monitor_apply::apply(self, write, &mut committed)?;
         }
+        super::sessions::apply(self.tx, &job.sessions)?;
         Ok(committed)
     }
 
@@ -140,15 +141,10 @@ impl<'t, 'c> Batch<'t, 'c> {
         if let Some(release) = &event.release {
             let key = (event.project_id, release.clone());
             if !self.cache.releases.contains(&key) {
-                self.tx
-                    .prepare_cached(
-                        "INSERT OR IGNORE INTO releases (project_id, version, first_seen, last_seen) VALUES (?1, ?2, ?3, ?3)",
-                    )?
-                    .execute(params![event.project_id, release, event.received])?;
-                self.cache.releases.insert(key.clone());
+                super::release_tally::touch(self.tx, event.project_id, release, event.received, true)?;
+                self.cache.releases.insert(key);
             }
-            let seen = self.release_seen.entry(key).or_insert(event.received);
-            *seen = seen.max(event.received);
+            self.releases.add(event.project_id, release, event.received, event.timestamp);
         }
         if let Some(environment) = &event.environment {
             let key = (event.project_id, environment.clone());
@@ -324,13 +320,7 @@ impl<'t, 'c> Batch<'t, 'c> {
 
     /// Writes the folded counters; call once before committing.
     pub fn flush(&mut self) -> Result<(), StoreError> {
-        for ((project_id, version), seen) in self.release_seen.drain() {
-            self.tx
-                .prepare_cached(
-                    "UPDATE releases SET last_seen = max(last_seen, ?3) WHERE project_id = ?1 AND version = ?2",
-                )?
-                .execute(params![project_id, version, seen])?;
-        }
+        self.releases.flush(self.tx)?;
         for group in self.groups.values() {
             group.save(self.tx)?;
         }
@@ -399,11 +389,7 @@ impl WriterHistory<'_> {
 
 impl History for WriterHistory<'_> {
     fn release_rank(&self, release: &str) -> Option<f64> {
-        self.tx
-            .prepare_cached("SELECT first_seen FROM releases WHERE project_id = ?1 AND version = ?2")
-            .and_then(|mut stmt| stmt.query_row(params![self.project_id, release], |row| row.get(0)).optional())
-            .ok()
-            .flatten()
+        super::release_tally::rank(self.tx, self.project_id, release).ok().flatten()
     }
 
     /// Read from the arrivals recorded while the issue is ignored until N events, which is the

@@ -41,12 +41,17 @@ pub struct Key {
     pub date_created: f64,
 }
 
-/// A release of a project.
+/// A release of a project: its first and last event there, and the organization's record of it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Release {
     pub version: String,
     pub first_seen: f64,
     pub last_seen: f64,
+    /// When the release was created (by sentry-cli, or by its first event or session).
+    pub date_created: f64,
+    pub date_released: Option<f64>,
+    pub url: Option<String>,
+    pub git_ref: Option<String>,
 }
 
 fn org_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Org> {
@@ -136,9 +141,22 @@ pub fn environments(conn: &Connection, org_id: i64, projects: &[i64]) -> Result<
 /// A release of a project.
 pub fn release(conn: &Connection, project_id: i64, version: &str) -> Result<Option<Release>, StoreError> {
     Ok(conn
-        .prepare_cached("SELECT version, first_seen, last_seen FROM releases WHERE project_id = ?1 AND version = ?2")?
+        .prepare_cached(
+            "SELECT r.version, r.first_seen, r.last_seen, coalesce(o.date_created, r.first_seen), o.date_released, o.url, o.ref
+             FROM releases r JOIN projects p ON p.id = r.project_id
+             LEFT JOIN org_releases o ON o.org_id = p.org_id AND o.version = r.version
+             WHERE r.project_id = ?1 AND r.version = ?2",
+        )?
         .query_row(params![project_id, version], |row| {
-            Ok(Release { version: row.get(0)?, first_seen: row.get(1)?, last_seen: row.get(2)? })
+            Ok(Release {
+                version: row.get(0)?,
+                first_seen: row.get(1)?,
+                last_seen: row.get(2)?,
+                date_created: row.get(3)?,
+                date_released: row.get(4)?,
+                url: row.get(5)?,
+                git_ref: row.get(6)?,
+            })
         })
         .optional()?)
 }

@@ -10,6 +10,11 @@ use rusqlite::{Connection, params_from_iter, types::Value as Sql};
 use super::StoreError;
 use super::issues::{FOR_REVIEW_SQL, IssueRecord, STATUS_SQL, SUBSTATUS_SQL, Viewer, issue_from_row, issue_select};
 
+/// The newest release of the issue's project: the one its organization created last (by
+/// sentry-cli, or by its first event), as Sentry orders releases.
+const NEWEST_RELEASE: &str = "(SELECT o.version FROM org_releases o JOIN release_projects rp ON rp.release_id = o.id
+    WHERE rp.project_id = g.project_id ORDER BY o.date_created DESC, o.id DESC LIMIT 1)";
+
 /// A comparison for numbers and times.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Cmp {
@@ -209,15 +214,10 @@ impl Where {
                     WHERE b.group_id = g.id AND (u.username = ? OR lower(u.email) = lower(?)))"
                     .into()
             }
-            Filter::LatestRelease => "EXISTS (SELECT 1 FROM group_tags t WHERE t.group_id = g.id AND t.key = 'release'
-                AND t.value = (SELECT r.version FROM releases r WHERE r.project_id = g.project_id
-                               ORDER BY r.first_seen DESC, r.version DESC LIMIT 1))"
-                .into(),
-            Filter::FirstReleaseLatest => {
-                "g.first_release = (SELECT r.version FROM releases r WHERE r.project_id = g.project_id
-                ORDER BY r.first_seen DESC, r.version DESC LIMIT 1)"
-                    .into()
-            }
+            Filter::LatestRelease => format!(
+                "EXISTS (SELECT 1 FROM group_tags t WHERE t.group_id = g.id AND t.key = 'release' AND t.value = {NEWEST_RELEASE})"
+            ),
+            Filter::FirstReleaseLatest => format!("g.first_release = {NEWEST_RELEASE}"),
             Filter::Any(filters) if filters.is_empty() => "0".into(),
             Filter::Any(filters) => {
                 let parts: Vec<String> =

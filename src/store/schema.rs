@@ -375,9 +375,133 @@ CREATE INDEX monitor_checkins_time ON monitor_checkins (monitor_id, date_created
 CREATE INDEX monitor_checkins_open ON monitor_checkins (status) WHERE status = 'in_progress';
 "#;
 
+/// Releases as Sentry keeps them: one per organization and version (`org_releases`), linked to
+/// the projects that use it, with deploys, repositories and commits; the events of each release
+/// per project and hour (`release_hours`, for its sparkline); and release health, the `session`
+/// and `sessions` items folded per project, release, environment and hour (`session_hours`),
+/// with each hour's distinct users and what their sessions came to (`session_users`). `releases` (V1)
+/// stays the per-project record of the events seen in a release. Releases, their projects and
+/// event counts are filled in from what is already stored.
+const V9: &str = r#"
+CREATE TABLE org_releases (
+    id            INTEGER PRIMARY KEY,
+    org_id        INTEGER NOT NULL REFERENCES organizations(id) ON DELETE CASCADE,
+    version       TEXT NOT NULL,
+    date_created  REAL NOT NULL,
+    date_started  REAL,
+    date_released REAL,
+    url           TEXT,
+    ref           TEXT,
+    status        TEXT NOT NULL DEFAULT 'open',
+    UNIQUE (org_id, version)
+);
+CREATE INDEX org_releases_created ON org_releases (org_id, date_created DESC, id DESC);
+
+CREATE TABLE release_projects (
+    release_id INTEGER NOT NULL REFERENCES org_releases(id) ON DELETE CASCADE,
+    project_id INTEGER NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+    PRIMARY KEY (release_id, project_id)
+) WITHOUT ROWID;
+CREATE INDEX release_projects_project ON release_projects (project_id, release_id);
+
+CREATE TABLE deploys (
+    id            INTEGER PRIMARY KEY,
+    release_id    INTEGER NOT NULL REFERENCES org_releases(id) ON DELETE CASCADE,
+    environment   TEXT NOT NULL,
+    name          TEXT,
+    url           TEXT,
+    date_started  REAL,
+    date_finished REAL NOT NULL
+);
+CREATE INDEX deploys_release ON deploys (release_id, date_finished);
+
+CREATE TABLE repositories (
+    id           INTEGER PRIMARY KEY,
+    org_id       INTEGER NOT NULL REFERENCES organizations(id) ON DELETE CASCADE,
+    name         TEXT NOT NULL,
+    url          TEXT,
+    provider     TEXT,
+    date_created REAL NOT NULL,
+    UNIQUE (org_id, name)
+);
+
+CREATE TABLE commits (
+    id            INTEGER PRIMARY KEY,
+    repository_id INTEGER NOT NULL REFERENCES repositories(id) ON DELETE CASCADE,
+    sha           TEXT NOT NULL,
+    message       TEXT,
+    author_name   TEXT,
+    author_email  TEXT,
+    date_created  REAL,
+    UNIQUE (repository_id, sha)
+);
+
+CREATE TABLE release_commits (
+    release_id INTEGER NOT NULL REFERENCES org_releases(id) ON DELETE CASCADE,
+    position   INTEGER NOT NULL,
+    commit_id  INTEGER NOT NULL REFERENCES commits(id) ON DELETE CASCADE,
+    PRIMARY KEY (release_id, position)
+) WITHOUT ROWID;
+
+CREATE TABLE release_hours (
+    project_id INTEGER NOT NULL,
+    version    TEXT NOT NULL,
+    hour       INTEGER NOT NULL,
+    count      INTEGER NOT NULL,
+    PRIMARY KEY (project_id, version, hour)
+) WITHOUT ROWID;
+
+CREATE TABLE session_hours (
+    project_id  INTEGER NOT NULL,
+    release     TEXT NOT NULL,
+    environment TEXT NOT NULL,
+    hour        INTEGER NOT NULL,
+    started     INTEGER NOT NULL DEFAULT 0,
+    errored     INTEGER NOT NULL DEFAULT 0,
+    crashed     INTEGER NOT NULL DEFAULT 0,
+    abnormal    INTEGER NOT NULL DEFAULT 0,
+    unhandled   INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (project_id, release, environment, hour)
+) WITHOUT ROWID;
+CREATE INDEX session_hours_hour ON session_hours (project_id, hour);
+
+CREATE TABLE session_users (
+    project_id  INTEGER NOT NULL,
+    release     TEXT NOT NULL,
+    environment TEXT NOT NULL,
+    hour        INTEGER NOT NULL,
+    did         TEXT NOT NULL,
+    outcomes    INTEGER NOT NULL,
+    PRIMARY KEY (project_id, release, environment, hour, did)
+) WITHOUT ROWID;
+CREATE INDEX session_users_hour ON session_users (project_id, hour);
+
+CREATE TABLE session_errored (
+    project_id INTEGER NOT NULL,
+    sid        TEXT NOT NULL,
+    hour       INTEGER NOT NULL,
+    PRIMARY KEY (project_id, sid)
+) WITHOUT ROWID;
+
+CREATE INDEX groups_first_release ON groups (project_id, first_release);
+
+INSERT OR IGNORE INTO org_releases (org_id, version, date_created)
+    SELECT p.org_id, r.version, min(r.first_seen)
+    FROM releases r JOIN projects p ON p.id = r.project_id
+    GROUP BY p.org_id, r.version;
+INSERT OR IGNORE INTO release_projects (release_id, project_id)
+    SELECT o.id, r.project_id
+    FROM releases r JOIN projects p ON p.id = r.project_id
+    JOIN org_releases o ON o.org_id = p.org_id AND o.version = r.version;
+INSERT INTO release_hours (project_id, version, hour, count)
+    SELECT project_id, release, CAST(timestamp / 3600 AS INTEGER), count(*)
+    FROM events WHERE release IS NOT NULL
+    GROUP BY project_id, release, CAST(timestamp / 3600 AS INTEGER);
+"#;
+
 /// Every schema version, oldest first.
 const MIGRATIONS: &[M<'static>] =
-    &[M::up(V1), M::up(V2), M::up(V3), M::up(V4), M::up(V5), M::up(V6), M::up(V7), M::up(V8)];
+    &[M::up(V1), M::up(V2), M::up(V3), M::up(V4), M::up(V5), M::up(V6), M::up(V7), M::up(V8), M::up(V9)];
 
 /// All migrations, oldest first.
 pub fn migrations() -> Migrations<'static> {
@@ -475,6 +599,58 @@ mod tests {
         assert_eq!(indexes(&conn), ["groups_last_seen", "groups_project_last_seen", "groups_status_last_seen"]);
         super::migrate(&mut conn).unwrap();
         assert_eq!(indexes(&conn), ["groups_last_seen", "groups_project_last_seen"]);
+    }
+
+    /// The releases migration makes the organization's releases, their projects and their hourly
+    /// event counts from the releases and events a store already holds. The version before it is
+    /// found in the migration list (by the table it creates), not written down.
+    #[test]
+    fn the_releases_migration_fills_the_releases_from_what_is_stored() {
+        let before = super::MIGRATIONS
+            .iter()
+            .position(|m| m.to_string().contains("CREATE TABLE org_releases"))
+            .expect("a migration creates org_releases");
+        let mut conn = rusqlite::Connection::open_in_memory().unwrap();
+        super::migrations().to_version(&mut conn, before).unwrap();
+        conn.execute_batch(
+            r#"
+            INSERT INTO organizations (id, slug, name, date_created) VALUES (1, 'o', 'o', 0);
+            INSERT INTO projects (id, org_id, slug, name, date_created) VALUES (1, 1, 'a', 'a', 0), (2, 1, 'b', 'b', 0);
+            INSERT INTO releases (project_id, version, first_seen, last_seen)
+                VALUES (1, '1.0', 7200.0, 9000.0), (2, '1.0', 3600.0, 3700.0), (2, '2.0', 90000.0, 90000.0);
+            INSERT INTO groups (id, project_id, short_id, title, type, metadata, level, first_seen, last_seen)
+                VALUES (1, 1, 1, 't', 'error', '{}', 'error', 0, 0);
+            INSERT INTO events (id, project_id, event_id, group_id, timestamp, received, level, release, size, data)
+                VALUES (1, 1, 'a', 1, 7300.0, 7300.0, 'error', '1.0', 0, x''),
+                       (2, 1, 'b', 1, 7400.0, 7400.0, 'error', '1.0', 0, x''),
+                       (3, 1, 'c', 1, 11000.0, 11000.0, 'error', '1.0', 0, x''),
+                       (4, 1, 'd', 1, 11000.0, 11000.0, 'error', NULL, 0, x'');
+            "#,
+        )
+        .unwrap();
+        super::migrate(&mut conn).unwrap();
+        let rows = |sql: &str| -> Vec<String> {
+            conn.prepare(sql)
+                .unwrap()
+                .query_map([], |row| row.get::<_, String>(0))
+                .unwrap()
+                .collect::<Result<_, _>>()
+                .unwrap()
+        };
+        assert_eq!(
+            rows("SELECT version || ' ' || date_created FROM org_releases ORDER BY version"),
+            ["1.0 3600.0", "2.0 90000.0"],
+            "created when first seen in any project"
+        );
+        assert_eq!(
+            rows("SELECT o.version || ' ' || rp.project_id FROM release_projects rp JOIN org_releases o ON o.id = rp.release_id
+                  ORDER BY 1"),
+            ["1.0 1", "1.0 2", "2.0 2"]
+        );
+        assert_eq!(
+            rows("SELECT version || ' ' || hour || ' ' || count FROM release_hours ORDER BY hour"),
+            ["1.0 2 2", "1.0 3 1"]
+        );
     }
 
     #[test]

@@ -250,7 +250,8 @@ fn change_status(
 fn newest_release(tx: &Transaction<'_>, project_id: i64) -> Result<Option<String>, StoreError> {
     Ok(tx
         .query_row(
-            "SELECT version FROM releases WHERE project_id = ?1 ORDER BY first_seen DESC, version DESC LIMIT 1",
+            "SELECT o.version FROM org_releases o JOIN release_projects rp ON rp.release_id = o.id
+             WHERE rp.project_id = ?1 ORDER BY o.date_created DESC, o.id DESC LIMIT 1",
             params![project_id],
             |row| row.get(0),
         )

@@ -56,6 +56,8 @@ pub struct WriteJob {
     pub feedback: Vec<super::feedback::NewFeedback>,
     /// Check-ins, and the missed and timed-out marks of a monitor sweep.
     pub monitors: Vec<super::monitors::MonitorWrite>,
+    /// Release health counted from the job's `session` and `sessions` items.
+    pub sessions: Vec<super::sessions::SessionUpdate>,
 }
 
 /// What happened to one event.

@@ -86,7 +86,8 @@ impl WriterHandle {
             Err(mpsc::TrySendError::Full(queued)) => {
                 // Back-pressure: wait for room off the async worker threads.
                 let tx = self.tx.clone();
-                tokio::task::spawn_blocking(move || tx.send(queued))
+                // The unsent message is dropped here: only whether it went matters.
+                tokio::task::spawn_blocking(move || tx.send(queued).map_err(drop))
                     .await
                     .map_err(|_| StoreError::WriterGone)?
                     .map_err(|_| StoreError::WriterGone)?;

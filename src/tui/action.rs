@@ -39,6 +39,10 @@ actions! {
     CommandPalette => "command_palette",
     /// The standup digest: new, regressed, top and resolved issues
     Standup => "standup",
+    /// Releases: crash-free sessions, new issues and deploys of each
+    Releases => "releases",
+    /// Every issue seen in the release under the cursor (enter shows the new ones)
+    ReleaseAllIssues => "release_all_issues",
     /// Suspend sift to the shell (fg to return)
     Suspend => "suspend",
     /// Reload now

@@ -6,7 +6,7 @@
 
 use chrono::{DateTime, Utc};
 
-use super::standup::ListView;
+use super::screen::ListView;
 use super::state::{Load, ReqId};
 use crate::api::models::{CheckIn, FeedbackIssue, Monitor};
 

@@ -199,3 +199,39 @@ pub fn js_event(id: &str) -> crate::api::models::Event {
     });
     crate::api::models::Event::from_json(value).unwrap_or_default()
 }
+
+/// Releases as sift's server sends them (health, events, deploys): three of project `backend`,
+/// newest first, one also of `web`; one with a long, hostile version.
+pub fn releases() -> Vec<crate::api::ReleaseInfo> {
+    let hour = now().timestamp() / 3600 * 3600;
+    let day = now().timestamp() / 86_400 * 86_400;
+    let project = |slug: &str, id: u32, new: u64, crash_free: Option<f64>, events: u64, spread: i64| {
+        let hourly: Vec<serde_json::Value> =
+            (0..24).map(|i| json!([hour - (23 - i) * 3600, (i * spread) % 9])).collect();
+        let daily: Vec<serde_json::Value> =
+            (0..14).map(|i| json!([day - (13 - i) * 86_400, (i * spread + 1) % 5])).collect();
+        json!({
+            "id": id, "slug": slug, "name": slug, "newGroups": new, "platform": "python", "hasHealthData": crash_free.is_some(),
+            "eventCount": events, "eventStats": { "24h": hourly, "14d": daily },
+            "healthData": {
+                "crashFreeSessions": crash_free, "crashFreeUsers": crash_free.map(|c| c - 1.5), "adoption": crash_free.map(|_| 62.5),
+                "totalSessions": crash_free.map(|_| 1_200), "sessionsCrashed": 12, "sessionsErrored": 30,
+                "hasHealthData": crash_free.is_some(), "stats": { "24h": [] } }
+        })
+    };
+    let at = |hours: i64| (now() - chrono::Duration::hours(hours)).to_rfc3339();
+    let releases = json!([
+        { "version": "backend@2.5.0", "shortVersion": "2.5.0", "dateCreated": at(3), "dateReleased": null, "newGroups": 4,
+          "commitCount": 6, "deployCount": 0, "lastDeploy": null,
+          "projects": [project("backend", 1, 3, Some(99.52), 1_480, 3), project("web", 2, 1, None, 15, 1)] },
+        { "version": "backend@2.4.1", "shortVersion": "2.4.1", "dateCreated": at(50), "dateReleased": at(49), "newGroups": 2,
+          "commitCount": 3, "deployCount": 2,
+          "lastDeploy": { "id": "7", "environment": "production", "dateFinished": at(48), "name": null },
+          "projects": [project("backend", 1, 2, Some(93.1), 22_000, 5)] },
+        { "version": "nightly-2026-11-01-\u{1b}[31mbuild-with-a-very-long-name-indeed", "dateCreated": at(500),
+          "dateReleased": at(490), "newGroups": 0, "deployCount": 1,
+          "lastDeploy": { "id": "2", "environment": "staging", "dateFinished": at(480), "name": "n" },
+          "projects": [project("backend", 1, 0, Some(100.0), 0, 0)] },
+    ]);
+    serde_json::from_value(releases).unwrap_or_default()
+}

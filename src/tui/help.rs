@@ -1,5 +1,5 @@
 //! What `?` shows, generated from the keymap: the current screen's keys first (the opened
-//! issue, the standup screen or the list), then the keys that still work there from the list
+//! issue, the standup or releases screen, or the list), then the keys that still work there from the list
 //! (triage acts on the opened issue), then the keys that work everywhere, then how menus,
 //! pickers and prompts answer, then what the list's marks mean. Every action the keymap binds
 //! appears under the screens where it works, so a new key shows up without being listed
@@ -32,11 +32,14 @@ enum Screen {
     List,
     Issue,
     Standup,
+    Releases,
 }
 
 fn screen(state: &State) -> Screen {
-    if state.standup.as_ref().is_some_and(|s| s.showing()) {
+    if state.standup().is_some_and(|s| s.showing()) {
         Screen::Standup
+    } else if state.releases().is_some_and(|r| r.away.is_none()) {
+        Screen::Releases
     } else if state.detail.is_some() {
         Screen::Issue
     } else {
@@ -46,7 +49,11 @@ fn screen(state: &State) -> Screen {
 
 /// The keymap context of the screen shown (for hints and the palette's keys).
 pub fn context(state: &State) -> Context {
-    if state.detail.is_some() && screen(state) == Screen::Issue { Context::Detail } else { Context::List }
+    match screen(state) {
+        Screen::Issue => Context::Detail,
+        Screen::Releases => Context::Releases,
+        Screen::List | Screen::Standup => Context::List,
+    }
 }
 
 /// What an action does on `screen`, where that differs from its own description (only where
@@ -77,6 +84,18 @@ fn described(screen: Screen, action: Action, owns: bool) -> &'static str {
         (Screen::Standup, Action::Back) => "Close the standup screen",
         (Screen::Standup, Action::Refresh) => "Gather the digest again",
         (Screen::Standup, Action::ToggleStatsPeriod) => "Window: 24 hours, 3 days, 7 days",
+        (Screen::Releases, Action::MoveDown) => "Next release",
+        (Screen::Releases, Action::MoveUp) => "Previous release",
+        (Screen::Releases, Action::PageDown) => "Down a page",
+        (Screen::Releases, Action::PageUp) => "Up a page",
+        (Screen::Releases, Action::Top) => "Newest release",
+        (Screen::Releases, Action::Bottom) => "Oldest release loaded",
+        (Screen::Releases, Action::Open) => {
+            "The issues first seen in the release under the cursor (Esc comes back here)"
+        }
+        (Screen::Releases, Action::Back) => "Close the releases screen",
+        (Screen::Releases, Action::Refresh) => "Load the releases again",
+        (Screen::Releases, Action::ToggleStatsPeriod) => "Events sparkline: 24 hours or 14 days",
         _ => "",
     };
     if special.is_empty() { action.description() } else { special }
@@ -86,7 +105,7 @@ fn described(screen: Screen, action: Action, owns: bool) -> &'static str {
 fn own(screen: Screen, state: &State, keymap: &Keymap, action: Action) -> bool {
     match screen {
         Screen::Issue => keymap.binds(Context::Detail, action) || crate::tui::update::detail::handles(state, action),
-        Screen::Standup => crate::tui::update::standup_takes(state, action),
+        Screen::Standup | Screen::Releases => crate::tui::update::screen_own(state, action),
         Screen::List => keymap.binds(Context::List, action),
     }
 }
@@ -114,8 +133,11 @@ pub fn sections(state: &State, keymap: &Keymap) -> Vec<Section> {
             everywhere.extend(entry(keymap, context, screen, action, false));
         } else if own(screen, state, keymap, action) {
             first.extend(entry(keymap, context, screen, action, true));
-        } else if screen != Screen::Standup {
+        } else if matches!(screen, Screen::List | Screen::Issue) {
             then.extend(entry(keymap, context, screen, action, false));
+        } else if crate::tui::update::screen_takes(state, action) {
+            // Over a screen, the keys to the other screens still work.
+            everywhere.extend(entry(keymap, context, screen, action, false));
         }
     }
     // Quitting ends a section rather than leading it.
@@ -125,6 +147,7 @@ pub fn sections(state: &State, keymap: &Keymap) -> Vec<Section> {
     let (title, rest) = match screen {
         Screen::Issue => ("The opened issue", "Triage and the list (act on the opened issue)"),
         Screen::Standup => ("The standup screen", ""),
+        Screen::Releases => ("The releases screen", ""),
         Screen::List => ("The issue list", ""),
     };
     let mut sections = vec![Section { title, entries: first }];
@@ -184,7 +207,9 @@ pub fn filtered(sections: Vec<Section>, filter: &str) -> Vec<Section> {
 pub fn palette_order(state: &State, keymap: &Keymap) -> Vec<Action> {
     let mut order: Vec<Action> =
         sections(state, keymap).iter().flat_map(|s| s.entries.iter().filter_map(|e| e.action)).collect();
-    for action in Action::ALL.iter().copied().filter(|a| state.offers(*a)) {
+    // Over a screen, only what acts there (the list underneath takes none of its keys).
+    let acts = |a: &Action| state.offers(*a) && crate::tui::update::screen_takes(state, *a);
+    for action in Action::ALL.iter().copied().filter(acts) {
         if !order.contains(&action) {
             order.push(action);
         }

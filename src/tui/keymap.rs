@@ -24,16 +24,19 @@ pub enum Context {
     List,
     /// The opened issue (falls back to the list's keys, so triage keys work there too).
     Detail,
+    /// The releases screen (falls back to the list's keys for moving and refreshing).
+    Releases,
 }
 
 impl Context {
-    pub const ALL: [Context; 3] = [Context::Global, Context::List, Context::Detail];
+    pub const ALL: [Context; 4] = [Context::Global, Context::List, Context::Detail, Context::Releases];
 
     pub fn name(self) -> &'static str {
         match self {
             Context::Global => "global",
             Context::List => "list",
             Context::Detail => "detail",
+            Context::Releases => "releases",
         }
     }
 
@@ -43,6 +46,7 @@ impl Context {
             Context::Global => &[Context::Global],
             Context::List => &[Context::List, Context::Global],
             Context::Detail => &[Context::Detail, Context::List, Context::Global],
+            Context::Releases => &[Context::Releases, Context::List, Context::Global],
         }
     }
 }
@@ -182,10 +186,9 @@ impl Keymap {
     fn from_raw(raw: RawKeymap) -> Result<Self, String> {
         let mut keymap = Keymap::default();
         for (context_name, actions) in raw {
-            let context = Context::ALL
-                .into_iter()
-                .find(|c| c.name() == context_name)
-                .ok_or_else(|| format!("unknown keymap section [{context_name}]; valid: [global], [list], [detail]"))?;
+            let context = Context::ALL.into_iter().find(|c| c.name() == context_name).ok_or_else(|| {
+                format!("unknown keymap section [{context_name}]; valid: [global], [list], [detail], [releases]")
+            })?;
             for (action_name, keys) in actions {
                 let action: Action = action_name.parse()?;
                 for key in keys {
@@ -202,7 +205,7 @@ impl Keymap {
         // Global keys work everywhere: a screen may not take one of them for something else.
         // (The detail screen may give a list key a meaning of its own, like `[` for events.)
         if let Some(global) = keymap.bindings.get(&Context::Global) {
-            for context in [Context::List, Context::Detail] {
+            for context in [Context::List, Context::Detail, Context::Releases] {
                 for (chord, action) in keymap.bindings.get(&context).into_iter().flatten() {
                     if let Some(other) = global.get(chord)
                         && other != action

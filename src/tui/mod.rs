@@ -21,8 +21,10 @@ pub mod msg;
 pub mod overlay;
 pub mod picker;
 pub mod query;
+pub mod releases;
 mod runner;
 pub mod sanitize;
+pub mod screen;
 #[cfg(test)]
 pub mod sdk_events;
 pub mod sidecar;

@@ -26,6 +26,11 @@ pub enum Msg {
         req: ReqId,
         result: Result<crate::report::Digest, Error>,
     },
+    /// A page of releases for the releases screen.
+    ReleasesLoaded {
+        req: ReqId,
+        result: Result<Page<crate::api::ReleaseInfo>, Error>,
+    },
     IssuesUpdated {
         req: ReqId,
         result: Result<(), Error>,
@@ -209,6 +214,11 @@ pub enum Effect {
         since: chrono::TimeDelta,
         environments: Vec<String>,
         projects: Vec<i64>,
+    },
+    /// Load a page of releases (with their health).
+    FetchReleases {
+        req: ReqId,
+        params: crate::api::ReleaseListParams,
     },
     /// Load an issue's own record.
     FetchIssue {

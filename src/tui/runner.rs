@@ -27,6 +27,13 @@ pub fn spawn(client: &Client, effect: Effect, tx: &UnboundedSender<Msg>) -> Opti
             });
             None
         }
+        Effect::FetchReleases { req, params } => {
+            tokio::spawn(async move {
+                let result = client.list_releases(&params).await;
+                let _ = tx.send(Msg::ReleasesLoaded { req, result });
+            });
+            None
+        }
         Effect::UpdateIssues { req, ids, update } => {
             tokio::spawn(async move {
                 let result = match ids.as_slice() {

@@ -105,6 +105,10 @@ fn api_json(event: &NewEvent) -> Value {
         version: version.clone(),
         first_seen: event.received,
         last_seen: event.received,
+        date_created: event.received,
+        date_released: None,
+        url: None,
+        git_ref: None,
     });
     full_event(&stored, &EventContext { release, previous: None, next: None })
 }

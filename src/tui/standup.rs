@@ -8,21 +8,12 @@
 
 use chrono::TimeDelta;
 
-use super::state::{Load, ReqId, Tab};
+use super::screen::ListView;
+use super::state::{Load, ReqId};
 use crate::report::{Digest, Entry, SectionKind};
 
 /// How far back the screen looks, in the order `t` steps through them.
 pub const WINDOWS: [(i64, &str); 3] = [(24, "24h"), (72, "3d"), (168, "7d")];
-
-/// The list as it was before an entry was opened.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ListView {
-    pub tab: Tab,
-    pub query: String,
-    pub environment: Option<String>,
-    pub project: Option<(i64, String)>,
-    pub cursor: usize,
-}
 
 #[derive(Debug, Clone, Default)]
 pub struct Standup {
@@ -62,5 +53,5 @@ impl Standup {
 /// Every entry of the digest in screen order, with its section. An issue in several sections
 /// is listed in each (it is news in each).
 pub fn entries(digest: &Digest) -> Vec<(SectionKind, &Entry)> {
-    digest.sections.iter().flat_map(|s| s.entries.iter().map(move |e| (s.kind, e))).collect()
+    digest.all_sections().flat_map(|s| s.entries.iter().map(move |e| (s.kind, e))).collect()
 }

@@ -305,9 +305,9 @@ pub struct State {
     pub overlay: Option<Overlay>,
     /// The opened issue (Enter). The list cursor stays on it, so triage keys act on it.
     pub detail: Option<super::detail::Detail>,
-    /// The standup screen (`S`), over the list while it shows.
-    pub standup: Option<super::standup::Standup>,
-    /// The Feedback or Monitors screen, over the list while it shows.
+    /// The screen over the list (standup, releases), if one is open.
+    pub screen: Option<super::screen::Screen>,
+    /// The Feedback or Monitors screen, over the list while it shows (never with `screen`).
     pub board: Option<super::boards::Board>,
     pub toasts: Vec<Toast>,
     pub poll: PollState,
@@ -349,6 +349,41 @@ impl State {
         }
     }
 
+    /// The standup screen, when it is the one open.
+    pub fn standup(&self) -> Option<&super::standup::Standup> {
+        match &self.screen {
+            Some(super::screen::Screen::Standup(s)) => Some(s),
+            _ => None,
+        }
+    }
+
+    pub fn standup_mut(&mut self) -> Option<&mut super::standup::Standup> {
+        match &mut self.screen {
+            Some(super::screen::Screen::Standup(s)) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// The releases screen, when it is the one open.
+    pub fn releases(&self) -> Option<&super::releases::Releases> {
+        match &self.screen {
+            Some(super::screen::Screen::Releases(r)) => Some(r),
+            _ => None,
+        }
+    }
+
+    pub fn releases_mut(&mut self) -> Option<&mut super::releases::Releases> {
+        match &mut self.screen {
+            Some(super::screen::Screen::Releases(r)) => Some(r),
+            _ => None,
+        }
+    }
+
+    /// Whether a screen is showing over the list.
+    pub fn screen_showing(&self) -> bool {
+        self.screen.as_ref().is_some_and(super::screen::Screen::showing)
+    }
+
     /// A fresh request id.
     pub fn request(&mut self) -> ReqId {
         self.next_req += 1;
@@ -363,7 +398,19 @@ impl State {
     /// Whether `action` is offered here: in hints, help and the palette, and when pressed.
     pub fn offers(&self, action: crate::tui::action::Action) -> bool {
         use crate::tui::action::Action;
-        !(self.readonly && action.changes_issues()) && (action != Action::PriorityMenu || self.has_priority())
+        !(self.readonly && action.changes_issues())
+            && (action != Action::PriorityMenu || self.has_priority())
+            && (action != Action::ReleaseAllIssues || self.releases().is_some_and(|r| r.away.is_none()))
+    }
+
+    /// Where keys are looked up now: the showing screen's context, the opened issue's, or the list's.
+    pub fn key_context(&self) -> super::keymap::Context {
+        use super::keymap::Context;
+        match &self.screen {
+            Some(screen) if screen.showing() => screen.context(),
+            _ if self.detail.is_some() => Context::Detail,
+            _ => Context::List,
+        }
     }
 
     pub fn toast(&mut self, level: ToastLevel, text: impl Into<String>, now: DateTime<Utc>) {

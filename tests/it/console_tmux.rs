@@ -63,6 +63,12 @@ impl Tmux {
         }
     }
 
+    /// Makes the terminal `width` by `height`.
+    pub(super) fn resize(&self, width: u16, height: u16) {
+        let (w, h) = (width.to_string(), height.to_string());
+        Command::new("tmux").args(["resize-window", "-t", &self.session, "-x", &w, "-y", &h]).status().expect("resize");
+    }
+
     /// Waits until the screen contains `text`; panics with the screen after `limit`.
     pub(super) fn wait_for(&self, text: &str, limit: Duration) -> String {
         let start = Instant::now();

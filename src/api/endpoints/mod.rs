@@ -10,5 +10,8 @@ mod feedback;
 mod issues;
 mod members;
 mod orgs;
+mod releases;
 mod tags;
 pub use members::Member;
+
+pub use releases::ReleaseListParams;

@@ -18,6 +18,7 @@ mod issue;
 mod monitor;
 mod org;
 mod release;
+mod release_info;
 mod shortid;
 mod stats;
 mod tag;
@@ -38,6 +39,7 @@ pub use org::{
     Dsn, Environment, KeyRateLimit, NamedStatus, Organization, OrganizationLinks, Project, ProjectKey, TeamRef,
 };
 pub use release::Release;
+pub use release_info::{Deploy, HealthData, ReleaseInfo, ReleaseProject};
 pub use shortid::ShortIdLookup;
 pub use stats::{IssueStats, StatPoint};
 pub use tag::{TagKey, TagValue};

@@ -36,7 +36,7 @@ fn entry(issue_id: &str, short_id: &str, title: &str, project: &str, events: u64
 }
 
 fn section(kind: SectionKind, total: Option<u64>, entries: Vec<Entry>) -> Section {
-    Section { kind, total, entries }
+    Section { kind, release: None, total, entries }
 }
 
 fn tally(name: &str, issues: u64, new: u64, events: u64) -> Tally {
@@ -79,6 +79,7 @@ pub(crate) fn digest() -> Digest {
         priority: Some("high".into()),
         ..entry("4120", "API-9K", "TypeError: Cannot read properties of undefined (reading 'total')", "shop-api", 9, 9)
     };
+    let new_in_release = Entry { first_seen: Some(ago(200)), ..wide.clone() };
     Digest {
         version: SCHEMA_VERSION,
         org: "acme".into(),
@@ -95,6 +96,10 @@ pub(crate) fn digest() -> Digest {
             section(SectionKind::Resolved, None, vec![tenant]),
             section(SectionKind::UnassignedHighPriority, Some(1), vec![undefined]),
         ],
+        new_in_release: Some(Section {
+            release: Some("shop@2.4.0_rc*1".into()),
+            ..section(SectionKind::NewInRelease, Some(1), vec![new_in_release])
+        }),
         environments: vec![tally("production", 38, 3, 7_516)],
         projects: vec![
             tally("ledger-worker", 6, 0, 5_402),

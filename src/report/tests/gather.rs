@@ -27,6 +27,8 @@ struct Script {
     many_resolved: bool,
     /// Answer every request with 401.
     unauthorized: bool,
+    /// Have releases (else the releases API answers 404, like a tracker without one).
+    releases: bool,
     /// Path (under the org) and query pairs of every request.
     requests: Mutex<Vec<Seen>>,
 }
@@ -142,6 +144,10 @@ async fn handle(State(script): State<Arc<Script>>, req: Request) -> Response {
                    {"id": "3", "name": "old-canary", "isHidden": true}]),
         ),
         ("issues/", q) if q.starts_with("is:unresolved firstSeen:>=") => hits(1, json!([one()])),
+        ("releases/", _) if script.releases => {
+            reply(200, &[], json!([{ "version": "shop backend@1.2", "dateCreated": iso(hours_ago(3)) }]))
+        }
+        ("issues/", "firstRelease:\"shop backend@1.2\"") => hits(2, json!([four(), one()])),
         ("issues/", "is:regressed") => hits(1, json!([two()])),
         ("issues/", "is:escalating") => hits(1, json!([three()])),
         ("issues/", "is:unresolved") => hits(4, json!([three(), one(), four()])),
@@ -346,4 +352,24 @@ async fn api_errors_are_passed_through() {
     let (client, _script) = start(Script { unauthorized: true, ..Script::default() }).await;
     let err = gather(&client, &ReportOptions::default(), now()).await.unwrap_err();
     assert_eq!(err, Error::Unauthorized { detail: "Invalid token".into() });
+}
+
+#[tokio::test]
+async fn the_newest_release_gets_a_section_of_its_new_issues() {
+    let (client, script) = start(Script { releases: true, ..Script::default() }).await;
+    let options = ReportOptions { projects: vec![7], ..ReportOptions::default() };
+    let digest = gather(&client, &options, now()).await.unwrap();
+    let asked = script.requests().into_iter().find(|(p, _)| p == "releases/").expect("the releases asked for").1;
+    assert_eq!(asked, params(&[("project", "7"), ("per_page", "1")]));
+    let section = digest.new_in_release.as_ref().expect("a section for the newest release");
+    assert_eq!(
+        (section.kind, section.release.as_deref(), section.total),
+        (SectionKind::NewInRelease, Some("shop backend@1.2"), Some(2))
+    );
+    assert_eq!(short_ids(&digest, SectionKind::NewInRelease), ["SHOP-1", "API-4"], "newest first seen first");
+    let search = search(&script.searches(), "firstRelease:\"shop backend@1.2\"", None).to_vec();
+    assert!(!search.iter().any(|(k, _)| k == "start"), "a release's new issues are not limited to the window");
+    // A tracker without releases (404) just has no such section.
+    let (client, _) = start(Script::default()).await;
+    assert!(gather(&client, &ReportOptions::default(), now()).await.unwrap().new_in_release.is_none());
 }

@@ -112,9 +112,25 @@ fn slack_respects_block_and_text_limits() {
 fn json_is_versioned_and_keeps_the_documented_shape() {
     let v: Value = serde_json::from_str(&render(&digest(), Format::Json, 80)).unwrap();
     let keys: Vec<&str> = v.as_object().unwrap().keys().map(String::as_str).collect();
-    let expected =
-        ["version", "org", "since", "until", "stats_period", "scope", "sections", "environments", "projects", "notes"];
+    let expected = [
+        "version",
+        "org",
+        "since",
+        "until",
+        "stats_period",
+        "scope",
+        "sections",
+        "new_in_release",
+        "environments",
+        "projects",
+        "notes",
+    ];
     assert_eq!(keys, expected);
+    assert_eq!(
+        (v["new_in_release"]["kind"].as_str(), v["new_in_release"]["release"].as_str()),
+        (Some("new_in_release"), Some("shop@2.4.0_rc*1"))
+    );
+    assert!(v["sections"][0].get("release").is_none(), "the seven sections name no release");
     assert_eq!(v["version"], 1);
     assert_eq!(v["since"], "2024-05-01T09:00:00Z");
     let kinds: Vec<&str> = v["sections"].as_array().unwrap().iter().map(|s| s["kind"].as_str().unwrap()).collect();

@@ -38,10 +38,10 @@ pub fn full_event(stored: &StoredEvent, ctx: &EventContext) -> Value {
         json!({
             "version": r.version,
             "shortVersion": short_version(&r.version),
-            "dateCreated": iso(r.first_seen),
-            "dateReleased": null,
-            "ref": null,
-            "url": null,
+            "dateCreated": iso(r.date_created),
+            "dateReleased": r.date_released.map(iso),
+            "ref": r.git_ref,
+            "url": r.url,
             "lastEvent": iso(r.last_seen),
             "firstEvent": iso(r.first_seen),
         })

@@ -217,8 +217,9 @@ fn detail_json(conn: &Connection, org: &Org, issue: &IssueRecord, viewer: Viewer
     let release = |version: &Option<String>| -> Result<Value, StoreError> {
         Ok(match version {
             Some(v) => match cat::release(conn, issue.project_id, v)? {
-                Some(r) => json!({ "version": r.version, "shortVersion": r.version, "dateCreated": iso(r.first_seen),
-                                   "dateReleased": null, "ref": null, "url": null, "lastEvent": iso(r.last_seen) }),
+                Some(r) => json!({ "version": r.version, "shortVersion": r.version, "dateCreated": iso(r.date_created),
+                                   "dateReleased": r.date_released.map(iso), "ref": r.git_ref, "url": r.url,
+                                   "firstEvent": iso(r.first_seen), "lastEvent": iso(r.last_seen) }),
                 None => {
                     json!({ "version": v, "shortVersion": v, "dateCreated": null, "dateReleased": null, "ref": null, "url": null })
                 }

@@ -23,7 +23,12 @@ mod notes;
 mod org_tags;
 mod params;
 mod project_events;
+mod release_body;
+mod release_health;
+mod release_json;
+mod releases;
 mod search_filter;
+mod sessions;
 mod update_body;
 
 use std::collections::HashMap;
@@ -98,6 +103,7 @@ pub fn routes(state: Arc<AppState>) -> Router<Arc<AppState>> {
     // a project's events and attachments, and the features sift does not have.
     api = project_events::routes(disabled::routes(account::routes(api)));
     api = attachments::routes(feedback::routes(monitors::routes(api)));
+    api = releases::routes(api);
     let api = api.layer(axum::middleware::from_fn_with_state(state, auth::require_token));
     both(Router::new(), "/api/0/", get(catalog::root))
         .merge(disabled::public_routes())

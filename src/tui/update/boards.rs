@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use super::super::action::Action;
 use super::super::boards::{Board, Listing};
 use super::super::msg::{BesideEffect, BesideMsg, Effect};
-use super::super::standup::ListView;
+use super::super::screen::ListView;
 use super::super::state::{Failure, Load, ReqId, State, Tab, ToastLevel, describe};
 use super::{detail, list};
 
@@ -26,7 +26,7 @@ pub fn toggle(state: &mut State, action: Action, now: DateTime<Utc>) -> Vec<Effe
         restore(state, away);
     }
     state.detail = None;
-    state.standup = None;
+    state.screen = None;
     state.board = Some(match action {
         Action::Feedback => Board::Feedback(Listing::default()),
         _ => Board::Monitors(Listing::default()),

@@ -56,6 +56,8 @@ mod complete;
 pub(crate) mod detail;
 mod list;
 mod overlays;
+mod releases;
+mod screen;
 mod sidecar;
 mod standup;
 mod triage;
@@ -64,14 +66,14 @@ mod undo;
 use chrono::{DateTime, Utc};
 
 use super::action::Action;
-use super::keymap::{Context, Keymap};
+use super::keymap::Keymap;
 use super::msg::{Effect, Msg};
 use super::state::State;
 
 pub use assign::picker as assign_picker;
 pub use list::{first_load, list_params};
 pub use overlays::palette_actions;
-pub(crate) use standup::handles as standup_takes;
+pub use screen::{own as screen_own, takes as screen_takes};
 
 /// What the reducer may read besides the state.
 pub struct Ctx<'a> {
@@ -86,8 +88,7 @@ pub fn update(state: &mut State, msg: Msg, ctx: &Ctx<'_>) -> Vec<Effect> {
             if state.overlay.is_some() {
                 return overlays::key(state, key, ctx);
             }
-            let context = if state.detail.is_some() { Context::Detail } else { Context::List };
-            match ctx.keymap.lookup(context, &key) {
+            match ctx.keymap.lookup(state.key_context(), &key) {
                 Some(action) => act(state, action, ctx),
                 None => Vec::new(),
             }
@@ -123,6 +124,10 @@ pub fn update(state: &mut State, msg: Msg, ctx: &Ctx<'_>) -> Vec<Effect> {
         }
         Msg::DigestLoaded { req, result } => {
             standup::loaded(state, req, result, ctx.now);
+            Vec::new()
+        }
+        Msg::ReleasesLoaded { req, result } => {
+            releases::loaded(state, req, result, ctx.now);
             Vec::new()
         }
         Msg::CommentAdded { req, result } => detail::comment_added(state, req, result, ctx.now),
@@ -196,7 +201,12 @@ pub fn act(state: &mut State, action: Action, ctx: &Ctx<'_>) -> Vec<Effect> {
             state.board = None;
             standup::toggle(state, now)
         }
+        Action::Releases => {
+            state.board = None;
+            releases::toggle(state, now)
+        }
         _ if standup::handles(state, action) => standup::act(state, action, now),
+        _ if releases::handles(state, action) => releases::act(state, action, now),
         Action::Feedback | Action::Monitors => boards::toggle(state, action, now),
         _ if boards::handles(state, action) => boards::act(state, action, now),
         Action::Refresh => list::refresh(state, now),
@@ -206,8 +216,8 @@ pub fn act(state: &mut State, action: Action, ctx: &Ctx<'_>) -> Vec<Effect> {
             state.toast(super::state::ToastLevel::Info, text, now);
             if state.poll.paused { Vec::new() } else { list::refresh(state, now) }
         }
-        // Nothing else acts on the list hidden under the standup screen.
-        _ if state.standup.as_ref().is_some_and(|s| s.showing()) => {
+        // Nothing else acts on the list hidden under a screen.
+        _ if state.screen_showing() => {
             state.toast(super::state::ToastLevel::Info, "open the issue (enter) to act on it", now);
             Vec::new()
         }
@@ -218,10 +228,15 @@ pub fn act(state: &mut State, action: Action, ctx: &Ctx<'_>) -> Vec<Effect> {
         Action::Back if state.detail.is_some() && boards::away(state) => boards::back(state, now),
         // The attachment keys, and the attachment pager's moves.
         _ if sidecar::handles(state, action) => sidecar::act(state, action, now),
-        // Esc from an issue opened on the standup screen goes back to it.
-        Action::Back if state.detail.is_some() && state.standup.as_ref().is_some_and(|s| s.away.is_some()) => {
-            standup::back(state, now)
+        // Esc from what a screen opened goes back to it.
+        Action::Back
+            if state.list.marked.is_empty()
+                && state.screen.as_ref().is_some_and(|s| s.returns_on_back(state.detail.is_some())) =>
+        {
+            screen::back(state, now)
         }
+        // Outside its screen, `a` on the releases screen means nothing.
+        Action::ReleaseAllIssues => Vec::new(),
         // The opened issue takes navigation, sections and events first.
         _ if detail::handles(state, action) => detail::act(state, action, now),
         Action::Open => detail::open(state, now),

@@ -5,28 +5,30 @@ use chrono::{DateTime, Utc};
 
 use super::super::action::Action;
 use super::super::msg::Effect;
-use super::super::standup::{ListView, Standup, WINDOWS, entries};
-use super::super::state::{Failure, Load, State, Tab, ToastLevel, describe};
-use super::{detail, list};
+use super::super::screen::Screen;
+use super::super::standup::{Standup, WINDOWS, entries};
+use super::super::state::{Failure, Load, State, ToastLevel, describe};
+use super::{detail, screen};
 use crate::api::Error;
 use crate::report::Digest;
 
 /// Opens the screen (or closes it, when it is showing) and asks for the digest.
 pub fn toggle(state: &mut State, now: DateTime<Utc>) -> Vec<Effect> {
-    if state.standup.as_ref().is_some_and(Standup::showing) {
-        state.standup = None;
+    if state.standup().is_some_and(Standup::showing) {
+        state.screen = None;
         return Vec::new();
     }
     state.detail = None;
-    state.standup = Some(Standup::default());
-    fetch(state, now)
+    state.screen = Some(Screen::Standup(Standup::default()));
+    refetch(state, now)
 }
 
-fn fetch(state: &mut State, now: DateTime<Utc>) -> Vec<Effect> {
+/// Asks for the digest again (keeping the one shown until it arrives).
+pub fn refetch(state: &mut State, now: DateTime<Utc>) -> Vec<Effect> {
     let req = state.request();
     let environments: Vec<String> = state.list.environment.iter().cloned().collect();
     let projects: Vec<i64> = state.list.project.iter().map(|(id, _)| *id).collect();
-    let Some(standup) = state.standup.as_mut() else {
+    let Some(standup) = state.standup_mut() else {
         return Vec::new();
     };
     standup.req = Some(req);
@@ -38,7 +40,7 @@ fn fetch(state: &mut State, now: DateTime<Utc>) -> Vec<Effect> {
 
 /// The digest arrived (or failed).
 pub fn loaded(state: &mut State, req: super::super::state::ReqId, result: Result<Digest, Error>, now: DateTime<Utc>) {
-    let Some(standup) = state.standup.as_mut().filter(|s| s.req == Some(req)) else {
+    let Some(standup) = state.standup_mut().filter(|s| s.req == Some(req)) else {
         return;
     };
     standup.req = None;
@@ -61,13 +63,13 @@ pub fn loaded(state: &mut State, req: super::super::state::ReqId, result: Result
 
 /// Whether the screen takes `action` now.
 pub fn handles(state: &State, action: Action) -> bool {
-    state.standup.as_ref().is_some_and(Standup::showing)
+    state.standup().is_some_and(Standup::showing)
         && matches!(action, moves!() | Action::Open | Action::Refresh | Action::ToggleStatsPeriod)
 }
 
 pub fn act(state: &mut State, action: Action, now: DateTime<Utc>) -> Vec<Effect> {
     let page = state.page_rows.max(1);
-    let Some(standup) = state.standup.as_mut() else {
+    let Some(standup) = state.standup_mut() else {
         return Vec::new();
     };
     let last = standup.digest.ready().map_or(0, |d| entries(d).len().saturating_sub(1));
@@ -78,13 +80,13 @@ pub fn act(state: &mut State, action: Action, now: DateTime<Utc>) -> Vec<Effect>
         Action::PageUp => standup.cursor = standup.cursor.saturating_sub(page),
         Action::Top => standup.cursor = 0,
         Action::Bottom => standup.cursor = last,
-        Action::Back => state.standup = None,
-        Action::Refresh => return fetch(state, now),
+        Action::Back => state.screen = None,
+        Action::Refresh => return refetch(state, now),
         Action::ToggleStatsPeriod => {
             standup.window = (standup.window + 1) % WINDOWS.len();
             standup.digest = Load::Idle;
             standup.cursor = 0;
-            return fetch(state, now);
+            return refetch(state, now);
         }
         Action::Open => return open(state, now),
         _ => {}
@@ -95,29 +97,19 @@ pub fn act(state: &mut State, action: Action, now: DateTime<Utc>) -> Vec<Effect>
 /// Opens the entry under the cursor: the list is pointed at that one issue, which opens when
 /// it arrives ([`arrived`]).
 fn open(state: &mut State, now: DateTime<Utc>) -> Vec<Effect> {
-    let Some((_, entry)) = state.standup.as_ref().and_then(Standup::current) else {
+    let Some((_, entry)) = state.standup().and_then(Standup::current) else {
         return Vec::new();
     };
     let (id, short_id) = (entry.issue_id.clone(), entry.short_id.clone());
-    let list = &mut state.list;
-    let away = ListView {
-        tab: list.tab,
-        query: std::mem::replace(&mut list.query, format!("issue:{short_id}")),
-        environment: list.environment.take(),
-        project: list.project.take(),
-        cursor: list.cursor,
-    };
-    list.tab = Tab::All;
-    if let Some(standup) = state.standup.as_mut() {
-        standup.away = Some(away);
+    if let Some(standup) = state.standup_mut() {
         standup.opening = Some(id);
     }
-    list::reload(state, now)
+    screen::park(state, format!("issue:{short_id}"), None, now)
 }
 
 /// After a list load: opens the issue waited for, or says it is gone and comes back.
 pub fn arrived(state: &mut State, now: DateTime<Utc>) -> Vec<Effect> {
-    let Some(id) = state.standup.as_mut().and_then(|s| s.opening.take()) else {
+    let Some(id) = state.standup_mut().and_then(|s| s.opening.take()) else {
         return Vec::new();
     };
     match state.list.rows().iter().position(|r| r.issue.id == id) {
@@ -127,24 +119,7 @@ pub fn arrived(state: &mut State, now: DateTime<Utc>) -> Vec<Effect> {
         }
         None => {
             state.toast(ToastLevel::Error, "that issue is no longer there", now);
-            back(state, now)
+            screen::back(state, now)
         }
     }
-}
-
-/// From an issue opened here: the list as it was, and the screen again.
-pub fn back(state: &mut State, now: DateTime<Utc>) -> Vec<Effect> {
-    let Some(away) = state.standup.as_mut().and_then(|s| s.away.take()) else {
-        return Vec::new();
-    };
-    state.detail = None;
-    let list = &mut state.list;
-    list.tab = away.tab;
-    list.query = away.query;
-    list.environment = away.environment;
-    list.project = away.project;
-    let mut effects = list::reload(state, now);
-    state.list.cursor = away.cursor;
-    effects.extend(fetch(state, now));
-    effects
 }

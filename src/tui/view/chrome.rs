@@ -84,6 +84,17 @@ const BOARD_HINTS: [(Action, &str); 5] = [
     (Action::Help, "help"),
 ];
 
+/// The releases screen's keys.
+const RELEASES_HINTS: [(Action, &str); 7] = [
+    (Action::MoveDown, "move"),
+    (Action::Open, "new issues"),
+    (Action::ReleaseAllIssues, "all issues"),
+    (Action::Back, "close"),
+    (Action::ToggleStatsPeriod, "24h/14d"),
+    (Action::Refresh, "refresh"),
+    (Action::Help, "help"),
+];
+
 const LIST_HINTS: [(Action, &str); 11] = [
     (Action::Resolve, "resolve"),
     (Action::ArchiveMenu, "archive"),
@@ -138,9 +149,9 @@ fn detail_hints(section: Section, raw_trace: bool) -> Vec<(Action, &'static str)
 const ESSENTIAL: [Action; 5] = [Action::Search, Action::Undo, Action::Help, Action::Quit, Action::Back];
 
 pub fn footer(state: &State, keymap: &Keymap, theme: &Theme, width: u16) -> Line<'static> {
-    let standup = state.standup.as_ref().is_some_and(|s| s.showing());
     let (context, hints): (Context, Vec<(Action, &str)>) = match &state.detail {
-        _ if standup => (Context::List, STANDUP_HINTS.to_vec()),
+        _ if state.standup().is_some_and(|s| s.showing()) => (Context::List, STANDUP_HINTS.to_vec()),
+        _ if state.releases().is_some_and(|r| r.away.is_none()) => (Context::Releases, RELEASES_HINTS.to_vec()),
         _ if state.board.as_ref().is_some_and(|b| b.showing()) => (Context::List, BOARD_HINTS.to_vec()),
         Some(detail) if detail.sidecar.pager.is_some() => {
             (Context::Detail, vec![(Action::MoveDown, "scroll"), (Action::Bottom, "end"), (Action::Back, "close")])

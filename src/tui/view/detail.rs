@@ -209,7 +209,8 @@ impl IssueDetailView<'_> {
                 [("first", first_release), ("last", last_release)]
                     .into_iter()
                     .filter(|(_, r)| !r.is_empty())
-                    .map(|(which, release)| span(format!(" · {which} release {release}"), theme, Role::Muted)),
+                    // Linked: the releases screen (H) opens on the first release.
+                    .map(|(which, release)| span(format!(" · {which} release {release}"), theme, Role::Link)),
             )
             .collect(),
             width,

@@ -10,6 +10,7 @@ mod detail;
 pub mod format;
 mod list;
 mod overlays;
+mod releases;
 mod standup;
 
 use chrono::{DateTime, Utc};
@@ -21,6 +22,7 @@ use ratatui::widgets::{Paragraph, Wrap};
 pub use list::{IssueTableView, badge};
 
 use super::keymap::Keymap;
+use super::screen::Screen;
 use super::state::{Load, State};
 use super::theme::{Role, Theme};
 
@@ -54,9 +56,14 @@ pub fn draw(frame: &mut Frame<'_>, state: &State, theme: &Theme, keymap: &Keymap
 }
 
 fn body_area(frame: &mut Frame<'_>, state: &State, theme: &Theme, area: Rect, now: DateTime<Utc>) {
-    if let Some(standup) = state.standup.as_ref().filter(|s| s.showing()) {
-        frame.render_widget(standup::StandupView { standup, theme, now }, area);
-        return;
+    match &state.screen {
+        Some(Screen::Standup(standup)) if standup.showing() => {
+            return frame.render_widget(standup::StandupView { standup, theme, now }, area);
+        }
+        Some(Screen::Releases(releases)) if releases.away.is_none() => {
+            return frame.render_widget(releases::ReleasesView { releases, theme, now }, area);
+        }
+        _ => {}
     }
     if let Some(board) = state.board.as_ref().filter(|b| b.showing()) {
         frame.render_widget(boards::BoardView { board, theme, now }, area);
@@ -170,6 +177,8 @@ fn list_area(frame: &mut Frame<'_>, state: &State, theme: &Theme, area: Rect, no
 
 #[cfg(test)]
 mod beside_tests;
+#[cfg(test)]
+mod release_tests;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]

@@ -23,7 +23,7 @@ pub struct StandupView<'a> {
 
 fn heading_role(kind: SectionKind) -> Role {
     match kind {
-        SectionKind::New => Role::BadgeNew,
+        SectionKind::New | SectionKind::NewInRelease => Role::BadgeNew,
         SectionKind::Regressed => Role::BadgeRegressed,
         SectionKind::Escalating => Role::BadgeEscalating,
         SectionKind::Resolved => Role::BadgeResolved,
@@ -76,7 +76,7 @@ impl StandupView<'_> {
             ),
             theme.style(Role::Header),
         );
-        for section in &digest.sections {
+        for section in digest.all_sections() {
             let count = match section.total {
                 Some(total) if total > section.entries.len() as u64 => {
                     format!(" ({} of {total})", section.entries.len())
@@ -84,7 +84,7 @@ impl StandupView<'_> {
                 _ => format!(" ({})", section.entries.len()),
             };
             let mut heading = vec![
-                Span::styled(section.kind.heading().to_string(), self.theme.style(heading_role(section.kind))),
+                Span::styled(section.heading(one_line), self.theme.style(heading_role(section.kind))),
                 Span::styled(count, theme.style(Role::Muted)),
             ];
             if section.entries.is_empty() {

@@ -301,16 +301,16 @@ fn sections_of_events_from_the_real_sdks() {
 #[test]
 fn the_standup_screen() {
     let mut state = state_with(issues());
-    state.standup = Some(crate::tui::standup::Standup::default());
-    if let Some(standup) = state.standup.as_mut() {
+    state.screen = Some(crate::tui::screen::Screen::Standup(crate::tui::standup::Standup::default()));
+    if let Some(standup) = state.standup_mut() {
         standup.digest = Load::Loading { since: now() };
     }
     snapshot("standup_loading", &state);
-    if let Some(standup) = state.standup.as_mut() {
+    if let Some(standup) = state.standup_mut() {
         standup.digest = Load::Failed(Failure { message: "server error (502): bad gateway".into(), at: now() });
     }
     snapshot("standup_failed", &state);
-    if let Some(standup) = state.standup.as_mut() {
+    if let Some(standup) = state.standup_mut() {
         // The cursor on the hostile title, which is drawn with its escapes as pictures.
         standup.digest = Load::Ready(crate::report::tests::fixtures::digest());
         standup.cursor = 1;

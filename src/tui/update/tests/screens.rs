@@ -21,11 +21,11 @@ fn the_standup_screen_opens_an_entry_and_comes_back_to_the_list_as_it_was() {
 
     let (req, since) = digest_req(&keys(&mut state, &keymap, "S"));
     assert_eq!(since, chrono::TimeDelta::hours(24));
-    assert!(matches!(state.standup.as_ref().map(|s| &s.digest), Some(Load::Loading { .. })));
+    assert!(matches!(state.standup().map(|s| &s.digest), Some(Load::Loading { .. })));
     let digest = crate::report::tests::fixtures::digest();
     update(&mut state, Msg::DigestLoaded { req, result: Ok(digest.clone()) }, &ctx(&keymap));
     keys(&mut state, &keymap, "jjk");
-    let entry = state.standup.as_ref().and_then(|s| s.current()).map(|(_, e)| e.clone()).expect("an entry");
+    let entry = state.standup().and_then(|s| s.current()).map(|(_, e)| e.clone()).expect("an entry");
     assert_eq!(&entry, crate::tui::standup::entries(&digest)[1].1);
 
     // Nothing acts on the list hidden underneath.
@@ -51,7 +51,7 @@ fn the_standup_screen_opens_an_entry_and_comes_back_to_the_list_as_it_was() {
     // Esc: back on the screen, the list's own search, filter and cursor put back.
     let back = keys(&mut state, &keymap, "<esc>");
     assert!(state.detail.is_none());
-    assert!(state.standup.as_ref().is_some_and(|s| s.showing()));
+    assert!(state.standup().is_some_and(|s| s.showing()));
     assert_eq!(list_query(&back), Some("is:unresolved level:error".into()));
     assert_eq!(
         (state.list.tab, state.list.environment.as_deref(), state.list.cursor),
@@ -59,7 +59,7 @@ fn the_standup_screen_opens_an_entry_and_comes_back_to_the_list_as_it_was() {
     );
     digest_req(&back);
     keys(&mut state, &keymap, "<esc>");
-    assert!(state.standup.is_none());
+    assert!(state.screen.is_none());
 }
 
 #[test]
@@ -72,15 +72,15 @@ fn the_standup_window_steps_and_failures_show() {
     // The first window's answer comes too late to count.
     let digest = crate::report::tests::fixtures::digest();
     update(&mut state, Msg::DigestLoaded { req: first, result: Ok(digest) }, &ctx(&keymap));
-    assert!(matches!(state.standup.as_ref().map(|s| &s.digest), Some(Load::Loading { .. })));
+    assert!(matches!(state.standup().map(|s| &s.digest), Some(Load::Loading { .. })));
     let failure = Error::Server { status: 502, detail: "bad gateway".into() };
     update(&mut state, Msg::DigestLoaded { req, result: Err(failure) }, &ctx(&keymap));
-    assert!(matches!(state.standup.as_ref().map(|s| &s.digest), Some(Load::Failed(_))));
+    assert!(matches!(state.standup().map(|s| &s.digest), Some(Load::Failed(_))));
     let (_, since) = digest_req(&keys(&mut state, &keymap, "tt"));
     assert_eq!(since, chrono::TimeDelta::hours(24), "24h, 3d, 7d, then 24h again");
     // S again closes it.
     keys(&mut state, &keymap, "S");
-    assert!(state.standup.is_none());
+    assert!(state.screen.is_none());
 }
 
 #[test]

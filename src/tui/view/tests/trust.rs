@@ -51,7 +51,7 @@ fn the_standup_screen_scrolls_to_its_last_line() {
     let digest = crate::report::tests::fixtures::digest();
     let last = crate::tui::standup::entries(&digest).len() - 1;
     let standup = crate::tui::standup::Standup { digest: Load::Ready(digest), cursor: last, ..Default::default() };
-    state.standup = Some(standup);
+    state.screen = Some(crate::tui::screen::Screen::Standup(standup));
     let screen = text(&state, 80, 24);
     assert!(screen.contains("Environments") && screen.contains("Projects"), "{screen}");
     snapshot("standup_at_the_end", &state);

@@ -33,7 +33,7 @@ fn written() -> u64 {
 
 /// `count` prepared events from the templates, with sequential ids from `first` as wrk sends.
 fn prepare(templates: &[String], first: usize, count: usize) -> Vec<NewEvent> {
-    let request = Request { project_id: 1, received: sift::store::now(), client_ip: None, scrub: true };
+    let request = Request { project_id: 1, received: sift::store::now(), client_ip: None, scrub: true, performance: Default::default() };
     let limits = sift::config::Limits::default();
     (first..first + count)
         .map(|n| {
@@ -47,7 +47,7 @@ fn prepare(templates: &[String], first: usize, count: usize) -> Vec<NewEvent> {
 fn commit(store: &Store, events: Vec<NewEvent>, batch: usize) {
     let mut events = events.into_iter().peekable();
     while events.peek().is_some() {
-        let job = WriteJob { events: events.by_ref().take(batch).collect(), items: Vec::new() };
+        let job = WriteJob { events: events.by_ref().take(batch).collect(), ..WriteJob::default() };
         store.writer().write_blocking(job).expect("write");
     }
 }

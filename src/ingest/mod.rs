@@ -1,6 +1,7 @@
 //! The ingest pipeline: envelope or store-endpoint payload in, a [`WriteJob`] out. For each
 //! error event: normalize, scrub (when the project has scrubbing on), compute grouping hashes
-//! and the issue summary, derive tags, compress. Transactions, attachments, sessions, client
+//! and the issue summary, derive tags, compress. Transactions get their own rows and their
+//! performance problems become events ([`spans`]); attachments, sessions, client
 //! reports, check-ins, user reports and feedback are kept as items; unknown item types are
 //! skipped, never rejected. Pure CPU work: nothing here performs I/O; the server hands the job
 //! to the store's writer.
@@ -13,6 +14,7 @@ pub mod grouping;
 pub mod normalize;
 mod prepare;
 pub mod scrub;
+pub mod spans;
 pub mod tree;
 
 #[cfg(test)]
@@ -37,6 +39,8 @@ pub struct Request {
     pub client_ip: Option<String>,
     /// Server-side scrubbing for this project.
     pub scrub: bool,
+    /// Performance-issue detection for transactions.
+    pub performance: crate::config::PerformanceConfig,
 }
 
 /// A prepared request: what to commit, and the event id to answer with.
@@ -70,7 +74,14 @@ pub fn prepare_envelope(env: &envelope::Envelope<'_>, req: &Request, limits: &Li
                 prepared.event_id.get_or_insert_with(|| event.event_id.clone());
                 prepared.job.events.push(event);
             }
-            "transaction" | "feedback" => {
+            "transaction" => {
+                let prepared_transaction = spans::prepare(item.payload, &ctx, req, limits).map_err(at)?;
+                let event_id = prepared_transaction.transaction.event_id.clone();
+                prepared.event_id.get_or_insert(event_id);
+                prepared.job.transactions.push(prepared_transaction.transaction);
+                prepared.job.events.extend(prepared_transaction.occurrences);
+            }
+            "feedback" => {
                 let mut event = Value::Object(normalize::normalize(item.payload, &ctx).map_err(at)?);
                 if req.scrub {
                     scrub::scrub_event(&mut event);
@@ -106,7 +117,7 @@ pub fn prepare_envelope(env: &envelope::Envelope<'_>, req: &Request, limits: &Li
 pub fn prepare_store(body: &[u8], req: &Request, limits: &Limits) -> Result<Prepared, IngestError> {
     let ctx = Context { received: req.received, client_ip: req.client_ip.clone(), ..Context::default() };
     let event = prepare::error_event(body, &ctx, req, limits)?;
-    Ok(Prepared { event_id: Some(event.event_id.clone()), job: WriteJob { events: vec![event], items: Vec::new() } })
+    Ok(Prepared { event_id: Some(event.event_id.clone()), job: WriteJob { events: vec![event], ..WriteJob::default() } })
 }
 
 /// Refuses an item whose stored form exceeds `limit` bytes.

@@ -8,6 +8,7 @@ mod error;
 mod ingest_routes;
 mod keys;
 mod ratelimit;
+pub mod retention;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -29,6 +30,8 @@ use crate::store::Store;
 pub struct AppState {
     pub store: Store,
     pub limits: Limits,
+    /// Transaction retention and performance-issue thresholds.
+    pub performance: crate::config::PerformanceConfig,
     keys: KeyCache,
     api_tokens: api::TokenCache,
     limiter: KeyLimiter,
@@ -45,6 +48,7 @@ impl AppState {
         Arc::new(Self {
             store,
             limits: config.limits.clone(),
+            performance: config.performance,
             keys: KeyCache::default(),
             api_tokens: api::TokenCache::default(),
             limiter: KeyLimiter::new(&config.rate_limit),
@@ -162,7 +166,10 @@ impl Server {
 
     /// Serves until `shutdown` resolves, then finishes in-flight requests (and their commits).
     pub async fn run(self, shutdown: impl std::future::Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
+        let retention = retention::spawn(self.state.store.clone(), self.state.performance);
         let app = router(self.state).into_make_service_with_connect_info::<SocketAddr>();
-        axum::serve(self.listener, app).with_graceful_shutdown(shutdown).await
+        let served = axum::serve(self.listener, app).with_graceful_shutdown(shutdown).await;
+        retention.abort();
+        served
     }
 }

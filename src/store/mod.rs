@@ -15,6 +15,8 @@ pub mod projects;
 pub mod schema;
 pub mod short_id;
 pub mod tags;
+pub mod traces;
+pub mod transactions;
 pub mod triage;
 pub mod types;
 mod writer;

@@ -32,6 +32,8 @@ pub struct NewEvent {
     pub size: usize,
     /// zstd-compressed normalized event JSON.
     pub data: Vec<u8>,
+    /// The trace it happened in (`contexts.trace.trace_id`, 32 hex), so the trace finds it.
+    pub trace_id: Option<String>,
 }
 
 /// Any other envelope item worth keeping (transaction, session, attachment, feedback, ...).
@@ -53,6 +55,7 @@ pub struct NewItem {
 pub struct WriteJob {
     pub events: Vec<NewEvent>,
     pub items: Vec<NewItem>,
+    pub transactions: Vec<super::transactions::NewTransaction>,
 }
 
 /// What happened to one event.

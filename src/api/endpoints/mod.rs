@@ -8,4 +8,7 @@ mod comments;
 mod events;
 mod issues;
 mod orgs;
+mod performance;
 mod tags;
+
+pub use performance::{PerformanceParams, SERIES_NAMES};

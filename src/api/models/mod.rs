@@ -14,6 +14,7 @@ mod enums;
 mod event;
 mod issue;
 mod org;
+pub mod performance;
 mod release;
 mod shortid;
 mod stats;

@@ -7,6 +7,7 @@
 
 mod auth;
 mod catalog;
+mod discover;
 pub(crate) mod event_json;
 mod events;
 mod issue_json;
@@ -81,6 +82,8 @@ pub fn routes(state: Arc<AppState>) -> Router<Arc<AppState>> {
             );
         }
     }
+    // Performance: the Discover table, its time series and the trace view, for transactions.
+    api = discover::routes(api);
     let api = api.layer(axum::middleware::from_fn_with_state(state, auth::require_token));
     both(Router::new(), "/api/0/", get(catalog::root)).merge(api)
 }

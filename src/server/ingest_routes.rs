@@ -167,7 +167,7 @@ async fn commit(state: &AppState, prepared: Prepared) -> Result<Json<Value>, Api
 }
 
 fn is_empty(job: &WriteJob) -> bool {
-    job.events.is_empty() && job.items.is_empty()
+    job.events.is_empty() && job.items.is_empty() && job.transactions.is_empty()
 }
 
 /// Runs CPU-bound work inline for small uncompressed bodies. Anything compressed (whose

@@ -308,7 +308,7 @@ mod tests {
         assert!(err.contains("Unknown field: \"flavour\"") && err.contains("transaction.duration"), "{err}");
         let err = Field::parse("p42()").unwrap_err();
         assert!(err.contains("p42() is not a valid function") && err.contains("failure_rate()"), "{err}");
-        assert!(Field::parse("p95(span.duration)").unwrap_err().contains("takes transaction.duration"));
+        assert!(Field::parse("p95(measurements.lcp)").unwrap_err().contains("takes transaction.duration"));
         assert!(Field::parse("count_unique(release)").unwrap_err().contains("count_unique() counts user"));
         assert!(Field::parse("percentile(transaction.duration, 2)").unwrap_err().contains("from 0 to 1"));
         assert!(Field::parse("count(").unwrap_err().contains("no closing parenthesis"));

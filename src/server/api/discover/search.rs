@@ -20,15 +20,14 @@ fn matching(pattern: &Pattern, column: Column) -> Cond {
             alternatives.iter().filter_map(|p| if let Pattern::Exact(v) = p { Some(v.clone()) } else { None }).collect();
         return Cond::Is(column, Match::AnyOf(values));
     }
-    Cond::Any(
-        alternatives
-            .iter()
-            .map(|p| match p {
-                Pattern::Exact(v) => Cond::Is(column, Match::AnyOf(vec![v.clone()])),
-                other => Cond::Is(column, Match::Like(other.to_sql_like().unwrap_or_default())),
-            })
-            .collect(),
-    )
+    let mut parts: Vec<Cond> = alternatives
+        .iter()
+        .map(|p| match p {
+            Pattern::Exact(v) => Cond::Is(column, Match::AnyOf(vec![v.clone()])),
+            other => Cond::Is(column, Match::Like(other.to_sql_like().unwrap_or_default())),
+        })
+        .collect();
+    if parts.len() == 1 { parts.remove(0) } else { Cond::Any(parts) }
 }
 
 fn negate(cond: Cond, negated: bool) -> Cond {
@@ -160,10 +159,10 @@ mod tests {
     fn transaction_fields_become_conditions() {
         let conds = conditions("event.type:transaction transaction:\"GET /a\" !transaction.status:ok checkout", now());
         let conds = conds.unwrap();
-        assert_eq!(conds.len(), 4);
+        assert_eq!(conds.len(), 4, "{conds:?}");
         assert!(conds.contains(&Cond::Is(Column::Name, Match::AnyOf(vec!["GET /a".into()]))));
         assert!(conds.contains(&Cond::Not(Box::new(Cond::Is(Column::Status, Match::AnyOf(vec!["ok".into()]))))));
-        assert!(conds.contains(&Cond::Is(Column::Name, Match::Like("%checkout%".into()))));
+        assert!(conds.contains(&Cond::Is(Column::Name, Match::Like("%checkout%".into()))), "{conds:?}");
         let users = conditions("user.email:a@b.c", now()).unwrap();
         assert_eq!(users, [Cond::Is(Column::User, Match::AnyOf(vec!["email:a@b.c".into()]))]);
     }

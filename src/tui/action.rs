@@ -39,6 +39,8 @@ actions! {
     CommandPalette => "command_palette",
     /// The standup digest: new, regressed, top and resolved issues
     Standup => "standup",
+    /// Performance: throughput, p50, p95, failure rate and users per transaction
+    Performance => "performance",
     /// Suspend sift to the shell (fg to return)
     Suspend => "suspend",
     /// Reload now
@@ -151,6 +153,8 @@ actions! {
     FindNext => "find_next",
     /// Previous match of the find text
     FindPrevious => "find_previous",
+    /// The span waterfall of the shown event's trace
+    OpenTrace => "open_trace",
 }
 
 impl fmt::Display for Action {

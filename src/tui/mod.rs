@@ -14,8 +14,11 @@ mod fixtures;
 pub mod keymap;
 pub mod msg;
 pub mod overlay;
+#[cfg(test)]
+pub mod perf_fixtures;
 mod runner;
 pub mod sanitize;
+pub mod screen;
 #[cfg(test)]
 pub mod sdk_events;
 pub mod standup;
@@ -24,6 +27,7 @@ pub mod terminal;
 pub mod theme;
 pub mod update;
 pub mod view;
+pub mod waterfall;
 
 use std::time::Duration;
 

@@ -302,6 +302,8 @@ pub struct State {
     pub detail: Option<super::detail::Detail>,
     /// The standup screen (`S`), over the list while it shows.
     pub standup: Option<super::standup::Standup>,
+    /// Screens over the list (Performance and what opens from it), top last.
+    pub screens: super::screen::Screens,
     pub toasts: Vec<Toast>,
     pub poll: PollState,
     pub caps: Capabilities,

@@ -203,6 +203,7 @@ pub fn loaded(state: &mut State, req: ReqId, result: Result<Page<Issue>, Error>,
     }
     clamp(state);
     effects.extend(super::standup::arrived(state, now));
+    effects.extend(super::screens::arrived(state, now));
     effects
 }
 

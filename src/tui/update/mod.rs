@@ -48,6 +48,7 @@ macro_rules! moves {
 pub(crate) mod detail;
 mod list;
 mod overlays;
+mod screens;
 mod standup;
 mod triage;
 
@@ -109,6 +110,19 @@ pub fn update(state: &mut State, msg: Msg, ctx: &Ctx<'_>) -> Vec<Effect> {
             Vec::new()
         }
         Msg::CommentAdded { req, result } => detail::comment_added(state, req, result, ctx.now),
+        Msg::TransactionsLoaded { req, result } => screens::transactions_loaded(state, req, result, ctx.now),
+        Msg::TransactionSeriesLoaded { req, result } => {
+            screens::series_loaded(state, req, result, ctx.now);
+            Vec::new()
+        }
+        Msg::SamplesLoaded { req, result } => {
+            screens::samples_loaded(state, req, result, ctx.now);
+            Vec::new()
+        }
+        Msg::TraceLoaded { req, result } => {
+            screens::trace_loaded(state, req, result, ctx.now);
+            Vec::new()
+        }
         Msg::IssueTagsLoaded { issue_id, result } => {
             if let Some(detail) = state.detail.as_mut().filter(|d| d.issue_id == issue_id) {
                 detail.tags = match result {
@@ -169,8 +183,23 @@ pub fn act(state: &mut State, action: Action, ctx: &Ctx<'_>) -> Vec<Effect> {
             state.overlay = Some(super::overlay::Overlay::Palette(Default::default()));
             Vec::new()
         }
-        Action::Standup => standup::toggle(state, now),
+        Action::Standup => {
+            if state.screens.showing().is_some() {
+                state.screens.stack.clear();
+            }
+            standup::toggle(state, now)
+        }
         _ if standup::handles(state, action) => standup::act(state, action, now),
+        Action::Performance => screens::open_performance(state, now),
+        _ if screens::handles(state, action) => screens::act(state, action, now),
+        // Nothing else acts on the list hidden under a screen.
+        _ if state.screens.showing().is_some() => {
+            state.toast(super::state::ToastLevel::Info, "esc leaves this screen for the issues", now);
+            Vec::new()
+        }
+        // Esc from an issue opened on a screen (a waterfall's error) goes back to it.
+        Action::Back if state.detail.is_some() && screens::away(state) => screens::back(state, now),
+        Action::OpenTrace => screens::open_event_trace(state, now),
         Action::Refresh => list::refresh(state, now),
         Action::TogglePoll => {
             state.poll.paused = !state.poll.paused;

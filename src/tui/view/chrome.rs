@@ -123,7 +123,9 @@ fn detail_hints(section: Section, raw_trace: bool) -> Vec<(Action, &'static str)
 
 pub fn footer(state: &State, keymap: &Keymap, theme: &Theme, width: u16) -> Line<'static> {
     let standup = state.standup.as_ref().is_some_and(|s| s.showing());
+    let screen = state.screens.showing();
     let (context, hints): (Context, Vec<(Action, &str)>) = match &state.detail {
+        _ if screen.is_some() => (Context::List, screen.map(super::screens::hints).unwrap_or_default()),
         _ if standup => (Context::List, STANDUP_HINTS.to_vec()),
         Some(detail) => (Context::Detail, detail_hints(detail.section, detail.raw_trace)),
         None => (Context::List, LIST_HINTS.to_vec()),

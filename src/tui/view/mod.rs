@@ -7,7 +7,10 @@ mod detail;
 pub mod format;
 mod list;
 mod overlays;
+mod performance;
+mod screens;
 mod standup;
+mod waterfall;
 
 use chrono::{DateTime, Utc};
 use ratatui::Frame;
@@ -37,8 +40,13 @@ pub fn draw(frame: &mut Frame<'_>, state: &State, theme: &Theme, keymap: &Keymap
         Constraint::Length(1),
     ])
     .areas(area);
-    frame.render_widget(Paragraph::new(chrome::tabs(state, theme)), tabs);
-    frame.render_widget(Paragraph::new(chrome::filters(state, theme, filters.width)), filters);
+    if state.screens.showing().is_some() {
+        frame.render_widget(Paragraph::new(screens::path(state, theme, tabs.width)), tabs);
+        frame.render_widget(Paragraph::new(screens::filters(state, theme)), filters);
+    } else {
+        frame.render_widget(Paragraph::new(chrome::tabs(state, theme)), tabs);
+        frame.render_widget(Paragraph::new(chrome::filters(state, theme, filters.width)), filters);
+    }
     body_area(frame, state, theme, body, now);
     // The newest message takes the key-hint line while it lasts, so it never covers a row.
     let footer_line = match state.toasts.last() {
@@ -51,6 +59,10 @@ pub fn draw(frame: &mut Frame<'_>, state: &State, theme: &Theme, keymap: &Keymap
 }
 
 fn body_area(frame: &mut Frame<'_>, state: &State, theme: &Theme, area: Rect, now: DateTime<Utc>) {
+    if let Some(screen) = state.screens.showing() {
+        frame.render_widget(screens::ScreenView { screen, theme, now }, area);
+        return;
+    }
     if let Some(standup) = state.standup.as_ref().filter(|s| s.showing()) {
         frame.render_widget(standup::StandupView { standup, theme, now }, area);
         return;

@@ -381,3 +381,5 @@ proptest::proptest! {
         }
     }
 }
+
+mod performance;

@@ -693,3 +693,4 @@ fn the_plain_text_trace_reads_like_python_and_copies_clean() {
 }
 
 mod screens;
+mod performance;

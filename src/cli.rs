@@ -16,6 +16,7 @@ use crate::store::{self, projects};
 pub mod docs;
 pub mod issues;
 mod output;
+pub mod perf;
 mod tail;
 pub mod until;
 
@@ -76,6 +77,12 @@ pub enum Command {
     /// Follow events as they arrive
     #[command(subcommand)]
     Events(EventsCommand),
+    /// Performance: transactions by name, with throughput, percentiles and failure rate
+    #[command(subcommand)]
+    Perf(perf::PerfCommand),
+    /// Print one trace as a tree: its transactions and spans, with errors on their spans
+    #[command(after_help = docs::TRACE_EXAMPLES)]
+    Trace(perf::TraceArgs),
     /// A digest for the daily standup: new, regressed, escalating, top and resolved issues
     #[command(long_about = docs::REPORT_LONG_ABOUT, after_help = docs::REPORT_EXAMPLES)]
     Report {
@@ -206,6 +213,16 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 tail::run(client, args, output::Out::stdout()).await.map(|()| None)
             });
         }
+        Command::Perf(perf::PerfCommand::List(args)) => {
+            return remote(&paths, &config, profile, async |client| {
+                perf::list(client, args, output::Out::stdout()).await
+            });
+        }
+        Command::Trace(args) => {
+            return remote(&paths, &config, profile, async |client| {
+                perf::trace(client, args, output::Out::stdout()).await
+            });
+        }
         Command::Report { since, format, environments, limit } => {
             return remote(&paths, &config, profile, async |client| {
                 let options = crate::report::ReportOptions { since, environments, projects: Vec::new(), limit };
@@ -227,7 +244,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Token => print_token(&paths),
         Command::Demo { reset } => demo(&paths, &config, reset, options),
         Command::Completions { .. } | Command::Man => unreachable!("answered before the data directory is opened"),
-        Command::Issues(_) | Command::Events(_) | Command::Report { .. } => unreachable!("answered above"),
+        Command::Issues(_) | Command::Events(_) | Command::Report { .. } | Command::Perf(_) | Command::Trace(_) => {
+            unreachable!("answered above")
+        }
     }
     .map(|()| ExitCode::SUCCESS)
 }

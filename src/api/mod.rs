@@ -23,8 +23,8 @@ mod transport;
 mod update;
 
 pub use capabilities::{Capabilities, Support};
-pub use endpoints::{PerformanceParams, SERIES_NAMES};
 pub use client::{Client, ClientConfig};
+pub use endpoints::{PerformanceParams, SERIES_NAMES};
 pub use error::{DEFAULT_RATE_LIMIT_WAIT, Error};
 pub use link::{Cursors, LinkEntry, parse_link_header};
 pub use models::{

@@ -117,7 +117,10 @@ pub fn prepare_envelope(env: &envelope::Envelope<'_>, req: &Request, limits: &Li
 pub fn prepare_store(body: &[u8], req: &Request, limits: &Limits) -> Result<Prepared, IngestError> {
     let ctx = Context { received: req.received, client_ip: req.client_ip.clone(), ..Context::default() };
     let event = prepare::error_event(body, &ctx, req, limits)?;
-    Ok(Prepared { event_id: Some(event.event_id.clone()), job: WriteJob { events: vec![event], ..WriteJob::default() } })
+    Ok(Prepared {
+        event_id: Some(event.event_id.clone()),
+        job: WriteJob { events: vec![event], ..WriteJob::default() },
+    })
 }
 
 /// Refuses an item whose stored form exceeds `limit` bytes.

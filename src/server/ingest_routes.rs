@@ -118,8 +118,7 @@ async fn store_event(state: Arc<AppState>, project_id: Option<i64>, request: Req
     };
     let body = read_body(body, state.limits.max_compressed_body).await?;
     let encoding = Encoding::from_header(header_text(&headers, header::CONTENT_ENCODING))?;
-    let request =
-        ingest::Request {
+    let request = ingest::Request {
         project_id,
         received: now(),
         client_ip: client_ip(connect.as_ref(), &headers),

@@ -288,9 +288,10 @@ impl Where {
                 "(CASE WHEN g.type LIKE 'performance\\_%' ESCAPE '\\' THEN 'performance' ELSE 'error' END)",
                 value,
             ),
-            Filter::IssueType(value) => {
-                self.text_match("(CASE WHEN g.type LIKE 'performance\\_%' ESCAPE '\\' THEN g.type ELSE 'error' END)", value)
-            }
+            Filter::IssueType(value) => self.text_match(
+                "(CASE WHEN g.type LIKE 'performance\\_%' ESCAPE '\\' THEN g.type ELSE 'error' END)",
+                value,
+            ),
             Filter::Nothing => "0".into(),
             Filter::Not(inner) => format!("NOT coalesce({}, 0)", self.condition(inner)),
         }

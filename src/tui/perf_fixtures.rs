@@ -95,9 +95,5 @@ pub fn trace(repeats: usize) -> Trace {
     let mut root = span(1, "http.server", "GET /authors", 0.0, end + 20.0, vec![middleware, render]);
     root.is_transaction = true;
     root.transaction = Some("GET /authors".into());
-    Trace {
-        trace_id: TRACE_ID.into(),
-        roots: vec![root],
-        loose: vec![issue("error", "SHOP-2", "KeyError: 'cart'")],
-    }
+    Trace { trace_id: TRACE_ID.into(), roots: vec![root], loose: vec![issue("error", "SHOP-2", "KeyError: 'cart'")] }
 }

@@ -70,7 +70,8 @@ pub enum PerfSort {
 }
 
 impl PerfSort {
-    pub const ALL: [PerfSort; 5] = [PerfSort::Throughput, PerfSort::P95, PerfSort::P50, PerfSort::FailureRate, PerfSort::Users];
+    pub const ALL: [PerfSort; 5] =
+        [PerfSort::Throughput, PerfSort::P95, PerfSort::P50, PerfSort::FailureRate, PerfSort::Users];
 
     pub fn label(self) -> &'static str {
         match self {

@@ -51,7 +51,8 @@ pub struct Flat {
 
 impl Flat {
     pub fn from_trace(trace: &Trace) -> Self {
-        let mut flat = Flat { trace_id: trace.trace_id.clone(), start: f64::INFINITY, end: f64::NEG_INFINITY, ..Flat::default() };
+        let mut flat =
+            Flat { trace_id: trace.trace_id.clone(), start: f64::INFINITY, end: f64::NEG_INFINITY, ..Flat::default() };
         // (span, depth, guide of its children, is it the last of its siblings)
         let mut stack: Vec<(&TraceSpan, usize, String, bool)> = Vec::new();
         for (i, root) in trace.roots.iter().enumerate().rev() {
@@ -148,10 +149,15 @@ mod tests {
     fn the_tree_flattens_in_order_with_guides() {
         let trace = Trace {
             trace_id: "t".into(),
-            roots: vec![span("root", 10.0, 11.0, vec![
-                span("a", 10.1, 10.5, vec![span("a1", 10.2, 10.3, Vec::new())]),
-                span("b", 10.5, 12.0, Vec::new()),
-            ])],
+            roots: vec![span(
+                "root",
+                10.0,
+                11.0,
+                vec![
+                    span("a", 10.1, 10.5, vec![span("a1", 10.2, 10.3, Vec::new())]),
+                    span("b", 10.5, 12.0, Vec::new()),
+                ],
+            )],
             loose: vec![TraceIssue { title: "KeyError".into(), kind: "error".into(), ..TraceIssue::default() }],
         };
         let flat = Flat::from_trace(&trace);

@@ -43,7 +43,9 @@ fn db(id: &str, parent: &str, description: &str, at: f64, ms: f64) -> Value {
 /// The N+1 of the tests: one query, then ten of another, 8 ms each.
 fn n_plus_one(root: &str) -> Vec<Value> {
     let mut spans = vec![db(&span_id(), root, "SELECT id FROM authors", 1.0, 2.0)];
-    spans.extend((0..10).map(|i| db(&span_id(), root, "SELECT title FROM books WHERE author_id = ?", 4.0 + 9.0 * i as f64, 8.0)));
+    spans.extend(
+        (0..10).map(|i| db(&span_id(), root, "SELECT title FROM books WHERE author_id = ?", 4.0 + 9.0 * i as f64, 8.0)),
+    );
     spans
 }
 
@@ -61,7 +63,8 @@ async fn the_table_groups_transactions_by_name_with_sentrys_keys_and_meta() {
     let trace = event_id();
     for (i, ms) in [100.0, 200.0, 300.0, 400.0].iter().enumerate() {
         let status = if i == 3 { "internal_error" } else { "ok" };
-        let reply = post(&app, &transaction("GET /books", &trace, &span_id(), 60.0 * i as f64, *ms, status, Vec::new())).await;
+        let reply =
+            post(&app, &transaction("GET /books", &trace, &span_id(), 60.0 * i as f64, *ms, status, Vec::new())).await;
         assert_eq!(reply.status, StatusCode::OK, "{:?}", reply.body);
     }
     post(&app, &transaction("POST /cart", &trace, &span_id(), 30.0, 50.0, "ok", Vec::new())).await;
@@ -94,7 +97,8 @@ async fn the_table_groups_transactions_by_name_with_sentrys_keys_and_meta() {
     let reply = app.api("GET", &format!("{TABLE}&query=is_transaction:true&sort=count()&per_page=1"), None).await;
     assert_eq!(reply.body["data"][0]["transaction"], "POST /cart");
     assert!(reply.headers["link"].to_str().unwrap().contains("rel=\"next\"; results=\"true\""));
-    let reply = app.api("GET", &format!("{TABLE}&query=is_transaction:true%20transaction.status:internal_error"), None).await;
+    let reply =
+        app.api("GET", &format!("{TABLE}&query=is_transaction:true%20transaction.status:internal_error"), None).await;
     assert_eq!(reply.body["data"].as_array().unwrap().len(), 1);
     assert_eq!(reply.body["meta"]["isMetricsData"], false, "status is read from the transactions themselves");
     assert_eq!(reply.body["data"][0]["count()"], 1);
@@ -122,7 +126,8 @@ async fn samples_come_slowest_first_and_events_stats_count_per_bucket() {
                    &query=is_transaction:true%20transaction:%22GET%20/slow%22&sort=-span.duration&per_page=2";
     let reply = app.api("GET", samples, None).await;
     assert_eq!(reply.status, StatusCode::OK, "{:?}", reply.body);
-    let durations: Vec<f64> = reply.body["data"].as_array().unwrap().iter().map(|r| r["span.duration"].as_f64().unwrap()).collect();
+    let durations: Vec<f64> =
+        reply.body["data"].as_array().unwrap().iter().map(|r| r["span.duration"].as_f64().unwrap()).collect();
     assert_eq!(durations, [90.0, 60.0]);
     assert_eq!(reply.body["data"][0]["id"].as_str().unwrap().len(), 16, "in the spans dataset, id is the span");
     assert_eq!(reply.body["data"][0]["trace"].as_str().unwrap().len(), 32);
@@ -148,11 +153,26 @@ async fn the_trace_nests_spans_and_transactions_and_hangs_errors_on_their_spans(
     let app = TestApp::new();
     let trace = event_id();
     let (front_root, call, back_root, query) = (span_id(), span_id(), span_id(), span_id());
-    let front = transaction("GET /checkout", &trace, &front_root, 5.0, 300.0, "ok", vec![json!({
+    let front = transaction(
+        "GET /checkout",
+        &trace,
+        &front_root,
+        5.0,
+        300.0,
+        "ok",
+        vec![json!({
         "span_id": call, "parent_span_id": front_root, "op": "http.client", "description": "POST /api/pay",
-        "start_timestamp": 10.0, "timestamp": 200.0})]);
-    let mut back = transaction("POST /api/pay", &trace, &back_root, 4.9, 150.0, "internal_error", vec![
-        db(&query, &back_root, "SELECT * FROM cards", 5.0, 20.0)]);
+        "start_timestamp": 10.0, "timestamp": 200.0})],
+    );
+    let mut back = transaction(
+        "POST /api/pay",
+        &trace,
+        &back_root,
+        4.9,
+        150.0,
+        "internal_error",
+        vec![db(&query, &back_root, "SELECT * FROM cards", 5.0, 20.0)],
+    );
     back["contexts"]["trace"]["parent_span_id"] = json!(call);
     post(&app, &front).await;
     post(&app, &back).await;
@@ -171,9 +191,15 @@ async fn the_trace_nests_spans_and_transactions_and_hangs_errors_on_their_spans(
     assert_eq!((root["event_id"].as_str(), root["is_transaction"].as_bool()), (Some(front_root.as_str()), Some(true)));
     assert_eq!(root["description"], "GET /checkout");
     let http = &root["children"][0];
-    assert_eq!((http["event_id"].as_str(), http["parent_span_id"].as_str()), (Some(call.as_str()), Some(front_root.as_str())));
+    assert_eq!(
+        (http["event_id"].as_str(), http["parent_span_id"].as_str()),
+        (Some(call.as_str()), Some(front_root.as_str()))
+    );
     let backend = &http["children"][0];
-    assert_eq!((backend["event_id"].as_str(), backend["transaction"].as_str()), (Some(back_root.as_str()), Some("POST /api/pay")));
+    assert_eq!(
+        (backend["event_id"].as_str(), backend["transaction"].as_str()),
+        (Some(back_root.as_str()), Some("POST /api/pay"))
+    );
     let db_span = &backend["children"][0];
     assert_eq!(db_span["op"], "db");
     assert_eq!(db_span["errors"][0]["event_id"], error_id.as_str());
@@ -198,7 +224,8 @@ async fn an_n_plus_one_makes_one_performance_issue_that_joins_triage() {
     let first = transaction("GET /authors", &trace, &root, 20.0, 120.0, "ok", n_plus_one(&root));
     assert_eq!(post(&app, &first).await.status, StatusCode::OK);
     let other_root = span_id();
-    post(&app, &transaction("GET /authors", &event_id(), &other_root, 10.0, 130.0, "ok", n_plus_one(&other_root))).await;
+    post(&app, &transaction("GET /authors", &event_id(), &other_root, 10.0, 130.0, "ok", n_plus_one(&other_root)))
+        .await;
     let clean_root = span_id();
     let clean = vec![db(&span_id(), &clean_root, "SELECT id FROM authors", 1.0, 2.0)];
     post(&app, &transaction("GET /authors/1", &event_id(), &clean_root, 5.0, 20.0, "ok", clean)).await;
@@ -209,7 +236,10 @@ async fn an_n_plus_one_makes_one_performance_issue_that_joins_triage() {
     assert_eq!((issue.title.as_str(), issue.culprit.as_deref()), ("N+1 Query", Some("GET /authors")));
     assert_eq!(issue.times_seen, 2);
     let reply = app.api("GET", &format!("/api/0/issues/{}/", issue.id), None).await;
-    assert_eq!((reply.body["issueCategory"].as_str(), reply.body["issueType"].as_str()), (Some("performance"), Some("performance_n_plus_one_db_queries")));
+    assert_eq!(
+        (reply.body["issueCategory"].as_str(), reply.body["issueType"].as_str()),
+        (Some("performance"), Some("performance_n_plus_one_db_queries"))
+    );
     assert_eq!(reply.body["metadata"]["value"], "SELECT title FROM books WHERE author_id = ?");
     assert_eq!(reply.body["priority"], "low");
     let listed = app.api("GET", "/api/0/organizations/local/issues/?query=issue.category:performance", None).await;
@@ -264,7 +294,10 @@ async fn unknown_fields_functions_and_datasets_are_400_with_a_detail() {
     assert!(stats.body["detail"].as_str().unwrap().contains("buckets"), "{:?}", stats.body);
     let stats = app.api("GET", "/api/0/organizations/local/events-stats/?topEvents=50&field=transaction", None).await;
     assert!(stats.body["detail"].as_str().unwrap().contains("topEvents"), "{:?}", stats.body);
-    assert_eq!(app.api("GET", "/api/0/organizations/nope/events/?field=count()", None).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        app.api("GET", "/api/0/organizations/nope/events/?field=count()", None).await.status,
+        StatusCode::NOT_FOUND
+    );
 }
 
 #[tokio::test]
@@ -294,7 +327,8 @@ async fn malformed_transactions_are_stored_mended_or_refused_and_the_server_keep
     assert_eq!(root_node["children"].as_array().unwrap().len(), 1, "the loop hangs under the transaction, once");
     assert_eq!(first["children"].as_array().unwrap().len(), 1);
 
-    let huge: Vec<Value> = (0..100_000).map(|i| db(&format!("{:016x}", i + 1), &root, "SELECT 1", i as f64 * 0.01, 0.005)).collect();
+    let huge: Vec<Value> =
+        (0..100_000).map(|i| db(&format!("{:016x}", i + 1), &root, "SELECT 1", i as f64 * 0.01, 0.005)).collect();
     let reply = post(&app, &transaction("GET /huge", &event_id(), &root, 5.0, 1000.0, "ok", huge)).await;
     assert_eq!(reply.status, StatusCode::PAYLOAD_TOO_LARGE);
     assert!(reply.body["detail"].as_str().unwrap().contains("100000 spans"), "{:?}", reply.body);

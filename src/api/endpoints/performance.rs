@@ -121,7 +121,8 @@ impl Client {
             return Ok(BTreeMap::new());
         }
         let list = names.iter().map(|n| quoted(n)).collect::<Vec<_>>().join(", ");
-        let narrowed = PerformanceParams { query: format!("{} transaction:[{list}]", params.query.trim()), ..params.clone() };
+        let narrowed =
+            PerformanceParams { query: format!("{} transaction:[{list}]", params.query.trim()), ..params.clone() };
         let mut query = narrowed.common();
         query.push(("field", "transaction".into()));
         query.push(("field", "count()".into()));

@@ -87,7 +87,9 @@ impl TransactionSample {
         Self {
             span_id: text(row, "id").unwrap_or_default(),
             trace_id: text(row, "trace").unwrap_or_default(),
-            duration_ms: number(row, "span.duration").or_else(|| number(row, "transaction.duration")).unwrap_or_default(),
+            duration_ms: number(row, "span.duration")
+                .or_else(|| number(row, "transaction.duration"))
+                .unwrap_or_default(),
             timestamp: row.get("timestamp").and_then(super::de::parse_timestamp),
             transaction: text(row, "transaction").unwrap_or_default(),
             project: text(row, "project").or_else(|| text(row, "project.name")),

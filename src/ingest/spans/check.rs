@@ -112,10 +112,8 @@ pub fn spans<'a>(spans: Vec<Value<'a>>, root: &str, shift: f64, notes: &mut Note
             notes.add(name, format!("span_id {span_id} is used twice: dropped"));
             continue;
         }
-        let times = (
-            map.get("start_timestamp").and_then(time::parse_value),
-            map.get("timestamp").and_then(time::parse_value),
-        );
+        let times =
+            (map.get("start_timestamp").and_then(time::parse_value), map.get("timestamp").and_then(time::parse_value));
         let (start, end) = match times {
             (Some(start), Some(end)) => (start + shift, end + shift),
             _ => {
@@ -179,7 +177,10 @@ fn break_cycles(spans: &mut [Span<'_>], root: &str, notes: &mut Notes) {
         let span = &mut spans[i];
         notes.add(
             format!("spans.{}", span.span_id),
-            format!("parent_span_id {} makes a cycle: hung under the transaction", span.parent_span_id.as_deref().unwrap_or("")),
+            format!(
+                "parent_span_id {} makes a cycle: hung under the transaction",
+                span.parent_span_id.as_deref().unwrap_or("")
+            ),
         );
         span.parent_span_id = Some(root.to_string());
     }

@@ -199,7 +199,8 @@ pub fn problems(spans: &[Span<'_>], root: &str, root_op: Option<&str>, config: &
 fn slow_query(span: &Span<'_>, config: &PerformanceConfig) -> Option<Problem> {
     let op = span.op.as_deref().filter(|op| op.starts_with("db"))?;
     let description = span.description.as_deref()?.trim();
-    let eligible = description.get(..6).is_some_and(|s| s.eq_ignore_ascii_case("select")) && !description.ends_with("...");
+    let eligible =
+        description.get(..6).is_some_and(|s| s.eq_ignore_ascii_case("select")) && !description.ends_with("...");
     (eligible && span.duration_ms() >= config.slow_db_query_duration_ms && !op.is_empty()).then(|| Problem {
         kind: Kind::SlowDbQuery,
         fingerprint: fingerprint(Kind::SlowDbQuery, &[&span.hash]),

@@ -39,19 +39,26 @@ fn refuse(reason: &str) -> IngestError {
 }
 
 /// Prepares one transaction payload.
-pub fn prepare(payload: &[u8], ctx: &Context, req: &Request, limits: &Limits) -> Result<PreparedTransaction, IngestError> {
+pub fn prepare(
+    payload: &[u8],
+    ctx: &Context,
+    req: &Request,
+    limits: &Limits,
+) -> Result<PreparedTransaction, IngestError> {
     let mut event = normalize::normalize(payload, ctx)?;
     let errors = event.get("errors").and_then(Value::as_array).cloned().unwrap_or_default();
     let error_named = |kind: &str| {
         errors.iter().find(|e| {
-            e.get("type").and_then(Value::as_str) == Some(kind) && e.get("name").and_then(Value::as_str) == Some("timestamp")
+            e.get("type").and_then(Value::as_str) == Some(kind)
+                && e.get("name").and_then(Value::as_str) == Some("timestamp")
         })
     };
     if error_named("missing_attribute").is_some() {
         return Err(refuse("it has no timestamp (its end)"));
     }
     let end = event.get("timestamp").and_then(Value::as_f64).unwrap_or(ctx.received);
-    let mut start = event.get("start_timestamp").and_then(Value::as_f64).ok_or_else(|| refuse("it has no start_timestamp"))?;
+    let mut start =
+        event.get("start_timestamp").and_then(Value::as_f64).ok_or_else(|| refuse("it has no start_timestamp"))?;
     // Times the normalizer moved (a clock in the future or long past) move the start and the
     // spans by as much, after the clock drift every client time gets.
     let replaced = ["future_timestamp", "past_timestamp"]
@@ -73,7 +80,8 @@ pub fn prepare(payload: &[u8], ctx: &Context, req: &Request, limits: &Limits) ->
     let span_id = check::hex_id(trace.and_then(|t| t.get("span_id")), 16)
         .ok_or_else(|| refuse("contexts.trace.span_id is missing or not 16 hex digits"))?;
     let parent_span_id = check::hex_id(trace.and_then(|t| t.get("parent_span_id")), 16);
-    let text = |map: Option<&Map<'_>>, key: &str| map.and_then(|m| m.get(key)).and_then(Value::as_str).map(str::to_owned);
+    let text =
+        |map: Option<&Map<'_>>, key: &str| map.and_then(|m| m.get(key)).and_then(Value::as_str).map(str::to_owned);
     let op = text(trace, "op");
     let status = text(trace, "status").unwrap_or_else(|| "unknown".into());
     let name = text(Some(&event), "transaction").unwrap_or_else(|| UNLABELED.to_string());

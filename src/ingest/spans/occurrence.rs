@@ -59,11 +59,8 @@ pub fn build(
     tags.push(("level".into(), "info".into()));
     let mut out = Vec::with_capacity(problems.len());
     for (index, problem) in problems.iter().enumerate() {
-        let event_id = if index == 0 {
-            transaction_id.to_string()
-        } else {
-            md5_hex(&[transaction_id, ":", &problem.fingerprint])
-        };
+        let event_id =
+            if index == 0 { transaction_id.to_string() } else { md5_hex(&[transaction_id, ":", &problem.fingerprint]) };
         let wanted = |id: &str| {
             problem.parent_span_ids.iter().chain(&problem.cause_span_ids).any(|p| p == id)
                 || problem.offender_span_ids.iter().take(MAX_EVIDENCE_SPANS).any(|o| o == id)

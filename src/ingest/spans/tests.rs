@@ -61,7 +61,10 @@ fn a_transaction_gets_its_typed_columns() {
     let t = &prepared.transaction;
     assert_eq!((t.trace_id.as_str(), t.span_id.as_str(), t.name.as_str()), (TRACE, ROOT, "GET /authors"));
     assert_eq!((t.op.as_deref(), t.status.as_str(), t.span_count), (Some("http.server"), "ok", 3));
-    assert_eq!((t.environment.as_deref(), t.release.as_deref(), t.user_key.as_deref()), (Some("production"), Some("web@1.0"), Some("id:42")));
+    assert_eq!(
+        (t.environment.as_deref(), t.release.as_deref(), t.user_key.as_deref()),
+        (Some("production"), Some("web@1.0"), Some("id:42"))
+    );
     assert!((t.duration_ms - 500.0).abs() < 1e-6, "{}", t.duration_ms);
     let json = stored(&prepared);
     assert_eq!(json["spans"][1]["parent_span_id"], ROOT);
@@ -96,38 +99,65 @@ fn loops_under_the_thresholds_or_broken_up_are_no_issue() {
     assert!(run(&transaction(loop_spans(4, 30.0))).unwrap().occurrences.is_empty(), "four repeats");
     assert!(run(&transaction(loop_spans(10, 4.0))).unwrap().occurrences.is_empty(), "40 ms in all");
     let mut spans = loop_spans(8, 10.0);
-    spans.insert(4, json!({"span_id": id(99), "parent_span_id": ROOT, "op": "http.client", "description": "GET /x",
-                           "start_timestamp": START + 0.02, "timestamp": START + 0.021}));
+    spans.insert(
+        4,
+        json!({"span_id": id(99), "parent_span_id": ROOT, "op": "http.client", "description": "GET /x",
+                           "start_timestamp": START + 0.02, "timestamp": START + 0.021}),
+    );
     // The HTTP span breaks the run into 3 and 5 repeats; sorted by start it sits in between.
     let broken = run(&transaction(spans)).unwrap();
     assert!(broken.occurrences.iter().all(|o| o.event_type != "performance_n_plus_one_db_queries"));
     let config = PerformanceConfig { detection: false, ..PerformanceConfig::default() };
-    let off = prepare(transaction(loop_spans(8, 10.0)).to_string().as_bytes(), &ctx(), &request(config), &Limits::default());
+    let off =
+        prepare(transaction(loop_spans(8, 10.0)).to_string().as_bytes(), &ctx(), &request(config), &Limits::default());
     assert!(off.unwrap().occurrences.is_empty());
-    let lower = PerformanceConfig { n_plus_one_db_count: 3, n_plus_one_db_duration_ms: 1.0, ..PerformanceConfig::default() };
-    let found = prepare(transaction(loop_spans(4, 1.0)).to_string().as_bytes(), &ctx(), &request(lower), &Limits::default());
+    let lower =
+        PerformanceConfig { n_plus_one_db_count: 3, n_plus_one_db_duration_ms: 1.0, ..PerformanceConfig::default() };
+    let found =
+        prepare(transaction(loop_spans(4, 1.0)).to_string().as_bytes(), &ctx(), &request(lower), &Limits::default());
     assert_eq!(found.unwrap().occurrences.len(), 1, "thresholds come from the configuration");
 }
 
 #[test]
 fn one_slow_select_is_a_slow_db_query() {
-    let slow = vec![db(1, ROOT, "SELECT * FROM orders WHERE total > 10", 1.0, 620.0), db(2, ROOT, "UPDATE orders SET x = 1", 1.0, 900.0)];
+    let slow = vec![
+        db(1, ROOT, "SELECT * FROM orders WHERE total > 10", 1.0, 620.0),
+        db(2, ROOT, "UPDATE orders SET x = 1", 1.0, 900.0),
+    ];
     let mut body = transaction(slow);
     body["timestamp"] = json!(START + 1.0);
     let prepared = run(&body).unwrap();
     assert_eq!(prepared.occurrences.len(), 1, "the UPDATE is not a SELECT");
-    assert_eq!((prepared.occurrences[0].title.as_str(), prepared.occurrences[0].event_type.as_str()), ("Slow DB Query", "performance_slow_db_query"));
+    assert_eq!(
+        (prepared.occurrences[0].title.as_str(), prepared.occurrences[0].event_type.as_str()),
+        ("Slow DB Query", "performance_slow_db_query")
+    );
 }
 
 #[test]
 fn transactions_without_what_relay_requires_are_refused_with_the_reason() {
     let cases: Vec<(Value, &str)> = vec![
-        (json!({"start_timestamp": START, "contexts": {"trace": {"trace_id": TRACE, "span_id": ROOT}}}), "no timestamp"),
-        (json!({"timestamp": START, "contexts": {"trace": {"trace_id": TRACE, "span_id": ROOT}}}), "no start_timestamp"),
-        (json!({"start_timestamp": START + 1.0, "timestamp": START, "contexts": {"trace": {"trace_id": TRACE, "span_id": ROOT}}}), "before its start_timestamp"),
+        (
+            json!({"start_timestamp": START, "contexts": {"trace": {"trace_id": TRACE, "span_id": ROOT}}}),
+            "no timestamp",
+        ),
+        (
+            json!({"timestamp": START, "contexts": {"trace": {"trace_id": TRACE, "span_id": ROOT}}}),
+            "no start_timestamp",
+        ),
+        (
+            json!({"start_timestamp": START + 1.0, "timestamp": START, "contexts": {"trace": {"trace_id": TRACE, "span_id": ROOT}}}),
+            "before its start_timestamp",
+        ),
         (json!({"start_timestamp": START, "timestamp": START + 1.0}), "contexts.trace.trace_id"),
-        (json!({"start_timestamp": START, "timestamp": START + 1.0, "contexts": {"trace": {"trace_id": "xyz", "span_id": ROOT}}}), "trace_id"),
-        (json!({"start_timestamp": START, "timestamp": START + 1.0, "contexts": {"trace": {"trace_id": TRACE}}}), "span_id"),
+        (
+            json!({"start_timestamp": START, "timestamp": START + 1.0, "contexts": {"trace": {"trace_id": "xyz", "span_id": ROOT}}}),
+            "trace_id",
+        ),
+        (
+            json!({"start_timestamp": START, "timestamp": START + 1.0, "contexts": {"trace": {"trace_id": TRACE}}}),
+            "span_id",
+        ),
     ];
     for (body, reason) in cases {
         match run(&body) {
@@ -158,13 +188,20 @@ fn malformed_spans_are_dropped_or_mended_with_a_note_each() {
     let json = stored(&prepared);
     let kept: Vec<&str> = json["spans"].as_array().unwrap().iter().map(|s| s["span_id"].as_str().unwrap()).collect();
     assert_eq!(kept, [id(1), id(4), id(5), id(6), id(7)]);
-    let reasons: Vec<String> = json["errors"].as_array().unwrap().iter().map(|e| e["reason"].as_str().unwrap().to_string()).collect();
-    for expected in ["not an object", "no span_id", "used twice", "before it starts", "no start_timestamp", "makes a cycle"] {
+    let reasons: Vec<String> =
+        json["errors"].as_array().unwrap().iter().map(|e| e["reason"].as_str().unwrap().to_string()).collect();
+    for expected in
+        ["not an object", "no span_id", "used twice", "before it starts", "no start_timestamp", "makes a cycle"]
+    {
         assert!(reasons.iter().any(|r| r.contains(expected)), "{expected} in {reasons:?}");
     }
     // Every kept span now reaches the root.
-    let parents: std::collections::HashMap<&str, Option<&str>> = json["spans"].as_array().unwrap().iter()
-        .map(|s| (s["span_id"].as_str().unwrap(), s["parent_span_id"].as_str())).collect();
+    let parents: std::collections::HashMap<&str, Option<&str>> = json["spans"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| (s["span_id"].as_str().unwrap(), s["parent_span_id"].as_str()))
+        .collect();
     for start in parents.keys() {
         let mut at = Some(*start);
         for _ in 0..=parents.len() {
@@ -205,7 +242,8 @@ fn a_client_clock_off_by_hours_moves_the_spans_with_the_transaction() {
         }
     }
     let ctx = Context { sent_at: Some(sent_at), ..ctx() };
-    let prepared = prepare(body.to_string().as_bytes(), &ctx, &request(PerformanceConfig::default()), &Limits::default()).unwrap();
+    let prepared =
+        prepare(body.to_string().as_bytes(), &ctx, &request(PerformanceConfig::default()), &Limits::default()).unwrap();
     assert!((prepared.transaction.start - START).abs() < 0.01, "{}", prepared.transaction.start);
     let json = stored(&prepared);
     let first = json["spans"][0]["start_timestamp"].as_f64().unwrap();

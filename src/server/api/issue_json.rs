@@ -109,7 +109,8 @@ pub fn issue(issue: &IssueRecord, opts: &IssueJson<'_>, assigned: Value) -> Valu
         _ if performance => "transaction",
         _ => "default",
     };
-    let (issue_type, category) = if performance { (issue.event_type.as_str(), "performance") } else { ("error", "error") };
+    let (issue_type, category) =
+        if performance { (issue.event_type.as_str(), "performance") } else { ("error", "error") };
     json!({
         "id": issue.id.to_string(),
         "shortId": issue.short_id,

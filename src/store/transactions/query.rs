@@ -128,7 +128,10 @@ impl Filter {
     fn sql(&self, time: String, mut out: Vec<Sql>) -> (String, Vec<Sql>) {
         let mut parts = vec![time];
         if !self.projects.is_empty() {
-            parts.push(format!("project_id IN ({})", self.projects.iter().map(i64::to_string).collect::<Vec<_>>().join(", ")));
+            parts.push(format!(
+                "project_id IN ({})",
+                self.projects.iter().map(i64::to_string).collect::<Vec<_>>().join(", ")
+            ));
         }
         if !self.environments.is_empty() {
             parts.push(Cond::Is(Column::Environment, Match::AnyOf(self.environments.clone())).sql(&mut out));
@@ -281,7 +284,14 @@ pub fn summary(conn: &Connection, filter: &Filter, by: &[GroupKey]) -> Result<Su
                 fold.exact.sort_by(f64::total_cmp);
                 (Durations::Exact(fold.exact), fold.users.len() as u64)
             };
-            Group { keys, count: fold.count, failures: fold.failures, duration_sum: fold.duration_sum, durations, users }
+            Group {
+                keys,
+                count: fold.count,
+                failures: fold.failures,
+                duration_sum: fold.duration_sum,
+                durations,
+                users,
+            }
         })
         .collect();
     Ok(Summary { groups, from_rollups })

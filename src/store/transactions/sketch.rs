@@ -165,8 +165,8 @@ impl Users {
     pub fn estimate(&self) -> u64 {
         let m = REGISTERS as f64;
         let zeros = self.registers.iter().filter(|r| **r == 0).count();
-        let raw = 0.7213 / (1.0 + 1.079 / m) * m * m
-            / self.registers.iter().map(|r| 2f64.powi(-i32::from(*r))).sum::<f64>();
+        let raw =
+            0.7213 / (1.0 + 1.079 / m) * m * m / self.registers.iter().map(|r| 2f64.powi(-i32::from(*r))).sum::<f64>();
         let estimate = if raw <= 2.5 * m && zeros > 0 { m * (m / zeros as f64).ln() } else { raw };
         estimate.round() as u64
     }

@@ -6,7 +6,15 @@ use crate::store::{Store, WriteJob, codec, open_admin, projects};
 const HOUR: f64 = 3600.0;
 const T0: f64 = 1_795_348_800.0;
 
-fn transaction(n: usize, name: &str, start: f64, ms: f64, status: &str, env: &str, user: Option<&str>) -> NewTransaction {
+fn transaction(
+    n: usize,
+    name: &str,
+    start: f64,
+    ms: f64,
+    status: &str,
+    env: &str,
+    user: Option<&str>,
+) -> NewTransaction {
     NewTransaction {
         project_id: 1,
         event_id: format!("{n:032x}"),
@@ -17,7 +25,7 @@ fn transaction(n: usize, name: &str, start: f64, ms: f64, status: &str, env: &st
         op: Some("http.server".into()),
         status: status.into(),
         environment: Some(env.into()),
-        release: Some(if n % 2 == 0 { "1.0" } else { "2.0" }.into()),
+        release: Some(if n.is_multiple_of(2) { "1.0" } else { "2.0" }.into()),
         user_key: user.map(str::to_owned),
         start,
         duration_ms: ms,
@@ -50,7 +58,15 @@ fn fill(store: &Store) {
     for i in 0..200 {
         let status = if i % 10 == 0 { "internal_error" } else { "ok" };
         let user = format!("id:{}", i % 4);
-        all.push(transaction(i, "/a", T0 + (i as f64) * 30.0, 10.0 * (i + 1) as f64, status, "production", Some(&user)));
+        all.push(transaction(
+            i,
+            "/a",
+            T0 + (i as f64) * 30.0,
+            10.0 * (i + 1) as f64,
+            status,
+            "production",
+            Some(&user),
+        ));
     }
     for i in 200..250 {
         all.push(transaction(i, "/b", T0 + 100.0 + (i as f64), 5.0, "cancelled", "staging", None));
@@ -97,7 +113,10 @@ fn filters_narrow_both_paths() {
     assert_eq!(count(filter(vec![Cond::Text("b".into())])), 50);
     assert_eq!(count(Filter { environments: vec!["staging".into()], ..filter(Vec::new()) }), 50);
     assert_eq!(count(filter(vec![Cond::Is(Column::Status, Match::AnyOf(vec!["internal_error".into()]))])), 20);
-    assert_eq!(count(filter(vec![Cond::Not(Box::new(Cond::Is(Column::Release, Match::AnyOf(vec!["1.0".into()]))))])), 125);
+    assert_eq!(
+        count(filter(vec![Cond::Not(Box::new(Cond::Is(Column::Release, Match::AnyOf(vec!["1.0".into()]))))])),
+        125
+    );
     assert_eq!(count(filter(vec![Cond::Is(Column::ProjectSlug, Match::AnyOf(vec!["default".into()]))])), 250);
     assert_eq!(count(filter(vec![Cond::Is(Column::User, Match::AnyOf(vec!["id:1".into()]))])), 50);
     assert_eq!(count(filter(vec![Cond::Nothing])), 0);
@@ -112,7 +131,10 @@ fn samples_come_slowest_first_and_page() {
     let only_a = filter(vec![Cond::Is(Column::Name, Match::AnyOf(vec!["/a".into()]))]);
     let page = tq::samples(&conn, &only_a, (SampleOrder::Duration, true), 5, 0).unwrap();
     assert_eq!(page.len(), 6, "one more than asked says there is a next page");
-    assert_eq!(page.iter().map(|s| s.duration_ms).collect::<Vec<_>>(), [2000.0, 1990.0, 1980.0, 1970.0, 1960.0, 1950.0]);
+    assert_eq!(
+        page.iter().map(|s| s.duration_ms).collect::<Vec<_>>(),
+        [2000.0, 1990.0, 1980.0, 1970.0, 1960.0, 1950.0]
+    );
     assert_eq!(page[0].project_slug, "default");
     let next = tq::samples(&conn, &only_a, (SampleOrder::Duration, true), 5, 5).unwrap();
     assert_eq!(next[0].duration_ms, 1950.0);

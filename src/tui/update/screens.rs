@@ -192,7 +192,10 @@ pub fn act(state: &mut State, action: Action, now: DateTime<Utc>) -> Vec<Effect>
                 let found = if action == Action::NextTab {
                     (waterfall.cursor + 1..rows.len()).find(marked).or_else(|| (0..waterfall.cursor).find(marked))
                 } else {
-                    (0..waterfall.cursor).rev().find(marked).or_else(|| (waterfall.cursor + 1..rows.len()).rev().find(marked))
+                    (0..waterfall.cursor)
+                        .rev()
+                        .find(marked)
+                        .or_else(|| (waterfall.cursor + 1..rows.len()).rev().find(marked))
                 };
                 match found {
                     Some(i) => waterfall.cursor = i,
@@ -331,7 +334,11 @@ pub fn transactions_loaded(
             for chunk in names.chunks(SERIES_NAMES) {
                 let req = state.request();
                 reqs.push(req);
-                effects.push(Effect::FetchTransactionSeries { req, names: chunk.to_vec(), params: params(state, &perf) });
+                effects.push(Effect::FetchTransactionSeries {
+                    req,
+                    names: chunk.to_vec(),
+                    params: params(state, &perf),
+                });
             }
             if let Some(perf) = state.screens.performance_mut() {
                 perf.series_reqs = reqs;
@@ -371,7 +378,12 @@ pub fn series_loaded(
 }
 
 /// A transaction's samples arrived.
-pub fn samples_loaded(state: &mut State, req: ReqId, result: Result<Vec<TransactionSample>, Error>, now: DateTime<Utc>) {
+pub fn samples_loaded(
+    state: &mut State,
+    req: ReqId,
+    result: Result<Vec<TransactionSample>, Error>,
+    now: DateTime<Utc>,
+) {
     let samples = state.screens.stack.iter_mut().rev().find_map(|s| match s {
         Screen::Samples(samples) if samples.req == Some(req) => Some(samples),
         _ => None,

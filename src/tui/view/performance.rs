@@ -144,7 +144,9 @@ impl Widget for SamplesView<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
         let theme = self.theme;
         let rows = match &self.samples.rows {
-            Load::Idle | Load::Loading { .. } => return message(area, buf, "Loading the slowest samples…", Role::Muted, theme),
+            Load::Idle | Load::Loading { .. } => {
+                return message(area, buf, "Loading the slowest samples…", Role::Muted, theme);
+            }
             Load::Failed(failure) => {
                 let text = format!("Could not load samples: {} (ctrl-r retries)", one_line(&failure.message));
                 return message(area, buf, &text, Role::StatusError, theme);
@@ -181,7 +183,10 @@ impl Widget for SamplesView<'_> {
                 Span::styled(format!("{:>9} ", millis(row.duration_ms)), base),
                 Span::styled(format!("{when:>6} "), over(Role::Muted)),
                 Span::styled(format!("{} ", fit(&one_line(&row.trace_id), 8)), over(Role::Muted)),
-                Span::styled(fit(&one_line(row.project.as_deref().unwrap_or_default()), project_width), over(Role::Muted)),
+                Span::styled(
+                    fit(&one_line(row.project.as_deref().unwrap_or_default()), project_width),
+                    over(Role::Muted),
+                ),
                 Span::styled(format!(" {}", "█".repeat(cells)), over(Role::Sparkline)),
             ];
             buf.set_line(area.x, area.y + 1 + (i - top) as u16, &Line::from(spans), area.width);

@@ -99,7 +99,12 @@ pub fn hints(screen: &Screen) -> Vec<(Action, &'static str)> {
             (Action::Back, "back"),
         ],
         Screen::Samples(_) => {
-            vec![(Action::Open, "waterfall"), (Action::MoveDown, "move"), (Action::Refresh, "refresh"), (Action::Back, "back")]
+            vec![
+                (Action::Open, "waterfall"),
+                (Action::MoveDown, "move"),
+                (Action::Refresh, "refresh"),
+                (Action::Back, "back"),
+            ]
         }
         Screen::Waterfall(_) => vec![
             (Action::MoveDown, "span"),

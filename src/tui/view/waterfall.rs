@@ -36,7 +36,8 @@ fn mark(row: &Row) -> (&'static str, Role) {
 /// The bar's cells: blanks up to the span's start, then its length (at least one cell).
 fn bar(row: &Row, flat: &Flat, width: usize) -> (usize, usize) {
     let total = (flat.end - flat.start).max(1e-9);
-    let from = (((row.start - flat.start) / total) * width as f64).floor().clamp(0.0, width.saturating_sub(1) as f64) as usize;
+    let from =
+        (((row.start - flat.start) / total) * width as f64).floor().clamp(0.0, width.saturating_sub(1) as f64) as usize;
     let cells = (((row.end - row.start) / total) * width as f64).ceil().max(1.0) as usize;
     (from, cells.min(width - from))
 }
@@ -126,12 +127,7 @@ impl Widget for WaterfallView<'_> {
         let width = area.width as usize;
         let bar_width = (width * 35 / 100).max(8);
         let left = width.saturating_sub(2 + 9 + bar_width);
-        let summary = format!(
-            " {} spans · {} · {} with errors ",
-            flat.spans,
-            millis(flat.duration_ms()),
-            flat.marked
-        );
+        let summary = format!(" {} spans · {} · {} with errors ", flat.spans, millis(flat.duration_ms()), flat.marked);
         let header = Line::from(vec![
             Span::styled(fit("  SPAN", left + 2), theme.style(Role::Header)),
             Span::styled(format!("{:>8} ", "DURATION"), theme.style(Role::Header)),

@@ -5,7 +5,10 @@ use crate::ingest::tree::Value;
 fn ids_are_hex_of_their_length_and_never_all_zeros() {
     let v = |s: &str| Value::from(s.to_string());
     assert_eq!(hex_id(Some(&v("A1B2C3D4E5F60718")), 16).as_deref(), Some("a1b2c3d4e5f60718"));
-    assert_eq!(hex_id(Some(&v("e3b0c442-98fc-1c14-9afb-f4c8996fb924")), 32).as_deref(), Some("e3b0c44298fc1c149afbf4c8996fb924"));
+    assert_eq!(
+        hex_id(Some(&v("e3b0c442-98fc-1c14-9afb-f4c8996fb924")), 32).as_deref(),
+        Some("e3b0c44298fc1c149afbf4c8996fb924")
+    );
     for bad in ["0000000000000000", "a1b2", "g1b2c3d4e5f60718"] {
         assert_eq!(hex_id(Some(&v(bad)), 16), None, "{bad}");
     }

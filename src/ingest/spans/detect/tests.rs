@@ -12,7 +12,14 @@ fn literals_are_parameterized_so_values_share_a_shape() {
     for (sql, shape) in cases {
         assert_eq!(parameterize_sql(sql), shape, "{sql}");
     }
-    assert_eq!(span_hash(Some("db"), Some("SELECT a FROM b WHERE c = 1")), span_hash(Some("db"), Some("SELECT a FROM b WHERE c = 2")));
+    assert_eq!(
+        span_hash(Some("db"), Some("SELECT a FROM b WHERE c = 1")),
+        span_hash(Some("db"), Some("SELECT a FROM b WHERE c = 2"))
+    );
     assert_ne!(span_hash(Some("db"), Some("SELECT a FROM b")), span_hash(Some("db.query"), Some("SELECT a FROM b")));
-    assert_ne!(span_hash(Some("http.client"), Some("GET /1")), span_hash(Some("http.client"), Some("GET /2")), "only DB spans are parameterized");
+    assert_ne!(
+        span_hash(Some("http.client"), Some("GET /1")),
+        span_hash(Some("http.client"), Some("GET /2")),
+        "only DB spans are parameterized"
+    );
 }

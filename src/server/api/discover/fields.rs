@@ -211,7 +211,7 @@ impl Field {
         match self.meta_type() {
             "duration" => json!("millisecond"),
             "rate" => match self.kind {
-                Kind::Function(Function::Rate(seconds)) if seconds == 1.0 => json!("1/second"),
+                Kind::Function(Function::Rate(seconds)) if (seconds - 1.0).abs() < f64::EPSILON => json!("1/second"),
                 _ => json!("1/minute"),
             },
             _ => Value::Null,

@@ -16,8 +16,10 @@ pub const KEYS: &str = "transaction, transaction.op (span.op), transaction.statu
 fn matching(pattern: &Pattern, column: Column) -> Cond {
     let alternatives = pattern.alternatives();
     if alternatives.iter().all(|p| matches!(p, Pattern::Exact(_))) {
-        let values =
-            alternatives.iter().filter_map(|p| if let Pattern::Exact(v) = p { Some(v.clone()) } else { None }).collect();
+        let values = alternatives
+            .iter()
+            .filter_map(|p| if let Pattern::Exact(v) = p { Some(v.clone()) } else { None })
+            .collect();
         return Cond::Is(column, Match::AnyOf(values));
     }
     let mut parts: Vec<Cond> = alternatives
@@ -82,12 +84,16 @@ fn condition(predicate: Predicate) -> Result<Cond, String> {
         Predicate::Text { field: TextField::Message | TextField::Title, pattern, negated } => {
             negate(matching(&pattern, Column::Name), negated)
         }
-        Predicate::Field { field: Field::Transaction, pattern, negated } => negate(matching(&pattern, Column::Name), negated),
+        Predicate::Field { field: Field::Transaction, pattern, negated } => {
+            negate(matching(&pattern, Column::Name), negated)
+        }
         Predicate::Field { field: Field::Environment, pattern, negated } => {
             negate(matching(&pattern, Column::Environment), negated)
         }
         Predicate::Field { field: Field::UserId, pattern, negated } => negate(user(Some("id"), &pattern), negated),
-        Predicate::Field { field: Field::UserEmail, pattern, negated } => negate(user(Some("email"), &pattern), negated),
+        Predicate::Field { field: Field::UserEmail, pattern, negated } => {
+            negate(user(Some("email"), &pattern), negated)
+        }
         Predicate::Field { field: Field::UserUsername, pattern, negated } => {
             negate(user(Some("username"), &pattern), negated)
         }
@@ -169,7 +175,9 @@ mod tests {
 
     #[test]
     fn issue_fields_and_unknown_keys_are_refused_by_name() {
-        for (query, key) in [("is:unresolved", "\"is\""), ("flavour:mint", "\"flavour\""), ("has:flavour", "\"flavour\"")] {
+        for (query, key) in
+            [("is:unresolved", "\"is\""), ("flavour:mint", "\"flavour\""), ("has:flavour", "\"flavour\"")]
+        {
             let err = conditions(query, now()).unwrap_err();
             assert!(err.contains(key) && err.contains("transaction.op"), "{query}: {err}");
         }

@@ -55,7 +55,18 @@ fn as_group(bucket: &Bucket) -> Group {
     }
 }
 
-fn series_json(buckets: &[Bucket], function: Function, start: i64, interval: i64, end: f64) -> Value {
+/// Where a series' buckets lie, and how it was read.
+#[derive(Clone, Copy)]
+struct Shape {
+    dataset: super::fields::Dataset,
+    start: i64,
+    interval: i64,
+    end: f64,
+    from_rollups: bool,
+}
+
+fn series_json(buckets: &[Bucket], function: Function, shape: Shape) -> Value {
+    let Shape { start, interval, end, .. } = shape;
     let minutes = interval as f64 / 60.0;
     let data: Vec<Value> = buckets
         .iter()
@@ -124,7 +135,8 @@ pub async fn handler(State(state): State<Arc<AppState>>, path: PathArgs, uri: Ur
                 let (series, from_rollups) = tq::series(conn, &filter, interval, false)?;
                 let empty = vec![Bucket::default(); buckets_len(&filter, interval)];
                 let buckets = series.get("").unwrap_or(&empty);
-                return Ok(axes_json(dataset, &axes, &functions, buckets, start, interval, filter.end, from_rollups));
+                let shape = Shape { dataset, start, interval, end: filter.end, from_rollups };
+                return Ok(axes_json(&axes, &functions, buckets, shape));
             };
             let names = top_names(conn, &filter, &order, top)?;
             filter.conds.push(Cond::Is(Column::Name, Match::AnyOf(names.clone())));
@@ -133,7 +145,8 @@ pub async fn handler(State(state): State<Arc<AppState>>, path: PathArgs, uri: Ur
             let mut out = Map::new();
             for (i, name) in names.iter().enumerate() {
                 let buckets = series.get(name).unwrap_or(&empty);
-                let mut entry = axes_json(dataset, &axes, &functions, buckets, start, interval, filter.end, from_rollups);
+                let shape = Shape { dataset, start, interval, end: filter.end, from_rollups };
+                let mut entry = axes_json(&axes, &functions, buckets, shape);
                 if let Some(map) = entry.as_object_mut() {
                     map.insert("order".into(), json!(i));
                 }
@@ -151,21 +164,12 @@ fn buckets_len(filter: &tq::Filter, interval: i64) -> usize {
     (last - first + 1) as usize
 }
 
-fn axes_json(
-    dataset: super::fields::Dataset,
-    axes: &[Field],
-    functions: &[Function],
-    buckets: &[Bucket],
-    start: i64,
-    interval: i64,
-    end: f64,
-    from_rollups: bool,
-) -> Value {
+fn axes_json(axes: &[Field], functions: &[Function], buckets: &[Bucket], shape: Shape) -> Value {
     let one = |function: Function| {
-        let mut series = series_json(buckets, function, start, interval, end);
+        let mut series = series_json(buckets, function, shape);
         if let Some(map) = series.as_object_mut() {
-            map.insert("isMetricsData".into(), json!(from_rollups));
-            map.insert("meta".into(), meta(axes, from_rollups, dataset));
+            map.insert("isMetricsData".into(), json!(shape.from_rollups));
+            map.insert("meta".into(), meta(axes, shape.from_rollups, shape.dataset));
         }
         series
     };
@@ -176,7 +180,12 @@ fn axes_json(
 }
 
 /// The names of the `top` transactions by `order` (`-count()`, `-p95()`, ...).
-fn top_names(conn: &rusqlite::Connection, filter: &tq::Filter, order: &str, top: usize) -> Result<Vec<String>, StoreError> {
+fn top_names(
+    conn: &rusqlite::Connection,
+    filter: &tq::Filter,
+    order: &str,
+    top: usize,
+) -> Result<Vec<String>, StoreError> {
     let (name, desc) = match order.strip_prefix('-') {
         Some(name) => (name, true),
         None => (order, false),

@@ -96,7 +96,15 @@ fn nodes_of(transaction: &TraceTransaction, nodes: &mut Vec<Node>) {
     root.insert("measurements".into(), measurements(event.get("measurements")));
     let owner = nodes.len();
     let parent = text(&trace, "parent_span_id");
-    nodes.push(Node { json: root, span_id: root_id, parent, owner: None, start, errors: Vec::new(), occurrences: Vec::new() });
+    nodes.push(Node {
+        json: root,
+        span_id: root_id,
+        parent,
+        owner: None,
+        start,
+        errors: Vec::new(),
+        occurrences: Vec::new(),
+    });
     for span in event.get("spans").and_then(Value::as_array).into_iter().flatten() {
         let Some(span_id) = text(span, "span_id") else { continue };
         let (start, end) = (f64_of(span, "start_timestamp"), f64_of(span, "timestamp"));
@@ -115,7 +123,15 @@ fn nodes_of(transaction: &TraceTransaction, nodes: &mut Vec<Node>) {
         json.insert("duration".into(), json!(((end - start) * 1000.0 * 1000.0).round() / 1000.0));
         json.insert("measurements".into(), json!({}));
         let parent = text(span, "parent_span_id");
-        nodes.push(Node { json, span_id, parent, owner: Some(owner), start, errors: Vec::new(), occurrences: Vec::new() });
+        nodes.push(Node {
+            json,
+            span_id,
+            parent,
+            owner: Some(owner),
+            start,
+            errors: Vec::new(),
+            occurrences: Vec::new(),
+        });
     }
 }
 
@@ -240,9 +256,9 @@ pub fn build(transactions: &[TraceTransaction], events: &[TraceEvent]) -> Value 
             }
         }
     }
-    for i in 0..nodes.len() {
-        if let Some(host) = placed[i] {
-            shown_children[host].push(i);
+    for (i, host) in placed.iter().enumerate() {
+        if let Some(host) = host {
+            shown_children[*host].push(i);
         }
     }
     for list in &mut shown_children {

@@ -86,12 +86,14 @@ fn enter_lists_samples_then_opens_the_waterfall_on_the_sample() {
     let mut state = state_with(issues());
     performance(&mut state, &keymap);
     let effects = keys(&mut state, &keymap, "j<enter>");
-    let (req, name) = picked!(&effects, Effect::FetchSamples { req, transaction, .. } => (*req, transaction.clone()))[0].clone();
+    let (req, name) =
+        picked!(&effects, Effect::FetchSamples { req, transaction, .. } => (*req, transaction.clone()))[0].clone();
     assert_eq!(name, "GET /authors");
     assert!(matches!(top(&state), Screen::Samples(s) if matches!(s.rows, Load::Loading { .. })));
     update(&mut state, Msg::SamplesLoaded { req, result: Ok(samples()) }, &ctx(&keymap));
     let effects = keys(&mut state, &keymap, "j<enter>");
-    let (req, trace_id) = picked!(&effects, Effect::FetchTrace { req, trace_id } => (*req, trace_id.clone()))[0].clone();
+    let (req, trace_id) =
+        picked!(&effects, Effect::FetchTrace { req, trace_id } => (*req, trace_id.clone()))[0].clone();
     assert_eq!(trace_id, samples()[1].trace_id);
     let mut answer = trace(6);
     answer.roots[0].span_id = samples()[1].span_id.clone();
@@ -136,7 +138,11 @@ fn the_waterfall_steps_through_errors_and_opens_their_issue_and_comes_back() {
     let query = picked!(&effects, Effect::FetchIssues { params, .. } => params.query.clone()).pop().flatten();
     assert_eq!(query.as_deref(), Some("issue:SHOP-1"));
     let arrived = crate::tui::fixtures::issue(7, "OperationalError: no such column: sku", "new", 3);
-    update(&mut state, Msg::IssuesLoaded { req: req_of(&effects), result: Ok(page(vec![arrived], None)) }, &ctx(&keymap));
+    update(
+        &mut state,
+        Msg::IssuesLoaded { req: req_of(&effects), result: Ok(page(vec![arrived], None)) },
+        &ctx(&keymap),
+    );
     assert_eq!(state.detail.as_ref().map(|d| d.issue_id.as_str()), Some("7"));
     assert!(state.screens.showing().is_none(), "the issue shows over the screens");
     let resolved = keys(&mut state, &keymap, "r");
@@ -164,7 +170,8 @@ fn w_on_an_opened_issue_opens_the_trace_of_the_shown_event_and_esc_comes_back() 
     let event = crate::api::models::Event::from_json(json).unwrap();
     opened_on(&mut state, &keymap, event);
     let effects = keys(&mut state, &keymap, "W");
-    let (req, trace_id) = picked!(&effects, Effect::FetchTrace { req, trace_id } => (*req, trace_id.clone()))[0].clone();
+    let (req, trace_id) =
+        picked!(&effects, Effect::FetchTrace { req, trace_id } => (*req, trace_id.clone()))[0].clone();
     assert_eq!(trace_id, TRACE_ID);
     update(&mut state, Msg::TraceLoaded { req, result: Ok(trace(2)) }, &ctx(&keymap));
     let Screen::Waterfall(waterfall) = top(&state) else { panic!() };

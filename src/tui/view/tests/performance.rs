@@ -30,8 +30,10 @@ fn waterfall(flat: Flat, cursor: usize) -> Waterfall {
 #[test]
 fn the_performance_screen() {
     snapshot("performance_loading", &with(vec![Screen::Performance(performance(Load::Loading { since: now() }))]));
-    let failed =
-        Load::Failed(Failure { message: "not found (404): the organization, project or issue is gone".into(), at: now() });
+    let failed = Load::Failed(Failure {
+        message: "not found (404): the organization, project or issue is gone".into(),
+        at: now(),
+    });
     snapshot("performance_failed", &with(vec![Screen::Performance(performance(failed))]));
     snapshot("performance_empty", &with(vec![Screen::Performance(performance(Load::Ready(Vec::new())))]));
     let mut perf = performance(Load::Ready(summaries()));

@@ -81,6 +81,15 @@ pub fn prepare_envelope(env: &envelope::Envelope<'_>, req: &Request, limits: &Li
                 prepared.job.transactions.push(prepared_transaction.transaction);
                 prepared.job.events.extend(prepared_transaction.occurrences);
             }
+            // Streamed spans (Span v2, @sentry/node 11's default): each segment a transaction.
+            "span" => {
+                let ctx = Context { event_id: None, transaction: true, ..ctx };
+                for payload in spans::stream::transactions(item.payload).map_err(at)? {
+                    let prepared_transaction = spans::prepare(&payload, &ctx, req, limits).map_err(at)?;
+                    prepared.job.transactions.push(prepared_transaction.transaction);
+                    prepared.job.events.extend(prepared_transaction.occurrences);
+                }
+            }
             "feedback" => {
                 let mut event = Value::Object(normalize::normalize(item.payload, &ctx).map_err(at)?);
                 if req.scrub {

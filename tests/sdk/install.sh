@@ -3,10 +3,12 @@
 #   $SIFT_SDK_DIR/python  a venv with sentry-sdk + brotli (tests/sdk/python/requirements.txt)
 #   $SIFT_SDK_DIR/node    @sentry/node + @sentry/cli, and @sentry/browser + jsdom (the README's browser
 #                         snippet runs under Node with jsdom), via `npm ci` (tests/sdk/node/package-lock.json)
+#   $SIFT_SDK_DIR/perf    Express, @sentry/node and sql.js for the performance suite's app, via `npm ci`
+#                         (tests/sdk/perf/package-lock.json)
 #
 # Idempotent: each half writes a stamp keyed on its inputs (pin files + tool version)
 # and is skipped when the stamp matches. Only package registries are contacted.
-# Usage: tests/sdk/install.sh [python|node]...   (default: both)
+# Usage: tests/sdk/install.sh [python|node|perf]...   (default: all three)
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -104,15 +106,40 @@ install_node() {
     printf '%s\n' "$want" >"$stamp"
 }
 
+install_perf() {
+    local src="$here/perf"
+    local dir="$sdk_dir/perf"
+    local stamp="$dir/.sift-stamp"
+    command -v npm >/dev/null || die "npm not found"
+    local want
+    want="$(fingerprint "$(node --version) $(uname -sm)" "$src/package.json" "$src/package-lock.json")"
+    if stamp_matches "$stamp" "$want" && [[ -d "$dir/node_modules" ]]; then
+        say "perf: up to date in $dir (stamp $want)"
+        return
+    fi
+    say "perf: npm ci in $dir"
+    mkdir -p "$dir"
+    rm -f "$stamp"
+    cp "$src/package.json" "$src/package-lock.json" "$dir/"
+    (cd "$dir" && npm ci --no-audit --no-fund)
+    local pkg
+    for pkg in @sentry/node express sql.js; do
+        [[ -f "$dir/node_modules/$pkg/package.json" ]] || die "$pkg missing from $dir/node_modules"
+        say "perf: $pkg $(node -p "require('$dir/node_modules/$pkg/package.json').version")"
+    done
+    printf '%s\n' "$want" >"$stamp"
+}
+
 targets=("$@")
-[[ ${#targets[@]} -gt 0 ]] || targets=(python node)
+[[ ${#targets[@]} -gt 0 ]] || targets=(python node perf)
 say "installing into $sdk_dir: ${targets[*]}"
 mkdir -p "$sdk_dir"
 for t in "${targets[@]}"; do
     case "$t" in
         python) install_python ;;
         node) install_node ;;
-        *) die "unknown target '$t' (expected python or node)" ;;
+        perf) install_perf ;;
+        *) die "unknown target '$t' (expected python, node or perf)" ;;
     esac
 done
 say "done"

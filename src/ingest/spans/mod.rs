@@ -11,6 +11,7 @@
 pub mod check;
 pub mod detect;
 mod occurrence;
+pub mod stream;
 
 use super::normalize::{self, Context, time};
 use super::tree::{Map, Value};

@@ -19,22 +19,31 @@ use serde_json::{Value, json};
 use super::support::sift_bin;
 
 /// A console running in its own tmux session.
-struct Tmux {
+pub(crate) struct Tmux {
     session: String,
 }
 
 impl Tmux {
-    fn start(name: &str, command: &str) -> Self {
+    pub(crate) fn start(name: &str, command: &str) -> Self {
+        Self::start_sized(name, command, (120, 40))
+    }
+
+    pub(crate) fn start_sized(name: &str, command: &str, (width, height): (u16, u16)) -> Self {
         let session = format!("sift-{name}-{}", std::process::id());
+        let (width, height) = (width.to_string(), height.to_string());
         let status = Command::new("tmux")
-            .args(["new-session", "-d", "-s", &session, "-x", "120", "-y", "40", command])
+            .args(["new-session", "-d", "-s", &session, "-x", &width, "-y", &height, command])
             .status()
             .expect("tmux");
         assert!(status.success(), "tmux new-session failed");
         Self { session }
     }
 
-    fn screen(&self) -> String {
+    pub(crate) fn session(&self) -> &str {
+        &self.session
+    }
+
+    pub(crate) fn screen(&self) -> String {
         let out =
             Command::new("tmux").args(["capture-pane", "-p", "-t", &self.session]).output().expect("capture-pane");
         String::from_utf8_lossy(&out.stdout).to_string()
@@ -49,7 +58,7 @@ impl Tmux {
         String::from_utf8_lossy(&out.stdout).to_string()
     }
 
-    fn keys(&self, keys: &[&str]) {
+    pub(crate) fn keys(&self, keys: &[&str]) {
         for key in keys {
             Command::new("tmux").args(["send-keys", "-t", &self.session, key]).status().expect("send-keys");
             // Separate keys, so an Esc is never read as the start of an Alt sequence.
@@ -58,7 +67,7 @@ impl Tmux {
     }
 
     /// Waits until the screen contains `text`; panics with the screen after `limit`.
-    fn wait_for(&self, text: &str, limit: Duration) -> String {
+    pub(crate) fn wait_for(&self, text: &str, limit: Duration) -> String {
         let start = Instant::now();
         loop {
             let screen = self.screen();
@@ -87,7 +96,7 @@ fn repo() -> PathBuf {
 
 /// The shell command that runs sift with a clean environment: no SENTRY_* settings and a
 /// home without a `.sentryclirc`.
-fn sift_command(dir: &Path, extra_env: &str, args: &str) -> String {
+pub(crate) fn sift_command(dir: &Path, extra_env: &str, args: &str) -> String {
     format!(
         "env -u SENTRY_URL -u SENTRY_AUTH_TOKEN -u SENTRY_ORG -u SENTRY_PROJECT HOME={home} SIFT_CONFIG_DIR={config} TERM=xterm-256color {extra_env} {bin} --data-dir {data} {args}",
         home = dir.display(),
@@ -97,7 +106,7 @@ fn sift_command(dir: &Path, extra_env: &str, args: &str) -> String {
     )
 }
 
-fn write_config(dir: &Path, text: &str) {
+pub(crate) fn write_config(dir: &Path, text: &str) {
     std::fs::create_dir_all(dir.join("config")).unwrap();
     std::fs::write(dir.join("config/config.toml"), text).unwrap();
 }

@@ -14,6 +14,7 @@ mod grouping_e2e;
 mod ingest_router;
 mod lifecycle_e2e;
 mod perf_sdk;
+mod perf_tmux;
 mod performance_api;
 mod prism;
 mod prism_harness;

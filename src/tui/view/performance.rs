@@ -34,7 +34,9 @@ fn rate(per_minute: f64) -> String {
         r if r >= 1000.0 => compact(r.round() as u64),
         r if r >= 100.0 => format!("{r:.0}"),
         r if r >= 1.0 => format!("{r:.1}"),
-        r => format!("{r:.2}"),
+        r if r >= 0.01 => format!("{r:.2}"),
+        r if r > 0.0 => "<0.01".into(),
+        _ => "0".into(),
     }
 }
 

@@ -31,8 +31,9 @@ pub struct Row {
 }
 
 impl Row {
+    /// Never negative: a span from a remote server that ends before it starts shows 0 ms.
     pub fn duration_ms(&self) -> f64 {
-        (self.end - self.start) * 1000.0
+        ((self.end - self.start) * 1000.0).max(0.0)
     }
 }
 

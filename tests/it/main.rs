@@ -13,6 +13,7 @@ mod durability;
 mod grouping_e2e;
 mod ingest_router;
 mod lifecycle_e2e;
+mod perf_bad_input;
 mod perf_sdk;
 mod perf_tmux;
 mod performance_api;

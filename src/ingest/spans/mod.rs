@@ -58,8 +58,11 @@ pub fn prepare(
         return Err(refuse("it has no timestamp (its end)"));
     }
     let end = event.get("timestamp").and_then(Value::as_f64).unwrap_or(ctx.received);
-    let mut start =
-        event.get("start_timestamp").and_then(Value::as_f64).ok_or_else(|| refuse("it has no start_timestamp"))?;
+    // A start the normalizer could not read (text, a negative or endless number) stayed as sent.
+    let mut start = event
+        .get("start_timestamp")
+        .and_then(time::parse_value)
+        .ok_or_else(|| refuse("it has no start_timestamp of a valid time"))?;
     // Times the normalizer moved (a clock in the future or long past) move the start and the
     // spans by as much, after the clock drift every client time gets.
     let replaced = ["future_timestamp", "past_timestamp"]

@@ -146,6 +146,10 @@ fn transactions_without_what_relay_requires_are_refused_with_the_reason() {
             "no start_timestamp",
         ),
         (
+            json!({"start_timestamp": -1.0, "timestamp": START, "contexts": {"trace": {"trace_id": TRACE, "span_id": ROOT}}}),
+            "no start_timestamp of a valid time",
+        ),
+        (
             json!({"start_timestamp": START + 1.0, "timestamp": START, "contexts": {"trace": {"trace_id": TRACE, "span_id": ROOT}}}),
             "before its start_timestamp",
         ),

@@ -146,3 +146,28 @@ impl Widget for WaterfallView<'_> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A remote server's span may end before it starts, lie outside the trace or carry no
+    /// times: its bar still fits the width, and its duration shows as 0 ms at worst.
+    #[test]
+    fn bars_of_odd_spans_stay_inside_the_width() {
+        let flat = Flat { start: 10.0, end: 11.0, ..Flat::default() };
+        let row = |start: f64, end: f64| Row { start, end, ..Row::default() };
+        for (odd, width) in [
+            (row(10.5, 10.2), 40),
+            (row(9.0, 9.5), 40),
+            (row(11.5, 12.0), 40),
+            (row(f64::NAN, f64::NAN), 40),
+            (row(10.0, 11.0), 0),
+        ] {
+            let (from, cells) = bar(&odd, &flat, width);
+            assert!(from + cells <= width, "{odd:?} at {width}: {from}+{cells}");
+            assert!(odd.duration_ms().is_nan() || odd.duration_ms() >= 0.0, "{odd:?}");
+        }
+        assert_eq!(row(10.5, 10.2).duration_ms(), 0.0);
+    }
+}

@@ -15,7 +15,13 @@ const EVENTS: usize = 40_000;
 
 fn main() {
     let templates = common::templates(64);
-    let request = sift::ingest::Request { project_id: 1, received: sift::store::now(), client_ip: None, scrub: true };
+    let request = sift::ingest::Request {
+        project_id: 1,
+        received: sift::store::now(),
+        client_ip: None,
+        scrub: true,
+        performance: Default::default(),
+    };
     let limits = sift::config::Limits::default();
     let bodies: Vec<Vec<u8>> = templates
         .iter()

@@ -43,7 +43,8 @@ fn fill(store: &Store, conn: &mut rusqlite::Connection, count: usize, now: f64) 
         let version = format!("shop@1.{}.{}", n / 100, n % 100);
         // Oldest first, so the newest release is the last one made, as in a real history.
         let age = (count - n) as f64 * 1_209_600.0 / count as f64;
-        let request = Request { project_id, received: now - age, client_ip: None, scrub: true };
+        let request =
+            Request { project_id, received: now - age, client_ip: None, scrub: true, performance: Default::default() };
         let mut job = WriteJob::default();
         for e in 0..EVENTS_PER_RELEASE {
             let body = json!({

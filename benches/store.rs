@@ -55,7 +55,8 @@ fn main() {
     for worker in 0..workers {
         let (tx, templates, raw_bytes) = (tx.clone(), templates.clone(), raw_bytes.clone());
         handles.push(std::thread::spawn(move || {
-            let request = Request { project_id: 1, received: now, client_ip: None, scrub: true };
+            let request =
+                Request { project_id: 1, received: now, client_ip: None, scrub: true, performance: Default::default() };
             let limits = sift::config::Limits::default();
             let mut job = WriteJob::default();
             for n in (worker..total).step_by(workers) {

@@ -33,7 +33,13 @@ fn written() -> u64 {
 
 /// `count` prepared events from the templates, with sequential ids from `first` as wrk sends.
 fn prepare(templates: &[String], first: usize, count: usize) -> Vec<NewEvent> {
-    let request = Request { project_id: 1, received: sift::store::now(), client_ip: None, scrub: true };
+    let request = Request {
+        project_id: 1,
+        received: sift::store::now(),
+        client_ip: None,
+        scrub: true,
+        performance: Default::default(),
+    };
     let limits = sift::config::Limits::default();
     (first..first + count)
         .map(|n| {

@@ -17,6 +17,7 @@ pub mod docs;
 pub mod issues;
 mod monitors;
 mod output;
+pub mod perf;
 pub mod releases;
 mod tail;
 pub mod until;
@@ -92,6 +93,12 @@ pub enum Command {
     /// Releases and their health: new issues, events, crash-free sessions and users, deploys
     #[command(subcommand, long_about = docs::RELEASES_LONG_ABOUT)]
     Releases(releases::ReleasesCommand),
+    /// Performance: transactions by name, with throughput, percentiles and failure rate
+    #[command(subcommand)]
+    Perf(perf::PerfCommand),
+    /// Print one trace as a tree: its transactions and spans, with errors on their spans
+    #[command(after_help = docs::TRACE_EXAMPLES)]
+    Trace(perf::TraceArgs),
     /// A digest for the daily standup: new, regressed, escalating, top and resolved issues
     #[command(long_about = docs::REPORT_LONG_ABOUT, after_help = docs::REPORT_EXAMPLES)]
     Report {
@@ -232,6 +239,16 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 tail::run(client, args, output::Out::stdout()).await.map(|()| None)
             });
         }
+        Command::Perf(perf::PerfCommand::List(args)) => {
+            return remote(&paths, &config, profile, async |client| {
+                perf::list(client, args, output::Out::stdout()).await
+            });
+        }
+        Command::Trace(args) => {
+            return remote(&paths, &config, profile, async |client| {
+                perf::trace(client, args, output::Out::stdout()).await
+            });
+        }
         Command::Report { since, format, environments, limit } => {
             return remote(&paths, &config, profile, async |client| {
                 let options = crate::report::ReportOptions { since, environments, projects: Vec::new(), limit };
@@ -259,6 +276,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
         | Command::Events(_)
         | Command::Monitors(_)
         | Command::Releases(_)
+        | Command::Perf(_)
+        | Command::Trace(_)
         | Command::Report { .. } => {
             unreachable!("answered above")
         }

@@ -36,6 +36,7 @@ pub struct ServerConfig {
     pub durability: Durability,
     pub limits: Limits,
     pub rate_limit: RateLimit,
+    pub performance: PerformanceConfig,
 }
 
 impl Default for ServerConfig {
@@ -46,6 +47,7 @@ impl Default for ServerConfig {
             durability: Durability::Normal,
             limits: Limits::default(),
             rate_limit: RateLimit::default(),
+            performance: PerformanceConfig::default(),
         }
     }
 }
@@ -128,6 +130,35 @@ impl Default for RateLimit {
     }
 }
 
+/// `[server.performance]`: how long transactions are kept, and the thresholds of the
+/// performance-issue detectors (Sentry's defaults).
+#[derive(Debug, Clone, Copy, PartialEq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct PerformanceConfig {
+    /// Days transactions are kept; `0` keeps them forever.
+    pub retention_days: u32,
+    /// Detect performance issues (N+1 queries, slow DB queries) in incoming transactions.
+    pub detection: bool,
+    /// Fewest repeated queries that make an N+1.
+    pub n_plus_one_db_count: u32,
+    /// Least total time of the repeated queries, in milliseconds.
+    pub n_plus_one_db_duration_ms: f64,
+    /// Least duration of one `SELECT` that makes it a slow DB query, in milliseconds.
+    pub slow_db_query_duration_ms: f64,
+}
+
+impl Default for PerformanceConfig {
+    fn default() -> Self {
+        Self {
+            retention_days: 30,
+            detection: true,
+            n_plus_one_db_count: 5,
+            n_plus_one_db_duration_ms: 50.0,
+            slow_db_query_duration_ms: 500.0,
+        }
+    }
+}
+
 impl Config {
     /// Loads `path`; a missing file means all defaults.
     pub fn load(path: &Path) -> Result<Self> {
@@ -176,6 +207,16 @@ mod tests {
         assert_eq!(config.server.rate_limit.per_key, 5);
         assert_eq!(config.server.rate_limit.window_secs, 60);
         assert_eq!(config.server.limits.max_event, 1024 * 1024);
+    }
+
+    #[test]
+    fn performance_settings_default_to_sentrys_thresholds() {
+        let config = Config::parse("[server.performance]\nretention_days = 7\n").unwrap();
+        let perf = config.server.performance;
+        assert_eq!((perf.retention_days, perf.detection, perf.n_plus_one_db_count), (7, true, 5));
+        assert_eq!((perf.n_plus_one_db_duration_ms, perf.slow_db_query_duration_ms), (50.0, 500.0));
+        let err = Config::parse("[server.performance]\nretention = 7\n").unwrap_err().to_string();
+        assert!(err.contains("retention"), "{err}");
     }
 
     #[test]

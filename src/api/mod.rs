@@ -26,6 +26,7 @@ mod update;
 pub use capabilities::{Capabilities, Support};
 pub use client::{Client, ClientConfig};
 pub use endpoints::Member;
+pub use endpoints::{PerformanceParams, SERIES_NAMES};
 pub use error::{DEFAULT_RATE_LIMIT_WAIT, Error};
 pub use link::{Cursors, LinkEntry, parse_link_header};
 pub use models::{

@@ -176,6 +176,19 @@ Examples:
   sift events tail --since 10m --env production
   sift events tail --query 'level:error' --json | jq -r .title";
 
+/// Examples under `sift perf list --help`.
+pub const PERF_LIST_EXAMPLES: &str = "\
+Examples:
+  sift perf list                              # the busiest transactions of the last 24 hours
+  sift perf list --sort p95 --period 7d       # the slowest of the week
+  sift perf list --query 'transaction:GET*' --env production --json";
+
+/// Examples under `sift trace --help`.
+pub const TRACE_EXAMPLES: &str = "\
+Examples:
+  sift trace 3f2a9c1b7d4e4a6f8b0c2d4e6f8a0b1c        # the tree, errors on their spans
+  sift trace 3f2a9c1b7d4e4a6f8b0c2d4e6f8a0b1c --json # the server's JSON";
+
 pub const REPORT_LONG_ABOUT: &str = "\
 A digest for the daily issue review: new, regressed and escalating issues, the top issues by \
 events and by users, what was resolved, and unassigned high-priority issues, with counts per \

@@ -94,7 +94,7 @@ pub fn monitor_failure(
     let event_id = failure::event_id(project_id, slug, what);
     let payload = failure::payload(&event_id, slug, reason, environment, at, expected);
     let ctx = Context { received: at, ..Context::default() };
-    let req = Request { project_id, received: at, client_ip: None, scrub: false };
+    let req = Request { project_id, received: at, client_ip: None, scrub: false, performance: Default::default() };
     // A monitor failure carries no JavaScript frames: nothing to symbolicate.
     prepare::error_event(&payload, &ctx, &req, limits, &super::symbolicate::NoSourceMaps)
 }

@@ -1,9 +1,10 @@
 //! The ingest pipeline: envelope or store-endpoint payload in, a [`WriteJob`] out. For each
 //! error event: normalize, symbolicate JavaScript frames (when the project has source maps),
 //! scrub (when the project has scrubbing on), compute grouping hashes and the issue summary,
-//! derive tags, compress. Feedback and user reports become feedback records, check-ins monitor
-//! check-ins; transactions, attachments, sessions and client reports are kept as items, and
-//! sessions are also counted for release health (see `session`); unknown item types are
+//! derive tags, compress. Transactions get their own rows and their performance problems become
+//! events ([`spans`]). Feedback and user reports become feedback records, check-ins monitor
+//! check-ins; attachments, sessions and client reports are kept as items, and sessions are also
+//! counted for release health (see `session`); unknown item types are
 //! skipped, never rejected. Pure CPU work: nothing here performs I/O; the server hands the job
 //! to the store's writer.
 
@@ -18,6 +19,7 @@ pub mod normalize;
 mod prepare;
 pub mod scrub;
 mod session;
+pub mod spans;
 pub mod symbolicate;
 pub mod tree;
 
@@ -26,14 +28,13 @@ mod props;
 
 pub use error::IngestError;
 use normalize::Context;
-use tree::Value;
 
 use crate::config::Limits;
 use crate::store::{NewItem, WriteJob, codec};
 
 /// Item types kept as stored items, with the name they are stored under. Feedback, user
 /// reports and check-ins become records of their own ([`feedback`], [`check_in`]).
-const KEPT_ITEMS: &[&str] = &["transaction", "attachment", "session", "sessions", "client_report"];
+const KEPT_ITEMS: &[&str] = &["attachment", "session", "sessions", "client_report"];
 
 /// Per-request facts the pipeline needs.
 #[derive(Debug, Clone)]
@@ -43,6 +44,8 @@ pub struct Request {
     pub client_ip: Option<String>,
     /// Server-side scrubbing for this project.
     pub scrub: bool,
+    /// Performance-issue detection for transactions.
+    pub performance: crate::config::PerformanceConfig,
 }
 
 /// A prepared request: what to commit, and the event id to answer with.
@@ -100,15 +103,20 @@ pub fn prepare_envelope_with(
                 prepared.job.monitors.push(crate::store::MonitorWrite::CheckIn(check_in));
             }
             "transaction" => {
-                let mut event = Value::Object(normalize::normalize(item.payload, &ctx).map_err(at)?);
-                if req.scrub {
-                    scrub::scrub_event(&mut event);
+                let prepared_transaction = spans::prepare(item.payload, &ctx, req, limits).map_err(at)?;
+                let event_id = prepared_transaction.transaction.event_id.clone();
+                prepared.event_id.get_or_insert(event_id);
+                prepared.job.transactions.push(prepared_transaction.transaction);
+                prepared.job.events.extend(prepared_transaction.occurrences);
+            }
+            // Streamed spans (Span v2, @sentry/node 11's default): each segment a transaction.
+            "span" => {
+                let ctx = Context { event_id: None, transaction: true, ..ctx };
+                for payload in spans::stream::transactions(item.payload).map_err(at)? {
+                    let prepared_transaction = spans::prepare(&payload, &ctx, req, limits).map_err(at)?;
+                    prepared.job.transactions.push(prepared_transaction.transaction);
+                    prepared.job.events.extend(prepared_transaction.occurrences);
                 }
-                let event_id = event.get("event_id").and_then(Value::as_str).map(str::to_owned);
-                prepared.event_id = prepared.event_id.or_else(|| event_id.clone());
-                let json = event.to_string();
-                check_size(json.len(), limits.max_event).map_err(at)?;
-                prepared.job.items.push(item_row(req, kind, event_id, &item.header, json.as_bytes())?);
             }
             "attachment" => {
                 check_size(item.payload.len(), limits.max_attachment).map_err(at)?;

@@ -34,6 +34,7 @@ pub fn error_event(
     let (environment, release) = (text(&event, "environment"), text(&event, "release"));
     let (platform, logger) = (text(&event, "platform"), text(&event, "logger"));
     let is_unhandled = is_unhandled(&event);
+    let trace_id = super::spans::trace_id(&event);
 
     // The stored JSON borrows what it shares with the row (tags, title, hashes, ...).
     event.insert("tags", Value::Array(tags.iter().map(tag_pair).collect()));
@@ -77,16 +78,17 @@ pub fn error_event(
         is_unhandled,
         size: json.len(),
         data: codec::encode(&json).map_err(|err| IngestError::Unavailable(format!("compression failed: {err}")))?,
+        trace_id,
     })
 }
 
 /// A tag as the stored event writes it: `[key, value]`.
-fn tag_pair((key, value): &(String, String)) -> Value<'_> {
+pub(super) fn tag_pair((key, value): &(String, String)) -> Value<'_> {
     Value::Array(vec![Value::from(key.as_str()), Value::from(value.as_str())])
 }
 
 /// The distinct-user key: the first of id, email, username, IP address.
-fn user_key(event: &Map<'_>) -> Option<String> {
+pub(super) fn user_key(event: &Map<'_>) -> Option<String> {
     let user = event.get("user")?.as_object()?;
     [("id", "id"), ("email", "email"), ("username", "username"), ("ip_address", "ip")].iter().find_map(
         |(field, prefix)| {
@@ -104,7 +106,7 @@ fn exception_values<'e>(event: &'e Map<'e>) -> impl Iterator<Item = &'e Value<'e
 }
 
 /// The event's tags plus the ones Sentry derives, client tags first and derived ones winning.
-fn derived_tags(event: &Map<'_>, user_key: Option<&str>) -> Vec<(String, String)> {
+pub(super) fn derived_tags(event: &Map<'_>, user_key: Option<&str>) -> Vec<(String, String)> {
     let mut tags: Vec<(String, String)> = event
         .get("tags")
         .and_then(Value::as_array)

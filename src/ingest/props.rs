@@ -13,7 +13,13 @@ use crate::config::Limits;
 use crate::test_support::{hostile_text, json_value, or_junk};
 
 fn request() -> Request {
-    Request { project_id: 1, received: 1_795_348_800.0, client_ip: Some("10.0.0.7".into()), scrub: true }
+    Request {
+        project_id: 1,
+        received: 1_795_348_800.0,
+        client_ip: Some("10.0.0.7".into()),
+        scrub: true,
+        performance: Default::default(),
+    }
 }
 
 fn encode(encoding: Encoding, data: &[u8]) -> Vec<u8> {

@@ -72,6 +72,7 @@ pub async fn envelope(
         received: now(),
         client_ip: client_ip(connect.as_ref(), &headers),
         scrub: scrub.unwrap_or(true),
+        performance: state.performance,
     };
     let limits = state.limits.clone();
     let size = body.len();
@@ -121,8 +122,13 @@ async fn store_event(state: Arc<AppState>, project_id: Option<i64>, request: Req
     };
     let body = read_body(body, state.limits.max_compressed_body).await?;
     let encoding = Encoding::from_header(header_text(&headers, header::CONTENT_ENCODING))?;
-    let request =
-        ingest::Request { project_id, received: now(), client_ip: client_ip(connect.as_ref(), &headers), scrub };
+    let request = ingest::Request {
+        project_id,
+        received: now(),
+        client_ip: client_ip(connect.as_ref(), &headers),
+        scrub,
+        performance: state.performance,
+    };
     let limits = state.limits.clone();
     let size = body.len();
     let maps = state.sourcemaps.clone();
@@ -169,7 +175,11 @@ async fn commit(state: &AppState, prepared: Prepared) -> Result<Json<Value>, Api
 }
 
 fn is_empty(job: &WriteJob) -> bool {
-    job.events.is_empty() && job.items.is_empty() && job.feedback.is_empty() && job.monitors.is_empty()
+    job.events.is_empty()
+        && job.items.is_empty()
+        && job.feedback.is_empty()
+        && job.monitors.is_empty()
+        && job.transactions.is_empty()
 }
 
 /// Runs CPU-bound work inline for small uncompressed bodies. Anything compressed (whose

@@ -8,6 +8,7 @@ mod error;
 mod ingest_routes;
 mod keys;
 mod ratelimit;
+pub mod retention;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -29,6 +30,8 @@ use crate::store::Store;
 pub struct AppState {
     pub store: Store,
     pub limits: Limits,
+    /// Transaction retention and performance-issue thresholds.
+    pub performance: crate::config::PerformanceConfig,
     keys: KeyCache,
     api_tokens: api::TokenCache,
     limiter: KeyLimiter,
@@ -48,6 +51,7 @@ impl AppState {
         Arc::new(Self {
             store: store.clone(),
             limits: config.limits.clone(),
+            performance: config.performance,
             keys: KeyCache::default(),
             api_tokens: api::TokenCache::default(),
             limiter: KeyLimiter::new(&config.rate_limit),
@@ -173,9 +177,11 @@ impl Server {
             Arc::new(crate::monitors::scheduler::WallClock),
         )
         .spawn(crate::monitors::scheduler::SWEEP_PERIOD);
+        let retention = retention::spawn(self.state.store.clone(), self.state.performance);
         let app = router(self.state).into_make_service_with_connect_info::<SocketAddr>();
         let served = axum::serve(self.listener, app).with_graceful_shutdown(shutdown).await;
         scheduler.abort();
+        retention.abort();
         served
     }
 }

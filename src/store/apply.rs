@@ -46,6 +46,7 @@ pub struct Batch<'t, 'c> {
     groups: HashMap<i64, GroupRow>,
     stats: HashMap<(i64, i64), i64>,
     tags: HashMap<(i64, String, String), TagDelta>,
+    rollups: super::transactions::Rollups,
 }
 
 struct TagDelta {
@@ -66,6 +67,7 @@ impl<'t, 'c> Batch<'t, 'c> {
             groups: HashMap::new(),
             stats: HashMap::new(),
             tags: HashMap::new(),
+            rollups: Default::default(),
         }
     }
 
@@ -98,6 +100,7 @@ impl<'t, 'c> Batch<'t, 'c> {
             super::monitor_apply::apply(self, write, &mut committed)?;
         }
         super::sessions::apply(self.tx, &job.sessions)?;
+        committed.items += self.rollups.apply(self.tx, &job.transactions)?;
         Ok(committed)
     }
 
@@ -120,8 +123,8 @@ impl<'t, 'c> Batch<'t, 'c> {
         self.tx
             .prepare_cached(
                 "INSERT INTO events (project_id, event_id, group_id, timestamp, received, level,
-                                     environment, release, user_key, size, data)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                                     environment, release, user_key, size, data, trace_id)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
             )?
             .execute(params![
                 event.project_id,
@@ -134,7 +137,8 @@ impl<'t, 'c> Batch<'t, 'c> {
                 event.release,
                 event.user_key,
                 event.size as i64,
-                event.data
+                event.data,
+                event.trace_id
             ])?;
         let event_row = self.tx.last_insert_rowid();
 
@@ -345,6 +349,7 @@ impl<'t, 'c> Batch<'t, 'c> {
                 .execute(params![group_id, key, value, delta.count, delta.first_seen, delta.last_seen])?;
         }
         self.groups.clear();
+        self.rollups.flush(self.tx)?;
         Ok(())
     }
 }

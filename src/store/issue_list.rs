@@ -94,6 +94,10 @@ pub enum Filter {
     ErrorType(Match),
     ErrorValue(Match),
     Unhandled(bool),
+    /// Sentry's issue category (`error`, `performance`) and type (`error`,
+    /// `performance_n_plus_one_db_queries`, ...), from the issue's type.
+    IssueCategory(Match),
+    IssueType(Match),
     /// Never matches (for searches that name something this server cannot have, such as a team).
     Nothing,
     /// The negation of a condition.
@@ -280,6 +284,14 @@ impl Where {
             Filter::ErrorType(value) => self.text_match("json_extract(g.metadata, '$.type')", value),
             Filter::ErrorValue(value) => self.text_match("json_extract(g.metadata, '$.value')", value),
             Filter::Unhandled(unhandled) => format!("g.is_unhandled = {}", i32::from(*unhandled)),
+            Filter::IssueCategory(value) => self.text_match(
+                "(CASE WHEN g.type LIKE 'performance\\_%' ESCAPE '\\' THEN 'performance' ELSE 'error' END)",
+                value,
+            ),
+            Filter::IssueType(value) => self.text_match(
+                "(CASE WHEN g.type LIKE 'performance\\_%' ESCAPE '\\' THEN g.type ELSE 'error' END)",
+                value,
+            ),
             Filter::Nothing => "0".into(),
             Filter::Not(inner) => format!("NOT coalesce({}, 0)", self.condition(inner)),
         }

@@ -25,6 +25,8 @@ pub mod schema;
 pub mod sessions;
 pub mod short_id;
 pub mod tags;
+pub mod traces;
+pub mod transactions;
 pub mod triage;
 pub mod types;
 mod writer;

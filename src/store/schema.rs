@@ -499,9 +499,57 @@ INSERT INTO release_hours (project_id, version, hour, count)
     GROUP BY project_id, release, CAST(timestamp / 3600 AS INTEGER);
 "#;
 
+/// Transactions get typed columns of their own ([`super::transactions`]), with their spans in
+/// the compressed blob; hourly rollups per transaction name feed the Performance table; error
+/// events record their trace, so a trace finds its errors.
+/// Retention deletes by start time; the rollups hold what the Performance table reads, so it
+/// never scans transactions (see the README's architecture section for why these indexes).
+const V10: &str = r#"
+CREATE TABLE transactions (
+    id             INTEGER PRIMARY KEY,
+    project_id     INTEGER NOT NULL,
+    event_id       TEXT NOT NULL,
+    trace_id       TEXT NOT NULL,
+    span_id        TEXT NOT NULL,
+    parent_span_id TEXT,
+    name           TEXT NOT NULL,
+    op             TEXT,
+    status         TEXT NOT NULL,
+    environment    TEXT,
+    release        TEXT,
+    user_key       TEXT,
+    start          REAL NOT NULL,
+    duration       REAL NOT NULL,
+    received       REAL NOT NULL,
+    span_count     INTEGER NOT NULL,
+    size           INTEGER NOT NULL,
+    data           BLOB NOT NULL,
+    UNIQUE (project_id, event_id)
+);
+CREATE INDEX transactions_name_start ON transactions (project_id, name, start);
+CREATE INDEX transactions_start ON transactions (start);
+CREATE INDEX transactions_trace ON transactions (trace_id);
+
+CREATE TABLE transaction_rollups (
+    hour        INTEGER NOT NULL,
+    project_id  INTEGER NOT NULL,
+    name        TEXT NOT NULL,
+    environment TEXT NOT NULL,
+    count       INTEGER NOT NULL,
+    failures    INTEGER NOT NULL,
+    duration_sum REAL NOT NULL,
+    durations   BLOB NOT NULL,
+    users       BLOB NOT NULL,
+    PRIMARY KEY (hour, project_id, name, environment)
+) WITHOUT ROWID;
+
+ALTER TABLE events ADD COLUMN trace_id TEXT;
+CREATE INDEX events_trace ON events (trace_id) WHERE trace_id IS NOT NULL;
+"#;
+
 /// Every schema version, oldest first.
 const MIGRATIONS: &[M<'static>] =
-    &[M::up(V1), M::up(V2), M::up(V3), M::up(V4), M::up(V5), M::up(V6), M::up(V7), M::up(V8), M::up(V9)];
+    &[M::up(V1), M::up(V2), M::up(V3), M::up(V4), M::up(V5), M::up(V6), M::up(V7), M::up(V8), M::up(V9), M::up(V10)];
 
 /// All migrations, oldest first.
 pub fn migrations() -> Migrations<'static> {

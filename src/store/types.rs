@@ -32,6 +32,8 @@ pub struct NewEvent {
     pub size: usize,
     /// zstd-compressed normalized event JSON.
     pub data: Vec<u8>,
+    /// The trace it happened in (`contexts.trace.trace_id`, 32 hex), so the trace finds it.
+    pub trace_id: Option<String>,
 }
 
 /// Any other envelope item worth keeping (transaction, session, attachment, feedback, ...).
@@ -58,6 +60,7 @@ pub struct WriteJob {
     pub monitors: Vec<super::monitors::MonitorWrite>,
     /// Release health counted from the job's `session` and `sessions` items.
     pub sessions: Vec<super::sessions::SessionUpdate>,
+    pub transactions: Vec<super::transactions::NewTransaction>,
 }
 
 /// What happened to one event.

@@ -106,7 +106,9 @@ impl WriterHandle {
 }
 
 fn job_bytes(job: &WriteJob) -> usize {
-    job.events.iter().map(|e| e.data.len()).sum::<usize>() + job.items.iter().map(|i| i.data.len()).sum::<usize>()
+    job.events.iter().map(|e| e.data.len()).sum::<usize>()
+        + job.items.iter().map(|i| i.data.len()).sum::<usize>()
+        + job.transactions.iter().map(|t| t.data.len()).sum::<usize>()
 }
 
 fn run(mut conn: Connection, rx: mpsc::Receiver<Message>) {

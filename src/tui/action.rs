@@ -43,6 +43,8 @@ actions! {
     Releases => "releases",
     /// Every issue seen in the release under the cursor (enter shows the new ones)
     ReleaseAllIssues => "release_all_issues",
+    /// Performance: throughput, p50, p95, failure rate and users per transaction
+    Performance => "performance",
     /// Suspend sift to the shell (fg to return)
     Suspend => "suspend",
     /// Reload now
@@ -175,6 +177,8 @@ actions! {
     SaveAttachment => "save_attachment",
     /// Read the selected text attachment
     PageAttachment => "page_attachment",
+    /// The span waterfall of the shown event's trace
+    OpenTrace => "open_trace",
 }
 
 impl fmt::Display for Action {

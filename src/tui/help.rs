@@ -33,10 +33,27 @@ enum Screen {
     Issue,
     Standup,
     Releases,
+    /// Performance, a transaction's samples, or a trace's waterfall.
+    Performance(Stacked),
+}
+
+/// Which of the Performance screens is on top.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Stacked {
+    Table,
+    Samples,
+    Waterfall,
 }
 
 fn screen(state: &State) -> Screen {
-    if state.standup().is_some_and(|s| s.showing()) {
+    use super::stack::Screen as Top;
+    if let Some(top) = state.screens.showing() {
+        Screen::Performance(match top {
+            Top::Performance(_) => Stacked::Table,
+            Top::Samples(_) => Stacked::Samples,
+            Top::Waterfall(_) => Stacked::Waterfall,
+        })
+    } else if state.standup().is_some_and(|s| s.showing()) {
         Screen::Standup
     } else if state.releases().is_some_and(|r| r.away.is_none()) {
         Screen::Releases
@@ -52,7 +69,7 @@ pub fn context(state: &State) -> Context {
     match screen(state) {
         Screen::Issue => Context::Detail,
         Screen::Releases => Context::Releases,
-        Screen::List | Screen::Standup => Context::List,
+        Screen::List | Screen::Standup | Screen::Performance(_) => Context::List,
     }
 }
 
@@ -96,9 +113,33 @@ fn described(screen: Screen, action: Action, owns: bool) -> &'static str {
         (Screen::Releases, Action::Back) => "Close the releases screen",
         (Screen::Releases, Action::Refresh) => "Load the releases again",
         (Screen::Releases, Action::ToggleStatsPeriod) => "Events sparkline: 24 hours or 14 days",
+        (Screen::Performance(Stacked::Table), Action::Open) => "The slowest samples of the transaction",
+        (Screen::Performance(Stacked::Table), Action::CycleSort) => {
+            "Cycle the order: throughput, p50, p95, failure rate, users"
+        }
+        (Screen::Performance(Stacked::Table), Action::Search) => "Search transactions (transaction:, release:, ...)",
+        (Screen::Performance(Stacked::Table), Action::ToggleStatsPeriod) => "Period: 24 hours or 14 days",
+        (Screen::Performance(Stacked::Samples), Action::Open) => "The span waterfall of the sample",
+        (Screen::Performance(Stacked::Waterfall), Action::Open) => "Open the issue of the error on the span",
+        (Screen::Performance(Stacked::Waterfall), Action::MoveDown) => "Next span",
+        (Screen::Performance(Stacked::Waterfall), Action::MoveUp) => "Previous span",
+        (Screen::Performance(Stacked::Waterfall), Action::NextTab) => "Next span with an error",
+        (Screen::Performance(Stacked::Waterfall), Action::PrevTab) => "Previous span with an error",
+        (Screen::Performance(_), Action::Top) => "First row",
+        (Screen::Performance(_), Action::Bottom) => "Last row",
+        (Screen::Performance(_), Action::Back) => "Back one screen (to the issues from Performance)",
+        (Screen::Performance(_), Action::Refresh) => "Load again",
         _ => "",
     };
     if special.is_empty() { action.description() } else { special }
+}
+
+/// The keys that open a screen, and quitting, which work over every other screen.
+fn opens_a_screen(action: Action) -> bool {
+    matches!(
+        action,
+        Action::Standup | Action::Releases | Action::Feedback | Action::Monitors | Action::Performance | Action::Quit
+    )
 }
 
 /// Whether the screen itself gives `action` its meaning (its own section of the help).
@@ -106,6 +147,12 @@ fn own(screen: Screen, state: &State, keymap: &Keymap, action: Action) -> bool {
     match screen {
         Screen::Issue => keymap.binds(Context::Detail, action) || crate::tui::update::detail::handles(state, action),
         Screen::Standup | Screen::Releases => crate::tui::update::screen_own(state, action),
+        Screen::Performance(top) => {
+            let tabs = matches!(action, Action::NextTab | Action::PrevTab);
+            (crate::tui::update::stack_takes(state, action) && !tabs)
+                || action == Action::Back
+                || (top == Stacked::Waterfall && matches!(action, Action::NextTab | Action::PrevTab))
+        }
         Screen::List => keymap.binds(Context::List, action),
     }
 }
@@ -135,7 +182,9 @@ pub fn sections(state: &State, keymap: &Keymap) -> Vec<Section> {
             first.extend(entry(keymap, context, screen, action, true));
         } else if matches!(screen, Screen::List | Screen::Issue) {
             then.extend(entry(keymap, context, screen, action, false));
-        } else if crate::tui::update::screen_takes(state, action) {
+        } else if opens_a_screen(action)
+            || (!matches!(screen, Screen::Performance(_)) && crate::tui::update::screen_takes(state, action))
+        {
             // Over a screen, the keys to the other screens still work.
             everywhere.extend(entry(keymap, context, screen, action, false));
         }
@@ -148,6 +197,9 @@ pub fn sections(state: &State, keymap: &Keymap) -> Vec<Section> {
         Screen::Issue => ("The opened issue", "Triage and the list (act on the opened issue)"),
         Screen::Standup => ("The standup screen", ""),
         Screen::Releases => ("The releases screen", ""),
+        Screen::Performance(Stacked::Table) => ("Performance", ""),
+        Screen::Performance(Stacked::Samples) => ("A transaction's samples", ""),
+        Screen::Performance(Stacked::Waterfall) => ("The span waterfall", ""),
         Screen::List => ("The issue list", ""),
     };
     let mut sections = vec![Section { title, entries: first }];

@@ -19,6 +19,8 @@ pub mod help;
 pub mod keymap;
 pub mod msg;
 pub mod overlay;
+#[cfg(test)]
+pub mod perf_fixtures;
 pub mod picker;
 pub mod query;
 pub mod releases;
@@ -28,12 +30,14 @@ pub mod screen;
 #[cfg(test)]
 pub mod sdk_events;
 pub mod sidecar;
+pub mod stack;
 pub mod standup;
 pub mod state;
 pub mod terminal;
 pub mod theme;
 pub mod update;
 pub mod view;
+pub mod waterfall;
 
 use std::time::Duration;
 

@@ -92,6 +92,26 @@ pub enum Msg {
         text: String,
         result: Result<Vec<crate::api::TagValue>, Error>,
     },
+    /// The Performance table's rows.
+    TransactionsLoaded {
+        req: ReqId,
+        result: Result<crate::api::Page<crate::api::models::performance::TransactionSummary>, Error>,
+    },
+    /// Sparkline counts for some of the Performance table's rows.
+    TransactionSeriesLoaded {
+        req: ReqId,
+        result: Result<std::collections::BTreeMap<String, Vec<f64>>, Error>,
+    },
+    /// The slowest samples of a transaction.
+    SamplesLoaded {
+        req: ReqId,
+        result: Result<Vec<crate::api::models::performance::TransactionSample>, Error>,
+    },
+    /// A trace, for the waterfall.
+    TraceLoaded {
+        req: ReqId,
+        result: Result<crate::api::models::performance::Trace, Error>,
+    },
     /// Source context highlighted off the UI thread.
     Highlighted {
         key: String,
@@ -236,6 +256,28 @@ pub enum Effect {
         text: String,
         projects: Vec<i64>,
         environments: Vec<String>,
+    },
+    /// Load the Performance table.
+    FetchTransactions {
+        req: ReqId,
+        params: crate::api::PerformanceParams,
+    },
+    /// Load sparkline counts for these transaction names.
+    FetchTransactionSeries {
+        req: ReqId,
+        names: Vec<String>,
+        params: crate::api::PerformanceParams,
+    },
+    /// Load the slowest samples of a transaction.
+    FetchSamples {
+        req: ReqId,
+        transaction: String,
+        params: crate::api::PerformanceParams,
+    },
+    /// Load a trace.
+    FetchTrace {
+        req: ReqId,
+        trace_id: String,
     },
     /// Put text on the clipboard (OSC 52, so it works over SSH and in tmux).
     Copy(String),

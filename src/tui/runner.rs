@@ -125,6 +125,35 @@ pub fn spawn(client: &Client, effect: Effect, tx: &UnboundedSender<Msg>) -> Opti
             });
             None
         }
+        Effect::FetchTransactions { req, params } => {
+            tokio::spawn(async move {
+                let result = client.transactions_summary(&params).await;
+                let _ = tx.send(Msg::TransactionsLoaded { req, result });
+            });
+            None
+        }
+        Effect::FetchTransactionSeries { req, names, params } => {
+            tokio::spawn(async move {
+                let interval = if params.stats_period == "14d" { "1d" } else { "1h" };
+                let result = client.transaction_series(&names, &params, interval).await;
+                let _ = tx.send(Msg::TransactionSeriesLoaded { req, result });
+            });
+            None
+        }
+        Effect::FetchSamples { req, transaction, params } => {
+            tokio::spawn(async move {
+                let result = client.transaction_samples(&transaction, &params, 25).await;
+                let _ = tx.send(Msg::SamplesLoaded { req, result });
+            });
+            None
+        }
+        Effect::FetchTrace { req, trace_id } => {
+            tokio::spawn(async move {
+                let result = client.trace(&trace_id).await;
+                let _ = tx.send(Msg::TraceLoaded { req, result });
+            });
+            None
+        }
         Effect::FetchCatalog => {
             tokio::spawn(async move {
                 let _ = tx.send(Msg::CatalogLoaded { result: catalog(&client).await });

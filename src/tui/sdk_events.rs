@@ -74,6 +74,7 @@ fn prepare(dir: &Path) -> Vec<NewEvent> {
         // What `sift serve` sees from a client on the same machine.
         client_ip: Some("127.0.0.1".into()),
         scrub: true,
+        performance: Default::default(),
     };
     let path = request["path"].as_str().unwrap_or_default();
     let prepared = if path.trim_end_matches('/').ends_with("/store") {

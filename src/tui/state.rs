@@ -309,6 +309,9 @@ pub struct State {
     pub screen: Option<super::screen::Screen>,
     /// The Feedback or Monitors screen, over the list while it shows (never with `screen`).
     pub board: Option<super::boards::Board>,
+    /// Screens over the list (Performance and what opens from it), top last; never with
+    /// `screen` or `board`.
+    pub screens: super::stack::Screens,
     pub toasts: Vec<Toast>,
     pub poll: PollState,
     pub caps: Capabilities,

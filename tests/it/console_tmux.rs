@@ -19,17 +19,17 @@ use serde_json::{Value, json};
 use super::support::sift_bin;
 
 /// A console running in its own tmux session.
-pub(super) struct Tmux {
-    pub(super) session: String,
+pub(crate) struct Tmux {
+    pub(crate) session: String,
 }
 
 impl Tmux {
-    pub(super) fn start(name: &str, command: &str) -> Self {
+    pub(crate) fn start(name: &str, command: &str) -> Self {
         Self::sized(name, command, 120, 40)
     }
 
     /// A session `columns` x `rows` large.
-    pub(super) fn sized(name: &str, command: &str, columns: u16, rows: u16) -> Self {
+    pub(crate) fn sized(name: &str, command: &str, columns: u16, rows: u16) -> Self {
         let session = format!("sift-{name}-{}", std::process::id());
         let (columns, rows) = (columns.to_string(), rows.to_string());
         let status = Command::new("tmux")
@@ -40,7 +40,11 @@ impl Tmux {
         Self { session }
     }
 
-    pub(super) fn screen(&self) -> String {
+    pub(crate) fn session(&self) -> &str {
+        &self.session
+    }
+
+    pub(crate) fn screen(&self) -> String {
         let out =
             Command::new("tmux").args(["capture-pane", "-p", "-t", &self.session]).output().expect("capture-pane");
         String::from_utf8_lossy(&out.stdout).to_string()
@@ -55,7 +59,7 @@ impl Tmux {
         String::from_utf8_lossy(&out.stdout).to_string()
     }
 
-    pub(super) fn keys(&self, keys: &[&str]) {
+    pub(crate) fn keys(&self, keys: &[&str]) {
         for key in keys {
             Command::new("tmux").args(["send-keys", "-t", &self.session, key]).status().expect("send-keys");
             // Separate keys, so an Esc is never read as the start of an Alt sequence.
@@ -70,7 +74,7 @@ impl Tmux {
     }
 
     /// Waits until the screen contains `text`; panics with the screen after `limit`.
-    pub(super) fn wait_for(&self, text: &str, limit: Duration) -> String {
+    pub(crate) fn wait_for(&self, text: &str, limit: Duration) -> String {
         let start = Instant::now();
         loop {
             let screen = self.screen();
@@ -99,7 +103,7 @@ fn repo() -> PathBuf {
 
 /// The shell command that runs sift with a clean environment: no SENTRY_* settings and a
 /// home without a `.sentryclirc`.
-pub(super) fn sift_command(dir: &Path, extra_env: &str, args: &str) -> String {
+pub(crate) fn sift_command(dir: &Path, extra_env: &str, args: &str) -> String {
     format!(
         "env -u SENTRY_URL -u SENTRY_AUTH_TOKEN -u SENTRY_ORG -u SENTRY_PROJECT HOME={home} SIFT_CONFIG_DIR={config} TERM=xterm-256color {extra_env} {bin} --data-dir {data} {args}",
         home = dir.display(),
@@ -109,7 +113,7 @@ pub(super) fn sift_command(dir: &Path, extra_env: &str, args: &str) -> String {
     )
 }
 
-pub(super) fn write_config(dir: &Path, text: &str) {
+pub(crate) fn write_config(dir: &Path, text: &str) {
     std::fs::create_dir_all(dir.join("config")).unwrap();
     std::fs::write(dir.join("config/config.toml"), text).unwrap();
 }

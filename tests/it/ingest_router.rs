@@ -298,7 +298,7 @@ async fn other_item_types_are_stored_and_unknown_ones_skipped() {
     let id = event_id();
     // An unknown item far over the event limit is skipped, not a reason to refuse the envelope.
     let huge_profile = "p".repeat(3 * 1024 * 1024);
-    let transaction = json!({ "type": "transaction", "transaction": "/checkout", "start_timestamp": 1.0, "spans": [], "contexts": { "trace": { "trace_id": "a".repeat(32), "span_id": "b".repeat(16) } } }).to_string();
+    let transaction = json!({ "type": "transaction", "transaction": "/checkout", "start_timestamp": 1.0, "timestamp": 1.5, "spans": [], "contexts": { "trace": { "trace_id": "a".repeat(32), "span_id": "b".repeat(16) } } }).to_string();
     let body = format!(
         "{{\"event_id\":\"{id}\"}}\n{{\"type\":\"transaction\",\"length\":{}}}\n{transaction}\n{{\"type\":\"attachment\",\"length\":5,\"filename\":\"log.txt\",\"content_type\":\"text/plain\"}}\nhello\n{{\"type\":\"session\"}}\n{{\"sid\":\"s\",\"started\":\"2026-01-01T00:00:00Z\",\"status\":\"ok\",\"attrs\":{{\"release\":\"r\"}}}}\n{{\"type\":\"sessions\"}}\n{{\"aggregates\":[]}}\n{{\"type\":\"client_report\"}}\n{{\"discarded_events\":[]}}\n{{\"type\":\"check_in\"}}\n{{\"check_in_id\":\"{id}\",\"monitor_slug\":\"m\",\"status\":\"ok\",\"monitor_config\":{{\"schedule\":{{\"type\":\"interval\",\"value\":1,\"unit\":\"day\"}}}}}}\n{{\"type\":\"user_report\"}}\n{{\"event_id\":\"{id}\",\"name\":\"n\",\"email\":\"e\",\"comments\":\"c\"}}\n{{\"type\":\"feedback\"}}\n{{\"contexts\":{{\"feedback\":{{\"message\":\"great\"}}}}}}\n{{\"type\":\"replay_recording\",\"length\":3}}\nabc\n{{\"type\":\"brand_new_type\"}}\n{{}}\n{{\"type\":\"profile\",\"length\":{}}}\n{}\n",
         transaction.len(),
@@ -309,11 +309,14 @@ async fn other_item_types_are_stored_and_unknown_ones_skipped() {
     assert_eq!(reply.status, StatusCode::OK, "{:?}", reply.body);
     assert_eq!(reply.body["id"], id);
     let conn = app.conn();
-    for kind in ["transaction", "attachment", "session", "sessions", "client_report"] {
+    // Transactions have their own table; the other kinds are kept as items.
+    let transactions: i64 = conn.query_row("SELECT count(*) FROM transactions", [], |r| r.get(0)).unwrap();
+    assert_eq!(transactions, 1);
+    for kind in ["attachment", "session", "sessions", "client_report"] {
         assert_eq!(issues::items(&conn, 1, kind).unwrap().len(), 1, "{kind}");
     }
     // Feedback, user reports and check-ins become records of their own.
-    for kind in ["check_in", "user_report", "feedback"] {
+    for kind in ["transaction", "check_in", "user_report", "feedback"] {
         assert!(issues::items(&conn, 1, kind).unwrap().is_empty(), "{kind}");
     }
     let count = |sql: &str| -> i64 { conn.query_row(sql, [], |row| row.get(0)).unwrap() };

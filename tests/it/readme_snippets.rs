@@ -182,7 +182,14 @@ impl Server {
         assert_eq!(issue["count"], "1", "{what}: one event");
         let id = issue["id"].as_str().expect("issue id");
         let event = self.get(&runtime, &format!("/api/0/organizations/local/issues/{id}/events/latest/"));
-        assert_eq!(event["sdk"]["name"], sdk, "{what}: the SDK that sent it: {}", event["sdk"]);
+        // sentry-python names its framework integration when one is importable (the suites' venv
+        // has Flask for the performance app): `sentry.python.flask` is still the Python SDK.
+        let name = event["sdk"]["name"].as_str().unwrap_or_default();
+        assert!(
+            name == sdk || name.strip_prefix(sdk).is_some_and(|rest| rest.starts_with('.')),
+            "{what}: the SDK that sent it: {}",
+            event["sdk"]
+        );
     }
 }
 

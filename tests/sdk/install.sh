@@ -7,10 +7,12 @@
 #                         (tests/sdk/sentry-next/package-lock.json): one JavaScript bundle, no postinstall
 #   $SIFT_SDK_DIR/sourcemaps  esbuild, which builds the source-map suite's app
 #                         (tests/sdk/sourcemaps/package-lock.json)
+#   $SIFT_SDK_DIR/perf    Express, @sentry/node and sql.js for the performance suite's app, via `npm ci`
+#                         (tests/sdk/perf/package-lock.json)
 #
 # Idempotent: each part writes a stamp keyed on its inputs (pin files + tool version)
 # and is skipped when the stamp matches. Only package registries are contacted.
-# Usage: tests/sdk/install.sh [python|node|sourcemaps|sentry-next]...   (default: all)
+# Usage: tests/sdk/install.sh [python|node|sourcemaps|sentry-next|perf]...   (default: all)
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -164,7 +166,31 @@ install_sourcemaps() {
 }
 
 targets=("$@")
-[[ ${#targets[@]} -gt 0 ]] || targets=(python node sourcemaps sentry-next)
+install_perf() {
+    local src="$here/perf"
+    local dir="$sdk_dir/perf"
+    local stamp="$dir/.sift-stamp"
+    command -v npm >/dev/null || die "npm not found"
+    local want
+    want="$(fingerprint "$(node --version) $(uname -sm)" "$src/package.json" "$src/package-lock.json")"
+    if stamp_matches "$stamp" "$want" && [[ -d "$dir/node_modules" ]]; then
+        say "perf: up to date in $dir (stamp $want)"
+        return
+    fi
+    say "perf: npm ci in $dir"
+    mkdir -p "$dir"
+    rm -f "$stamp"
+    cp "$src/package.json" "$src/package-lock.json" "$dir/"
+    (cd "$dir" && npm ci --no-audit --no-fund)
+    local pkg
+    for pkg in @sentry/node express sql.js; do
+        [[ -f "$dir/node_modules/$pkg/package.json" ]] || die "$pkg missing from $dir/node_modules"
+        say "perf: $pkg $(node -p "require('$dir/node_modules/$pkg/package.json').version")"
+    done
+    printf '%s\n' "$want" >"$stamp"
+}
+
+[[ ${#targets[@]} -gt 0 ]] || targets=(python node sourcemaps sentry-next perf)
 say "installing into $sdk_dir: ${targets[*]}"
 mkdir -p "$sdk_dir"
 for t in "${targets[@]}"; do
@@ -173,7 +199,8 @@ for t in "${targets[@]}"; do
         node) install_node ;;
         sourcemaps) install_sourcemaps ;;
         sentry-next) install_sentry_next ;;
-        *) die "unknown target '$t' (expected python, node, sourcemaps or sentry-next)" ;;
+        perf) install_perf ;;
+        *) die "unknown target '$t' (expected python, node, sourcemaps, sentry-next or perf)" ;;
     esac
 done
 say "done"

@@ -10,8 +10,10 @@ mod feedback;
 mod issues;
 mod members;
 mod orgs;
+mod performance;
 mod releases;
 mod tags;
 pub use members::Member;
 
+pub use performance::{PerformanceParams, SERIES_NAMES};
 pub use releases::ReleaseListParams;

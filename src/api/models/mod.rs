@@ -17,6 +17,7 @@ mod feedback;
 mod issue;
 mod monitor;
 mod org;
+pub mod performance;
 mod release;
 mod release_info;
 mod shortid;

@@ -68,6 +68,13 @@ pub fn normalize<'a>(payload: &'a [u8], ctx: &Context) -> Result<Map<'a>, Ingest
             ("server_time", Value::from(ctx.received)),
         ])));
     }
+    if ctx.transaction && event.get("timestamp").and_then(time::parse_value).is_none() {
+        // A transaction's end is not guessed: the arrival time would make up its duration.
+        errors.push(Value::Object(Map::from_iter([
+            ("type", Value::from("missing_attribute")),
+            ("name", Value::from("timestamp")),
+        ])));
+    }
     let (timestamp, problem) = time::correct(event.get("timestamp").and_then(time::parse_value), drift, ctx.received);
     if let Some(problem) = problem {
         let value = event.get("timestamp").cloned().unwrap_or_default();

@@ -159,7 +159,13 @@ pub async fn submit_report(
         })
         .await?;
     let now = crate::store::now();
-    let request = crate::ingest::Request { project_id: project.id, received: now, client_ip: None, scrub };
+    let request = crate::ingest::Request {
+        project_id: project.id,
+        received: now,
+        client_ip: None,
+        scrub,
+        performance: Default::default(),
+    };
     let report = crate::ingest::feedback::from_user_report(&body, &request, now, &state.limits)?;
     let feedback_id = report.feedback_id.clone();
     state.store.writer().write(WriteJob { feedback: vec![report], ..WriteJob::default() }).await?;

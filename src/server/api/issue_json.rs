@@ -103,7 +103,14 @@ pub fn issue(issue: &IssueRecord, opts: &IssueJson<'_>, assigned: Value) -> Valu
             "stats": null,
         })
     });
-    let kind = if issue.event_type == "error" { "error" } else { "default" };
+    let performance = issue.event_type.starts_with("performance_");
+    let kind = match issue.event_type.as_str() {
+        "error" => "error",
+        _ if performance => "transaction",
+        _ => "default",
+    };
+    let (issue_type, category) =
+        if performance { (issue.event_type.as_str(), "performance") } else { ("error", "error") };
     json!({
         "id": issue.id.to_string(),
         "shortId": issue.short_id,
@@ -126,8 +133,8 @@ pub fn issue(issue: &IssueRecord, opts: &IssueJson<'_>, assigned: Value) -> Valu
             "platform": issue.project_platform,
         },
         "type": kind,
-        "issueType": "error",
-        "issueCategory": "error",
+        "issueType": issue_type,
+        "issueCategory": category,
         "metadata": issue.metadata,
         "numComments": issue.num_comments,
         "assignedTo": assigned,

@@ -11,6 +11,7 @@ mod auth;
 mod catalog;
 mod chunks;
 mod disabled;
+mod discover;
 pub(crate) mod event_json;
 mod events;
 mod feedback;
@@ -104,6 +105,8 @@ pub fn routes(state: Arc<AppState>) -> Router<Arc<AppState>> {
     api = project_events::routes(disabled::routes(account::routes(api)));
     api = attachments::routes(feedback::routes(monitors::routes(api)));
     api = releases::routes(api);
+    // Performance: the Discover table, its time series and the trace view, for transactions.
+    api = discover::routes(api);
     let api = api.layer(axum::middleware::from_fn_with_state(state, auth::require_token));
     both(Router::new(), "/api/0/", get(catalog::root))
         .merge(disabled::public_routes())

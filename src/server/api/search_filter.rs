@@ -156,13 +156,9 @@ fn filter(predicate: Predicate, viewer: Viewer) -> Option<Filter> {
                 Field::UserEmail => tag("user.email", &pattern),
                 Field::UserUsername => tag("user.username", &pattern),
                 Field::UserIp => tag("user.ip", &pattern),
-                // Every issue on this server is an error issue.
-                Field::IssueCategory | Field::IssueType => {
-                    if pattern.matches("error") {
-                        return if negated { Some(Filter::Nothing) } else { None };
-                    }
-                    Filter::Nothing
-                }
+                // Error issues, and the performance issues found in transactions.
+                Field::IssueCategory => matching(&pattern, &Filter::IssueCategory),
+                Field::IssueType => matching(&pattern, &Filter::IssueType),
             };
             negate(filter, negated)
         }

@@ -215,6 +215,7 @@ pub fn loaded(state: &mut State, req: ReqId, result: Result<Page<Issue>, Error>,
     clamp(state);
     effects.extend(super::standup::arrived(state, now));
     effects.extend(super::boards::arrived(state, now));
+    effects.extend(super::screens::arrived(state, now));
     effects
 }
 

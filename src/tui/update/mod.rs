@@ -58,6 +58,7 @@ mod list;
 mod overlays;
 mod releases;
 mod screen;
+mod screens;
 mod sidecar;
 mod standup;
 mod triage;
@@ -74,6 +75,7 @@ pub use assign::picker as assign_picker;
 pub use list::{first_load, list_params};
 pub use overlays::palette_actions;
 pub use screen::{own as screen_own, takes as screen_takes};
+pub(crate) use screens::handles as stack_takes;
 
 /// What the reducer may read besides the state.
 pub struct Ctx<'a> {
@@ -132,6 +134,19 @@ pub fn update(state: &mut State, msg: Msg, ctx: &Ctx<'_>) -> Vec<Effect> {
         }
         Msg::CommentAdded { req, result } => detail::comment_added(state, req, result, ctx.now),
         Msg::Beside(msg) => boards::on_msg(state, msg, ctx.now),
+        Msg::TransactionsLoaded { req, result } => screens::transactions_loaded(state, req, result, ctx.now),
+        Msg::TransactionSeriesLoaded { req, result } => {
+            screens::series_loaded(state, req, result, ctx.now);
+            Vec::new()
+        }
+        Msg::SamplesLoaded { req, result } => {
+            screens::samples_loaded(state, req, result, ctx.now);
+            Vec::new()
+        }
+        Msg::TraceLoaded { req, result } => {
+            screens::trace_loaded(state, req, result, ctx.now);
+            Vec::new()
+        }
         Msg::IssueTagsLoaded { issue_id, result } => {
             if let Some(detail) = state.detail.as_mut().filter(|d| d.issue_id == issue_id) {
                 detail.tags = match result {
@@ -199,16 +214,35 @@ pub fn act(state: &mut State, action: Action, ctx: &Ctx<'_>) -> Vec<Effect> {
         }
         Action::Standup => {
             state.board = None;
+            close_stack(state);
             standup::toggle(state, now)
         }
         Action::Releases => {
             state.board = None;
+            close_stack(state);
             releases::toggle(state, now)
         }
         _ if standup::handles(state, action) => standup::act(state, action, now),
         _ if releases::handles(state, action) => releases::act(state, action, now),
-        Action::Feedback | Action::Monitors => boards::toggle(state, action, now),
+        Action::Feedback | Action::Monitors => {
+            close_stack(state);
+            boards::toggle(state, action, now)
+        }
         _ if boards::handles(state, action) => boards::act(state, action, now),
+        Action::Performance => {
+            state.screen = None;
+            state.board = None;
+            screens::open_performance(state, now)
+        }
+        _ if screens::handles(state, action) => screens::act(state, action, now),
+        // Nothing else acts on the list hidden under a screen.
+        _ if state.screens.showing().is_some() => {
+            state.toast(super::state::ToastLevel::Info, "esc leaves this screen for the issues", now);
+            Vec::new()
+        }
+        // Esc from an issue opened on a screen (a waterfall's error) goes back to it.
+        Action::Back if state.detail.is_some() && screens::away(state) => screens::back(state, now),
+        Action::OpenTrace => screens::open_event_trace(state, now),
         Action::Refresh => list::refresh(state, now),
         Action::TogglePoll => {
             state.poll.paused = !state.poll.paused;
@@ -301,3 +335,11 @@ fn tick(state: &mut State, now: DateTime<Utc>) -> Vec<Effect> {
 
 #[cfg(test)]
 mod tests;
+
+/// Closes the Performance screens when they show (another screen opens in their place); an issue
+/// opened from them keeps them, for its way back.
+fn close_stack(state: &mut State) {
+    if state.screens.showing().is_some() {
+        state.screens.stack.clear();
+    }
+}

@@ -114,7 +114,10 @@ pub fn refresh_picker(state: &mut State) {
 /// Opens the overlay an action asks for.
 pub fn open(state: &mut State, action: Action, now: DateTime<Utc>) -> Vec<Effect> {
     let overlay = match action {
-        Action::Search => Overlay::Prompt(Prompt::new(PromptKind::Search, &state.list.query)),
+        Action::Search => {
+            let text = super::screens::search_text(state).unwrap_or_else(|| state.list.query.clone());
+            Overlay::Prompt(Prompt::new(PromptKind::Search, &text))
+        }
         Action::PickEnvironment => Overlay::Menu(environment_menu(state)),
         Action::PickProject => Overlay::Menu(project_menu(state)),
         Action::ArchiveMenu => Overlay::Menu(archive_menu()),
@@ -328,6 +331,9 @@ fn submit(state: &mut State, mut prompt: Prompt, now: DateTime<Utc>) -> Vec<Effe
                     state.search_history.remove(0);
                 }
             }
+            if let Some(effects) = super::screens::searched(state, &text, now) {
+                return effects;
+            }
             state.list.query = text;
             list::reload(state, now)
         }
@@ -393,11 +399,15 @@ pub(super) fn choose(state: &mut State, choice: Choice, now: DateTime<Utc>) -> V
         Choice::Copy(what) => triage::copy(state, what, now),
         Choice::Environment(environment) => {
             state.list.environment = environment;
-            list::reload(state, now)
+            let mut effects = list::reload(state, now);
+            effects.extend(super::screens::filters_changed(state, now));
+            effects
         }
         Choice::Project(project) => {
             state.list.project = project;
-            list::reload(state, now)
+            let mut effects = list::reload(state, now);
+            effects.extend(super::screens::filters_changed(state, now));
+            effects
         }
         Choice::AssignTo(Some(id)) => {
             let name = state.people.iter().find(|(i, _)| *i == id).map_or(id.clone(), |(_, n)| n.clone());

@@ -25,6 +25,7 @@ pub fn takes(state: &State, action: Action) -> bool {
                 | Action::Releases
                 | Action::Feedback
                 | Action::Monitors
+                | Action::Performance
                 | Action::Refresh
                 | Action::TogglePoll
         )

@@ -149,7 +149,9 @@ fn detail_hints(section: Section, raw_trace: bool) -> Vec<(Action, &'static str)
 const ESSENTIAL: [Action; 5] = [Action::Search, Action::Undo, Action::Help, Action::Quit, Action::Back];
 
 pub fn footer(state: &State, keymap: &Keymap, theme: &Theme, width: u16) -> Line<'static> {
+    let screen = state.screens.showing();
     let (context, hints): (Context, Vec<(Action, &str)>) = match &state.detail {
+        _ if screen.is_some() => (Context::List, screen.map(super::screens::hints).unwrap_or_default()),
         _ if state.standup().is_some_and(|s| s.showing()) => (Context::List, STANDUP_HINTS.to_vec()),
         _ if state.releases().is_some_and(|r| r.away.is_none()) => (Context::Releases, RELEASES_HINTS.to_vec()),
         _ if state.board.as_ref().is_some_and(|b| b.showing()) => (Context::List, BOARD_HINTS.to_vec()),

@@ -10,8 +10,11 @@ mod detail;
 pub mod format;
 mod list;
 mod overlays;
+mod performance;
 mod releases;
+mod screens;
 mod standup;
+mod waterfall;
 
 use chrono::{DateTime, Utc};
 use ratatui::Frame;
@@ -42,8 +45,13 @@ pub fn draw(frame: &mut Frame<'_>, state: &State, theme: &Theme, keymap: &Keymap
         Constraint::Length(1),
     ])
     .areas(area);
-    frame.render_widget(Paragraph::new(chrome::tabs(state, theme)), tabs);
-    frame.render_widget(Paragraph::new(chrome::filters(state, theme, filters.width)), filters);
+    if state.screens.showing().is_some() {
+        frame.render_widget(Paragraph::new(screens::path(state, theme, tabs.width)), tabs);
+        frame.render_widget(Paragraph::new(screens::filters(state, theme)), filters);
+    } else {
+        frame.render_widget(Paragraph::new(chrome::tabs(state, theme)), tabs);
+        frame.render_widget(Paragraph::new(chrome::filters(state, theme, filters.width)), filters);
+    }
     body_area(frame, state, theme, body, now);
     // The newest message takes the key-hint line while it lasts, so it never covers a row.
     let footer_line = match state.toasts.last() {
@@ -56,6 +64,10 @@ pub fn draw(frame: &mut Frame<'_>, state: &State, theme: &Theme, keymap: &Keymap
 }
 
 fn body_area(frame: &mut Frame<'_>, state: &State, theme: &Theme, area: Rect, now: DateTime<Utc>) {
+    if let Some(screen) = state.screens.showing() {
+        frame.render_widget(screens::ScreenView { screen, theme, now }, area);
+        return;
+    }
     match &state.screen {
         Some(Screen::Standup(standup)) if standup.showing() => {
             return frame.render_widget(standup::StandupView { standup, theme, now }, area);

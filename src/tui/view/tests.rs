@@ -397,4 +397,5 @@ proptest::proptest! {
 }
 
 mod complete;
+mod performance;
 mod trust;

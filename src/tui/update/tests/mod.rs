@@ -721,6 +721,7 @@ fn the_plain_text_trace_reads_like_python_and_copies_clean() {
 
 mod beside;
 mod complete;
+mod performance;
 mod releases;
 mod screens;
 mod trust;

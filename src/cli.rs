@@ -13,6 +13,7 @@ use crate::local_server;
 use crate::paths::Paths;
 use crate::store::{self, projects};
 
+pub mod alerts;
 pub mod docs;
 pub mod issues;
 mod output;
@@ -76,6 +77,9 @@ pub enum Command {
     /// Follow events as they arrive
     #[command(subcommand)]
     Events(EventsCommand),
+    /// Alert rules, test notifications and the firing log (the console's Alerts screen)
+    #[command(subcommand)]
+    Alerts(alerts::AlertsCommand),
     /// A digest for the daily standup: new, regressed, escalating, top and resolved issues
     #[command(long_about = docs::REPORT_LONG_ABOUT, after_help = docs::REPORT_EXAMPLES)]
     Report {
@@ -201,6 +205,11 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 issues::run(client, command, output::Out::stdout()).await
             });
         }
+        Command::Alerts(command) => {
+            return remote(&paths, &config, profile, async |client| {
+                alerts::run(client, command, output::Out::stdout()).await
+            });
+        }
         Command::Events(EventsCommand::Tail(args)) => {
             return remote(&paths, &config, profile, async |client| {
                 tail::run(client, args, output::Out::stdout()).await.map(|()| None)
@@ -227,7 +236,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Token => print_token(&paths),
         Command::Demo { reset } => demo(&paths, &config, reset, options),
         Command::Completions { .. } | Command::Man => unreachable!("answered before the data directory is opened"),
-        Command::Issues(_) | Command::Events(_) | Command::Report { .. } => unreachable!("answered above"),
+        Command::Issues(_) | Command::Events(_) | Command::Alerts(_) | Command::Report { .. } => {
+            unreachable!("answered above")
+        }
     }
     .map(|()| ExitCode::SUCCESS)
 }

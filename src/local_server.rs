@@ -29,10 +29,14 @@ pub async fn prepare(paths: &Paths, config: &Config, listen: SocketAddr, any_por
     let created = {
         let mut conn =
             store::open_admin(&paths.database()).with_context(|| format!("opening {}", paths.database().display()))?;
-        projects::bootstrap(&mut conn)?
+        let created = projects::bootstrap(&mut conn)?;
+        crate::alerts::start::apply_config(&mut conn, &config.alerts)?;
+        created
     };
     let store = Store::open(&paths.database(), config.server.durability)?;
-    let state = AppState::new(store, &config.server);
+    let alerts = std::sync::Arc::new(config.alerts.clone());
+    crate::alerts::start::worker(&store, &alerts)?;
+    let state = AppState::with_alerts(store, &config.server, alerts);
     let server = match Server::bind(listen, state.clone()).await {
         Ok(server) => server,
         Err(err) if any_port_if_busy && err.kind() == std::io::ErrorKind::AddrInUse => {
@@ -59,10 +63,14 @@ pub async fn prepare_for_command(paths: &Paths, config: &Config) -> Result<Prepa
     let created = {
         let mut conn =
             store::open_admin(&paths.database()).with_context(|| format!("opening {}", paths.database().display()))?;
-        projects::bootstrap(&mut conn)?
+        let created = projects::bootstrap(&mut conn)?;
+        crate::alerts::start::apply_config(&mut conn, &config.alerts)?;
+        created
     };
     let store = Store::open(&paths.database(), config.server.durability)?;
-    let server = Server::bind(SocketAddr::from(([127, 0, 0, 1], 0)), AppState::new(store, &config.server))
+    let alerts = std::sync::Arc::new(config.alerts.clone());
+    crate::alerts::start::worker(&store, &alerts)?;
+    let server = Server::bind(SocketAddr::from(([127, 0, 0, 1], 0)), AppState::with_alerts(store, &config.server, alerts))
         .await
         .context("cannot listen on a loopback port")?;
     let addr = server.local_addr()?;

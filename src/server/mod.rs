@@ -34,6 +34,8 @@ pub struct AppState {
     limiter: KeyLimiter,
     /// Compressed or large bodies being decoded and prepared at once.
     decode_slots: tokio::sync::Semaphore,
+    /// `[alerts]` from config.toml: what rules may use (an SMTP server) and how they deliver.
+    pub alerts: Arc<crate::alerts::AlertsConfig>,
 }
 
 /// Concurrent decodes of compressed or large bodies: the work is CPU-bound, and each may hold
@@ -42,6 +44,11 @@ pub const DECODE_SLOTS: usize = 4;
 
 impl AppState {
     pub fn new(store: Store, config: &ServerConfig) -> Arc<Self> {
+        Self::with_alerts(store, config, Arc::default())
+    }
+
+    /// [`Self::new`] with config.toml's `[alerts]`.
+    pub fn with_alerts(store: Store, config: &ServerConfig, alerts: Arc<crate::alerts::AlertsConfig>) -> Arc<Self> {
         Arc::new(Self {
             store,
             limits: config.limits.clone(),
@@ -49,6 +56,7 @@ impl AppState {
             api_tokens: api::TokenCache::default(),
             limiter: KeyLimiter::new(&config.rate_limit),
             decode_slots: tokio::sync::Semaphore::new(DECODE_SLOTS),
+            alerts,
         })
     }
 

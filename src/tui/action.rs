@@ -39,6 +39,14 @@ actions! {
     CommandPalette => "command_palette",
     /// The standup digest: new, regressed, top and resolved issues
     Standup => "standup",
+    /// Alert rules, their deliveries and the firing log
+    Alerts => "alerts",
+    /// Alerts: create a rule
+    NewRule => "new_rule",
+    /// Alerts: enable or disable the rule under the cursor
+    ToggleRule => "toggle_rule",
+    /// Alerts: send the rule's test notification
+    TestRule => "test_rule",
     /// Suspend sift to the shell (fg to return)
     Suspend => "suspend",
     /// Reload now
@@ -176,6 +184,9 @@ impl Action {
                 | Action::MarkReviewed
                 | Action::Undo
                 | Action::Comment
+                | Action::NewRule
+                | Action::ToggleRule
+                | Action::TestRule
         )
     }
 }

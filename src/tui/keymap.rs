@@ -24,16 +24,19 @@ pub enum Context {
     List,
     /// The opened issue (falls back to the list's keys, so triage keys work there too).
     Detail,
+    /// The Alerts screen (falls back to the list's keys for moving and opening).
+    Alerts,
 }
 
 impl Context {
-    pub const ALL: [Context; 3] = [Context::Global, Context::List, Context::Detail];
+    pub const ALL: [Context; 4] = [Context::Global, Context::List, Context::Detail, Context::Alerts];
 
     pub fn name(self) -> &'static str {
         match self {
             Context::Global => "global",
             Context::List => "list",
             Context::Detail => "detail",
+            Context::Alerts => "alerts",
         }
     }
 
@@ -43,6 +46,7 @@ impl Context {
             Context::Global => &[Context::Global],
             Context::List => &[Context::List, Context::Global],
             Context::Detail => &[Context::Detail, Context::List, Context::Global],
+            Context::Alerts => &[Context::Alerts, Context::List, Context::Global],
         }
     }
 }
@@ -185,7 +189,7 @@ impl Keymap {
             let context = Context::ALL
                 .into_iter()
                 .find(|c| c.name() == context_name)
-                .ok_or_else(|| format!("unknown keymap section [{context_name}]; valid: [global], [list], [detail]"))?;
+                .ok_or_else(|| format!("unknown keymap section [{context_name}]; valid: [global], [list], [detail], [alerts]"))?;
             for (action_name, keys) in actions {
                 let action: Action = action_name.parse()?;
                 for key in keys {
@@ -202,7 +206,7 @@ impl Keymap {
         // Global keys work everywhere: a screen may not take one of them for something else.
         // (The detail screen may give a list key a meaning of its own, like `[` for events.)
         if let Some(global) = keymap.bindings.get(&Context::Global) {
-            for context in [Context::List, Context::Detail] {
+            for context in [Context::List, Context::Detail, Context::Alerts] {
                 for (chord, action) in keymap.bindings.get(&context).into_iter().flatten() {
                     if let Some(other) = global.get(chord)
                         && other != action

@@ -302,6 +302,10 @@ pub struct State {
     pub detail: Option<super::detail::Detail>,
     /// The standup screen (`S`), over the list while it shows.
     pub standup: Option<super::standup::Standup>,
+    /// The Alerts screen (`!`), over the list while it shows.
+    pub alert_screen: Option<super::alerts::AlertsScreen>,
+    /// Which rule firings the console has seen (it rings for new ones).
+    pub alert_watch: super::alerts::Watch,
     pub toasts: Vec<Toast>,
     pub poll: PollState,
     pub caps: Capabilities,

@@ -8,4 +8,5 @@ mod comments;
 mod events;
 mod issues;
 mod orgs;
+mod rules;
 mod tags;

@@ -8,6 +8,7 @@
 pub(crate) mod de;
 
 mod activity;
+mod alert;
 mod bulk;
 mod entries;
 mod enums;
@@ -20,6 +21,7 @@ mod stats;
 mod tag;
 
 pub use activity::{Activity, ActivityUser, Note};
+pub use alert::{AlertFiring, AlertRule, Delivery, FiringIssue, FiringRule, OutboxSummary, RulePart};
 pub use bulk::BulkUpdateResult;
 pub use entries::{
     Breadcrumb, BreadcrumbsEntry, ContextLine, Entry, ExceptionEntry, ExceptionValue, Frame, Mechanism, MessageEntry,

@@ -142,7 +142,7 @@ pub async fn all_projects(
     Ok(full_list(items, &uri, &headers))
 }
 
-fn project_of(
+pub(super) fn project_of(
     conn: &rusqlite::Connection,
     path: &std::collections::HashMap<String, String>,
 ) -> Result<(Org, Project), StoreError> {

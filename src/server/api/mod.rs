@@ -13,6 +13,7 @@ mod issue_json;
 mod issues;
 mod notes;
 mod params;
+mod rules;
 mod search_filter;
 mod update_body;
 
@@ -81,6 +82,7 @@ pub fn routes(state: Arc<AppState>) -> Router<Arc<AppState>> {
             );
         }
     }
+    api = rules::routes(api);
     let api = api.layer(axum::middleware::from_fn_with_state(state, auth::require_token));
     both(Router::new(), "/api/0/", get(catalog::root)).merge(api)
 }

@@ -181,7 +181,8 @@ pub fn loaded(state: &mut State, req: ReqId, result: Result<Page<Issue>, Error>,
             };
             let next_cursor = if extra.is_empty() { page.next_cursor } else { old.next_cursor.clone() };
             rows.extend(extra);
-            if !alerts.is_empty() {
+            // On sift's server the console rings for firings of its rules instead (update::alerts).
+            if !alerts.is_empty() && !super::alerts::sift_server(state) {
                 let text = format!("new or regressed: {}", alerts.join(", "));
                 if state.alerts.bell {
                     effects.push(Effect::Bell);
@@ -203,6 +204,7 @@ pub fn loaded(state: &mut State, req: ReqId, result: Result<Page<Issue>, Error>,
     }
     clamp(state);
     effects.extend(super::standup::arrived(state, now));
+    effects.extend(super::alerts::arrived(state, now));
     effects
 }
 

@@ -45,6 +45,7 @@ macro_rules! moves {
     };
 }
 
+mod alerts;
 pub(crate) mod detail;
 mod list;
 mod overlays;
@@ -58,6 +59,7 @@ use super::keymap::{Context, Keymap};
 use super::msg::{Effect, Msg};
 use super::state::State;
 
+pub use alerts::LOG_LIMIT as ALERT_LOG_LIMIT;
 pub use list::{first_load, list_params};
 pub use overlays::palette_actions;
 
@@ -74,7 +76,14 @@ pub fn update(state: &mut State, msg: Msg, ctx: &Ctx<'_>) -> Vec<Effect> {
             if state.overlay.is_some() {
                 return overlays::key(state, key, ctx);
             }
-            let context = if state.detail.is_some() { Context::Detail } else { Context::List };
+            if alerts::takes_keys(state) {
+                return alerts::key(state, key, ctx.now);
+            }
+            let context = match &state.alert_screen {
+                _ if state.detail.is_some() => Context::Detail,
+                Some(screen) if screen.showing() => Context::Alerts,
+                _ => Context::List,
+            };
             match ctx.keymap.lookup(context, &key) {
                 Some(action) => act(state, action, ctx),
                 None => Vec::new(),
@@ -127,6 +136,13 @@ pub fn update(state: &mut State, msg: Msg, ctx: &Ctx<'_>) -> Vec<Effect> {
             }
             Vec::new()
         }
+        Msg::AlertsLoaded { req, result } => {
+            alerts::loaded(state, req, result, ctx.now);
+            Vec::new()
+        }
+        Msg::RuleSaved { req, result } => alerts::saved(state, req, result, ctx.now),
+        Msg::RuleTested { req, result } => alerts::tested(state, req, result, ctx.now),
+        Msg::FiringsPolled { result } => alerts::firings_polled(state, result),
         Msg::CatalogLoaded { result } => {
             match result {
                 Ok(catalog) => {
@@ -169,8 +185,13 @@ pub fn act(state: &mut State, action: Action, ctx: &Ctx<'_>) -> Vec<Effect> {
             state.overlay = Some(super::overlay::Overlay::Palette(Default::default()));
             Vec::new()
         }
-        Action::Standup => standup::toggle(state, now),
+        Action::Standup => {
+            state.alert_screen = None;
+            standup::toggle(state, now)
+        }
         _ if standup::handles(state, action) => standup::act(state, action, now),
+        Action::Alerts => alerts::toggle(state, now),
+        _ if alerts::handles(state, action) => alerts::act(state, action, now),
         Action::Refresh => list::refresh(state, now),
         Action::TogglePoll => {
             state.poll.paused = !state.poll.paused;
@@ -178,8 +199,10 @@ pub fn act(state: &mut State, action: Action, ctx: &Ctx<'_>) -> Vec<Effect> {
             state.toast(super::state::ToastLevel::Info, text, now);
             if state.poll.paused { Vec::new() } else { list::refresh(state, now) }
         }
-        // Nothing else acts on the list hidden under the standup screen.
-        _ if state.standup.as_ref().is_some_and(|s| s.showing()) => {
+        // Nothing else acts on the list hidden under the standup or Alerts screen.
+        _ if state.standup.as_ref().is_some_and(|s| s.showing())
+            || state.alert_screen.as_ref().is_some_and(|s| s.showing()) =>
+        {
             state.toast(super::state::ToastLevel::Info, "open the issue (enter) to act on it", now);
             Vec::new()
         }
@@ -187,6 +210,7 @@ pub fn act(state: &mut State, action: Action, ctx: &Ctx<'_>) -> Vec<Effect> {
         Action::Back if state.detail.is_some() && state.standup.as_ref().is_some_and(|s| s.away.is_some()) => {
             standup::back(state, now)
         }
+        Action::Back if alerts::away(state) => alerts::back(state, now),
         // The opened issue takes navigation, sections and events first.
         _ if detail::handles(state, action) => detail::act(state, action, now),
         Action::Open => detail::open(state, now),
@@ -214,16 +238,23 @@ pub fn act(state: &mut State, action: Action, ctx: &Ctx<'_>) -> Vec<Effect> {
         | Action::Undo
         | Action::CopyShortId
         | Action::OpenInBrowser => triage::act(state, action, now),
+        Action::NewRule | Action::ToggleRule | Action::TestRule => {
+            state.toast(super::state::ToastLevel::Info, "open the Alerts screen (!) first", now);
+            Vec::new()
+        }
     }
 }
 
 /// Time passed: expire toasts, poll when due.
 fn tick(state: &mut State, now: DateTime<Utc>) -> Vec<Effect> {
     state.toasts.retain(|t| t.until > now);
+    let mut effects = alerts::tick(state, now);
     if state.poll.paused || state.list.fetch.is_some() || now < state.poll.next_due {
-        return Vec::new();
+        return effects;
     }
-    list::refresh(state, now)
+    effects.extend(list::refresh(state, now));
+    effects.extend(alerts::poll_firings(state));
+    effects
 }
 
 #[cfg(test)]

@@ -204,7 +204,7 @@ pub fn key(state: &mut State, key: KeyEvent, ctx: &Ctx<'_>) -> Vec<Effect> {
     }
 }
 
-fn edit(input: &mut Input, key: &KeyEvent) -> bool {
+pub(super) fn edit(input: &mut Input, key: &KeyEvent) -> bool {
     let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
     match key.code {
         KeyCode::Char('w') if ctrl => input.delete_word(),

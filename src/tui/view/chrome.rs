@@ -64,6 +64,16 @@ pub fn filters(state: &State, theme: &Theme, width: u16) -> Line<'static> {
 
 /// The actions hinted in the footer, most used first; hints that do not fit are left out.
 /// The standup screen's keys.
+const ALERTS_HINTS: [(Action, &str); 7] = [
+    (Action::NewRule, "new"),
+    (Action::Open, "edit/open"),
+    (Action::ToggleRule, "on/off"),
+    (Action::TestRule, "test"),
+    (Action::NextTab, "rules/log"),
+    (Action::Back, "close"),
+    (Action::Help, "help"),
+];
+
 const STANDUP_HINTS: [(Action, &str); 6] = [
     (Action::MoveDown, "move"),
     (Action::Open, "open"),
@@ -123,8 +133,10 @@ fn detail_hints(section: Section, raw_trace: bool) -> Vec<(Action, &'static str)
 
 pub fn footer(state: &State, keymap: &Keymap, theme: &Theme, width: u16) -> Line<'static> {
     let standup = state.standup.as_ref().is_some_and(|s| s.showing());
+    let alerts = state.alert_screen.as_ref().is_some_and(|s| s.showing());
     let (context, hints): (Context, Vec<(Action, &str)>) = match &state.detail {
         _ if standup => (Context::List, STANDUP_HINTS.to_vec()),
+        _ if alerts => (Context::Alerts, ALERTS_HINTS.to_vec()),
         Some(detail) => (Context::Detail, detail_hints(detail.section, detail.raw_trace)),
         None => (Context::List, LIST_HINTS.to_vec()),
     };

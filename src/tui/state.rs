@@ -354,7 +354,11 @@ impl State {
     /// Whether `action` is offered here: in hints, help and the palette, and when pressed.
     pub fn offers(&self, action: crate::tui::action::Action) -> bool {
         use crate::tui::action::Action;
-        !(self.readonly && action.changes_issues()) && (action != Action::PriorityMenu || self.has_priority())
+        let remote_rules = self.alert_screen.as_ref().is_some_and(|s| s.remote)
+            && matches!(action, Action::NewRule | Action::ToggleRule | Action::TestRule);
+        !(self.readonly && action.changes_issues())
+            && (action != Action::PriorityMenu || self.has_priority())
+            && !remote_rules
     }
 
     pub fn toast(&mut self, level: ToastLevel, text: impl Into<String>, now: DateTime<Utc>) {

@@ -56,6 +56,11 @@ fn state_role(state: &str) -> Role {
     }
 }
 
+/// `text` in a column `width` wide, then the space that separates it from the next.
+fn cell(text: &str, width: usize) -> String {
+    format!("{} ", fit(text, width))
+}
+
 /// "sent", "retrying: HTTP 503", "failed: could not connect".
 fn delivery(firing: &AlertFiring) -> String {
     match firing.problem() {
@@ -94,9 +99,9 @@ impl AlertsView<'_> {
             lines.push(Line::from(vec![
                 Span::styled(if selected { "  ▸ " } else { "    " }, base),
                 Span::styled(dot, over(dot_role)),
-                Span::styled(fit(&one_line(&row.project), project_width + 1), over(Role::Muted)),
-                Span::styled(fit(&name, name_width + 1), base),
-                Span::styled(fit(&one_line(&summary(&row.rule)), what_width + 1), over(Role::Muted)),
+                Span::styled(cell(&one_line(&row.project), project_width), over(Role::Muted)),
+                Span::styled(cell(&name, name_width), base),
+                Span::styled(cell(&one_line(&summary(&row.rule)), what_width), over(Role::Muted)),
                 Span::styled(fit(&last, last_width), over(last_role)),
             ]));
         }
@@ -113,7 +118,7 @@ impl AlertsView<'_> {
         let firings = self.screen.firings();
         let rule_width = (width / 5).clamp(10, 28);
         let issue_width = 12;
-        let why_width = if width >= 110 { 30 } else { 16 };
+        let why_width = if width >= 110 { 30 } else { 12 };
         let state_width = width.saturating_sub(4 + 9 + rule_width + 1 + issue_width + 1 + why_width + 1).max(8);
         for (i, firing) in firings.iter().enumerate() {
             let selected = focused && i == self.screen.log_cursor;
@@ -127,10 +132,10 @@ impl AlertsView<'_> {
             let why = if firing.test { format!("test: {}", firing.reason) } else { firing.reason.clone() };
             lines.push(Line::from(vec![
                 Span::styled(if selected { "  ▸ " } else { "    " }, base),
-                Span::styled(fit(&when, 9), over(Role::Muted)),
-                Span::styled(fit(&one_line(&firing.rule.name), rule_width + 1), base),
-                Span::styled(fit(&one_line(&issue), issue_width + 1), over(Role::Muted)),
-                Span::styled(fit(&one_line(&why), why_width + 1), over(Role::Muted)),
+                Span::styled(cell(&when, 8), over(Role::Muted)),
+                Span::styled(cell(&one_line(&firing.rule.name), rule_width), base),
+                Span::styled(cell(&one_line(&issue), issue_width), over(Role::Muted)),
+                Span::styled(cell(&one_line(&why), why_width), over(Role::Muted)),
                 Span::styled(fit(&delivery(firing), state_width), over(state_role(firing.state()))),
             ]));
         }
@@ -232,7 +237,8 @@ impl Widget for FormView<'_> {
         let theme = self.theme;
         let fields = self.form.fields();
         let width = area.width.saturating_sub(4).min(76);
-        let height = (fields.len() as u16 + 6).min(area.height);
+        let extra = u16::from(self.form.partial) + u16::from(self.form.error.is_some());
+        let height = (fields.len() as u16 + 4 + extra).min(area.height);
         let rect = Rect::new(area.x + (area.width - width) / 2, area.y + (area.height - height) / 2, width, height);
         Clear.render(rect, buf);
         let title = if self.form.editing.is_some() { " Edit rule " } else { " New rule " };

@@ -19,7 +19,7 @@ fn terminal(state: &State, width: u16, height: u16, theme: &Theme) -> Terminal<T
     terminal
 }
 
-fn text(state: &State, width: u16, height: u16) -> String {
+pub(super) fn text(state: &State, width: u16, height: u16) -> String {
     let theme = Theme::builtin("dark").unwrap();
     let terminal = terminal(state, width, height, &theme);
     let buffer = terminal.backend().buffer();
@@ -39,7 +39,7 @@ fn text(state: &State, width: u16, height: u16) -> String {
     out
 }
 
-fn snapshot(name: &str, state: &State) {
+pub(super) fn snapshot(name: &str, state: &State) {
     for (width, height) in [(80, 24), (120, 40)] {
         insta::assert_snapshot!(format!("{name}_{width}x{height}"), text(state, width, height));
     }
@@ -381,3 +381,6 @@ proptest::proptest! {
         }
     }
 }
+
+#[path = "alerts_tests.rs"]
+mod alerts;

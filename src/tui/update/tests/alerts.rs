@@ -3,48 +3,8 @@
 use serde_json::json;
 
 use super::*;
-use crate::api::{AlertFiring, AlertRule, OutboxSummary};
-use crate::tui::alerts::{AlertsData, Pane, RuleRow};
-
-pub fn rule(id: &str, name: &str, body: serde_json::Value) -> AlertRule {
-    let mut raw = body;
-    raw["id"] = json!(id);
-    raw["name"] = json!(name);
-    AlertRule::from_value(raw).unwrap()
-}
-
-pub fn firing(id: u32, rule: &str, short: &str, state: &str, actions: &[&str]) -> AlertFiring {
-    serde_json::from_value(json!({
-        "id": id.to_string(), "idempotencyKey": format!("key{id}"), "rule": { "id": "2", "name": rule },
-        "project": "backend", "issue": { "id": id.to_string(), "shortId": short, "title": "boom" },
-        "reason": "a new issue", "test": false, "dateFired": "2026-11-20T11:58:00Z", "actions": actions,
-        "deliveries": [{ "kind": "slack", "state": state, "attempts": 1,
-                         "lastError": if state == "sent" { None } else { Some("HTTP 503: down") } }]
-    }))
-    .unwrap()
-}
-
-pub fn data() -> AlertsData {
-    let slack = rule(
-        "2",
-        "New issues to Slack",
-        json!({ "status": "active", "origin": "api", "frequency": 30,
-                "conditions": [{ "id": "sentry.rules.conditions.first_seen_event.FirstSeenEventCondition" }],
-                "actions": [{ "id": "sentry.integrations.slack.notify_action.SlackNotifyServiceAction", "channel": "#bugs" }] }),
-    );
-    let kept = rule(
-        "3",
-        "Storms",
-        json!({ "status": "active", "origin": "config", "frequency": 5,
-                "conditions": [{ "id": "sentry.rules.conditions.event_frequency.EventFrequencyCondition", "value": 10, "interval": "1m" }],
-                "actions": [{ "id": "sift.rules.actions.NotifyConsoleAction" }] }),
-    );
-    AlertsData {
-        rules: vec![RuleRow { project: "backend".into(), rule: slack }, RuleRow { project: "web".into(), rule: kept }],
-        firings: Some(vec![firing(12, "New issues to Slack", "BACKEND-3", "sent", &["slack"]), firing(11, "New issues to Slack", "BACKEND-2", "retrying", &["slack"])]),
-        outbox: Some(OutboxSummary { pending: 0, retrying: 1, sent: 4, failed: 0, dropped: 0, limit: 10_000 }),
-    }
-}
+use crate::tui::alerts::{AlertsData, Pane};
+use crate::tui::fixtures::{alerts_data as data, alert_firing as firing, alert_rule as rule};
 
 /// Opens the screen and answers its load with `data`.
 pub fn opened(data: AlertsData) -> (Keymap, State) {

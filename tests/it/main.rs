@@ -2,6 +2,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, reason = "test code: a failed unwrap is a failed test")]
 
+mod alerts;
+mod alerts_receiver;
 mod api_client;
 mod bad_input;
 mod cli_help;

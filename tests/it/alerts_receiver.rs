@@ -1,8 +1,8 @@
 //! A local HTTP receiver standing in for Slack and webhook endpoints: plain HTTP/1.1 on a
 //! loopback port, one thread per connection, every request recorded (method, path, headers,
 //! body). What it answers is switchable while it runs: 200 `ok`, a status (with `Retry-After`),
-//! a slow answer, or a connection closed without one; stopping it makes the port refuse, and
-//! [`Receiver::start_on`] brings it back on the same port.
+//! a slow answer, or a connection closed without one. Dropping it makes the port refuse, and
+//! [`Receiver::start_on`] brings one up on a port chosen beforehand.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
@@ -106,14 +106,6 @@ impl Receiver {
             }
             std::thread::sleep(Duration::from_millis(20));
         }
-    }
-
-    /// Stops listening: the port refuses connections from now on.
-    pub fn stop(self) -> u16 {
-        self.shared.stop.store(true, Ordering::SeqCst);
-        // The accept loop sees the flag within a few milliseconds and drops the listener.
-        std::thread::sleep(Duration::from_millis(50));
-        self.addr.port()
     }
 }
 

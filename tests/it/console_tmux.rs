@@ -19,12 +19,12 @@ use serde_json::{Value, json};
 use super::support::sift_bin;
 
 /// A console running in its own tmux session.
-struct Tmux {
-    session: String,
+pub(super) struct Tmux {
+    pub(super) session: String,
 }
 
 impl Tmux {
-    fn start(name: &str, command: &str) -> Self {
+    pub(super) fn start(name: &str, command: &str) -> Self {
         let session = format!("sift-{name}-{}", std::process::id());
         let status = Command::new("tmux")
             .args(["new-session", "-d", "-s", &session, "-x", "120", "-y", "40", command])
@@ -34,7 +34,7 @@ impl Tmux {
         Self { session }
     }
 
-    fn screen(&self) -> String {
+    pub(super) fn screen(&self) -> String {
         let out =
             Command::new("tmux").args(["capture-pane", "-p", "-t", &self.session]).output().expect("capture-pane");
         String::from_utf8_lossy(&out.stdout).to_string()
@@ -49,7 +49,7 @@ impl Tmux {
         String::from_utf8_lossy(&out.stdout).to_string()
     }
 
-    fn keys(&self, keys: &[&str]) {
+    pub(super) fn keys(&self, keys: &[&str]) {
         for key in keys {
             Command::new("tmux").args(["send-keys", "-t", &self.session, key]).status().expect("send-keys");
             // Separate keys, so an Esc is never read as the start of an Alt sequence.
@@ -58,7 +58,7 @@ impl Tmux {
     }
 
     /// Waits until the screen contains `text`; panics with the screen after `limit`.
-    fn wait_for(&self, text: &str, limit: Duration) -> String {
+    pub(super) fn wait_for(&self, text: &str, limit: Duration) -> String {
         let start = Instant::now();
         loop {
             let screen = self.screen();

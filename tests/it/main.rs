@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, reason = "test code: a failed unwrap is a failed test")]
 
 mod alerts;
+mod alerts_e2e;
 mod alerts_receiver;
 mod api_client;
 mod bad_input;

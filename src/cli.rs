@@ -78,7 +78,7 @@ pub enum Command {
     #[command(subcommand)]
     Events(EventsCommand),
     /// Alert rules, test notifications and the firing log (the console's Alerts screen)
-    #[command(subcommand)]
+    #[command(subcommand, long_about = docs::ALERTS_LONG_ABOUT, after_help = docs::ALERTS_EXAMPLES)]
     Alerts(alerts::AlertsCommand),
     /// A digest for the daily standup: new, regressed, escalating, top and resolved issues
     #[command(long_about = docs::REPORT_LONG_ABOUT, after_help = docs::REPORT_EXAMPLES)]

@@ -70,9 +70,10 @@ pub async fn prepare_for_command(paths: &Paths, config: &Config) -> Result<Prepa
     let store = Store::open(&paths.database(), config.server.durability)?;
     let alerts = std::sync::Arc::new(config.alerts.clone());
     crate::alerts::start::worker(&store, &alerts)?;
-    let server = Server::bind(SocketAddr::from(([127, 0, 0, 1], 0)), AppState::with_alerts(store, &config.server, alerts))
-        .await
-        .context("cannot listen on a loopback port")?;
+    let server =
+        Server::bind(SocketAddr::from(([127, 0, 0, 1], 0)), AppState::with_alerts(store, &config.server, alerts))
+            .await
+            .context("cannot listen on a loopback port")?;
     let addr = server.local_addr()?;
     let conn = store::open_admin(&paths.database())?;
     let public_url = match projects::meta(&conn, projects::META_PUBLIC_URL)? {

@@ -105,7 +105,10 @@ impl SmtpConfig {
             return Err("[alerts.smtp] host is empty".into());
         }
         if self.from.parse::<lettre::message::Mailbox>().is_err() {
-            return Err(format!("[alerts.smtp] from: {:?} is not an address (write `Name <a@b.example>` or `a@b.example`)", self.from));
+            return Err(format!(
+                "[alerts.smtp] from: {:?} is not an address (write `Name <a@b.example>` or `a@b.example`)",
+                self.from
+            ));
         }
         if self.username.is_some() != self.password.is_some() {
             return Err("[alerts.smtp] username and password go together: give both or neither".into());
@@ -206,18 +209,23 @@ mod tests {
         let err = parse("[[rules]]\nproject = \"default\"\nname = \"x\"\nconditions = [{ id = \"nope\" }]\nactions = [{ id = \"console\" }]\n")
             .unwrap_err();
         assert!(err.starts_with("[[alerts.rules]] #1 (\"x\"): conditions[0]: unknown condition \"nope\""), "{err}");
-        let err = parse("[[rules]]\nname = \"x\"\nconditions = [{ id = \"first_seen\" }]\nactions = [{ id = \"console\" }]\n")
-            .unwrap_err();
+        let err = parse(
+            "[[rules]]\nname = \"x\"\nconditions = [{ id = \"first_seen\" }]\nactions = [{ id = \"console\" }]\n",
+        )
+        .unwrap_err();
         assert!(err.contains("project is required"), "{err}");
     }
 
     #[test]
     fn a_webhook_without_its_secret_or_a_bad_url_is_refused_without_quoting_it() {
         let text = "[[rules]]\nproject = \"p\"\nname = \"w\"\nconditions = [{ id = \"first_seen\" }]\n";
-        let err = parse(&format!("{text}actions = [{{ id = \"webhook\", url = \"https://hook.example/x\" }}]\n")).unwrap_err();
-        assert!(err.contains("needs secret"), "{err}");
-        let err = parse(&format!("{text}actions = [{{ id = \"webhook\", url = \"ftp://hush.example/x\", secret = \"0123456789\" }}]\n"))
+        let err = parse(&format!("{text}actions = [{{ id = \"webhook\", url = \"https://hook.example/x\" }}]\n"))
             .unwrap_err();
+        assert!(err.contains("needs secret"), "{err}");
+        let err = parse(&format!(
+            "{text}actions = [{{ id = \"webhook\", url = \"ftp://hush.example/x\", secret = \"0123456789\" }}]\n"
+        ))
+        .unwrap_err();
         assert!(err.contains("http(s) URL") && !err.contains("hush"), "{err}");
     }
 

@@ -32,11 +32,18 @@ const ROUND: usize = 64;
 
 /// The outcome of a failed attempt under `policy`: when to try again, or to give up. The wait
 /// doubles from `retry_base_secs` up to `retry_max_secs`; a receiver's `Retry-After` replaces it.
-pub fn after_failure(policy: &DeliveryConfig, attempts_before: u32, fired_at: f64, now: f64, error: SendError) -> Attempted {
+pub fn after_failure(
+    policy: &DeliveryConfig,
+    attempts_before: u32,
+    fired_at: f64,
+    now: f64,
+    error: SendError,
+) -> Attempted {
     match error {
         SendError::Permanent(error) => Attempted::Failed { error },
         SendError::Retry { error, after } => {
-            let backoff = policy.retry_base_secs.saturating_mul(1u64 << attempts_before.min(32)).min(policy.retry_max_secs);
+            let backoff =
+                policy.retry_base_secs.saturating_mul(1u64 << attempts_before.min(32)).min(policy.retry_max_secs);
             let wait = after.map_or(backoff as f64, |a| a.as_secs_f64());
             let at = now + wait;
             if at > fired_at + policy.give_up_after_secs as f64 {
@@ -108,8 +115,12 @@ impl Worker {
         };
         match &outcome {
             Attempted::Sent => tracing::info!(delivery = id, kind = kind.as_str(), "alert delivered"),
-            Attempted::Retry { error, .. } => tracing::info!(delivery = id, kind = kind.as_str(), %error, "alert delivery will be retried"),
-            Attempted::Failed { error } => tracing::warn!(delivery = id, kind = kind.as_str(), %error, "alert delivery failed"),
+            Attempted::Retry { error, .. } => {
+                tracing::info!(delivery = id, kind = kind.as_str(), %error, "alert delivery will be retried")
+            }
+            Attempted::Failed { error } => {
+                tracing::warn!(delivery = id, kind = kind.as_str(), %error, "alert delivery failed")
+            }
         }
         let now = crate::clock::unix();
         if let Err(err) = self.store.writer().call(move |tx| outbox::mark(tx, id, &outcome, now)).await {
@@ -127,7 +138,9 @@ impl Worker {
                 let rule = rule_id.map(|id| rules::get(conn, id)).transpose()?.flatten();
                 let base = projects::public_url(conn)?;
                 let event = match (&event_id, wants_event) {
-                    (Some(event_id), true) => crate::store::issues::get_event(conn, project_id, event_id)?.map(|e| e.data),
+                    (Some(event_id), true) => {
+                        crate::store::issues::get_event(conn, project_id, event_id)?.map(|e| e.data)
+                    }
                     _ => None,
                 };
                 Ok((rule, base, event))
@@ -146,7 +159,8 @@ impl Worker {
         let key = notice.key.clone();
         match action {
             Action::Slack { .. } => {
-                let url = secrets.url.ok_or_else(|| SendError::Permanent("the Slack action has no webhook URL".into()))?;
+                let url =
+                    secrets.url.ok_or_else(|| SendError::Permanent("the Slack action has no webhook URL".into()))?;
                 let body = message::slack(&notice).to_string().into_bytes();
                 send::post(&self.http, &url, body, &[("idempotency-key", key)], self.timeout).await
             }
@@ -167,9 +181,10 @@ impl Worker {
                 send::post(&self.http, &url, body, &headers, self.timeout).await
             }
             Action::Email { to } => {
-                let smtp = self.config.smtp.as_ref().ok_or_else(|| {
-                    SendError::Permanent("no SMTP server: set [alerts.smtp] in config.toml".into())
-                })?;
+                let smtp =
+                    self.config.smtp.as_ref().ok_or_else(|| {
+                        SendError::Permanent("no SMTP server: set [alerts.smtp] in config.toml".into())
+                    })?;
                 let transport = send::smtp_transport(smtp, self.timeout).map_err(SendError::Permanent)?;
                 let email = send::email(&smtp.from, to, &notice)?;
                 send::send_email(&transport, email, self.timeout).await
@@ -184,7 +199,12 @@ mod tests {
     use super::*;
 
     fn policy() -> DeliveryConfig {
-        DeliveryConfig { retry_base_secs: 10, retry_max_secs: 300, give_up_after_secs: 3_600, ..DeliveryConfig::default() }
+        DeliveryConfig {
+            retry_base_secs: 10,
+            retry_max_secs: 300,
+            give_up_after_secs: 3_600,
+            ..DeliveryConfig::default()
+        }
     }
 
     fn retry(after: Option<u64>) -> SendError {

@@ -56,8 +56,14 @@ fn new_issue_regression_and_escalating_fire_from_what_the_event_did() {
     let history = History::default();
     let r = rule(json!({ "conditions": [{ "id": "first_seen" }, { "id": "regression" }, { "id": "escalating" }] }));
     assert_eq!(fires(&r, &facts(0.0), None, &history), None);
-    assert_eq!(fires(&r, &EventFacts { new_issue: true, ..facts(0.0) }, None, &history).as_deref(), Some("a new issue"));
-    assert_eq!(fires(&r, &EventFacts { regressed: true, ..facts(0.0) }, None, &history).as_deref(), Some("a regression"));
+    assert_eq!(
+        fires(&r, &EventFacts { new_issue: true, ..facts(0.0) }, None, &history).as_deref(),
+        Some("a new issue")
+    );
+    assert_eq!(
+        fires(&r, &EventFacts { regressed: true, ..facts(0.0) }, None, &history).as_deref(),
+        Some("a regression")
+    );
     assert_eq!(fires(&r, &EventFacts { escalated: true, ..facts(0.0) }, None, &history).as_deref(), Some("escalating"));
     assert_eq!(history.asked.get(), 0, "no condition here needs the store");
 }
@@ -74,7 +80,8 @@ fn the_action_interval_holds_a_rule_back_for_frequency_minutes() {
 #[test]
 fn more_than_n_events_in_an_interval_counts_only_up_to_the_threshold() {
     // Ten events in the last minute, one older.
-    let history = History { events: (0..10).map(|i| 1_000.0 - f64::from(i)).chain([900.0]).collect(), ..History::default() };
+    let history =
+        History { events: (0..10).map(|i| 1_000.0 - f64::from(i)).chain([900.0]).collect(), ..History::default() };
     let ten = rule(json!({ "conditions": [{ "id": "event_frequency", "value": 10, "interval": "1m" }] }));
     assert_eq!(fires(&ten, &facts(1_000.0), None, &history), None, "10 is not more than 10");
     let nine = rule(json!({ "conditions": [{ "id": "event_frequency", "value": 9, "interval": "1m" }] }));
@@ -115,7 +122,10 @@ fn all_any_and_none_combine_the_conditions() {
 #[test]
 fn environment_tag_level_and_category_filters() {
     let history = History::default();
-    let tags = [("url".to_string(), "https://shop.example/Checkout".to_string()), ("browser".to_string(), "Firefox".to_string())];
+    let tags = [
+        ("url".to_string(), "https://shop.example/Checkout".to_string()),
+        ("browser".to_string(), "Firefox".to_string()),
+    ];
     let base = EventFacts { new_issue: true, tags: &tags, ..facts(0.0) };
     let first = json!([{ "id": "first_seen" }]);
     let check = |filters: serde_json::Value, environment: Option<&str>| {

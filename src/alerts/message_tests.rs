@@ -46,10 +46,19 @@ fn slack_gets_a_readable_message_with_every_fact() {
     let head = body["blocks"][0]["text"]["text"].as_str().unwrap();
     assert!(head.starts_with("*<http://127.0.0.1:9000/organizations/local/issues/42/|WEB-1A: TypeError"), "{head}");
     assert!(head.ends_with("\napp/views.py in index"), "{head}");
-    let fields: Vec<&str> = body["blocks"][1]["fields"].as_array().unwrap().iter().map(|f| f["text"].as_str().unwrap()).collect();
+    let fields: Vec<&str> =
+        body["blocks"][1]["fields"].as_array().unwrap().iter().map(|f| f["text"].as_str().unwrap()).collect();
     assert_eq!(
         fields,
-        ["*Short ID*\nWEB-1A", "*Project*\nweb", "*Level*\nerror", "*Events*\n11", "*Users*\n3", "*Environment*\nproduction", "*Release*\nweb@1.2.3"]
+        [
+            "*Short ID*\nWEB-1A",
+            "*Project*\nweb",
+            "*Level*\nerror",
+            "*Events*\n11",
+            "*Users*\n3",
+            "*Environment*\nproduction",
+            "*Release*\nweb@1.2.3"
+        ]
     );
     assert_eq!(body["blocks"][2]["elements"][0]["text"], "Rule *Checkout errors*: a new issue");
 }
@@ -58,7 +67,19 @@ fn slack_gets_a_readable_message_with_every_fact() {
 fn the_webhook_body_has_the_legacy_plugin_shape() {
     let event = json!({ "event_id": "b".repeat(32), "tags": { "level": "error", "environment": "production" }, "message": "m" });
     let body = webhook(&notice(), Some(event));
-    for key in ["id", "project", "project_name", "project_slug", "logger", "level", "culprit", "message", "url", "triggering_rules", "event"] {
+    for key in [
+        "id",
+        "project",
+        "project_name",
+        "project_slug",
+        "logger",
+        "level",
+        "culprit",
+        "message",
+        "url",
+        "triggering_rules",
+        "event",
+    ] {
         assert!(body.get(key).is_some(), "{key} missing from {body}");
     }
     assert_eq!(body["id"], "42");
@@ -83,12 +104,24 @@ fn the_email_says_the_same_in_text_and_html() {
     let n = notice();
     assert_eq!(email_subject(&n), "[sift] WEB-1A: TypeError: x <is> undefined [2J");
     let text = email_text(&n);
-    for line in ["Short ID: WEB-1A", "Events: 11", "Users: 3", "Environment: production", "Release: web@1.2.3",
-        "Rule: Checkout errors (a new issue)", "Open the issue: http://127.0.0.1:9000/organizations/local/issues/42/"] {
+    for line in [
+        "Short ID: WEB-1A",
+        "Events: 11",
+        "Users: 3",
+        "Environment: production",
+        "Release: web@1.2.3",
+        "Rule: Checkout errors (a new issue)",
+        "Open the issue: http://127.0.0.1:9000/organizations/local/issues/42/",
+    ] {
         assert!(text.contains(line), "{line} missing from\n{text}");
     }
     let html = email_html(&n);
-    assert!(html.contains("<a href=\"http://127.0.0.1:9000/organizations/local/issues/42/\">WEB-1A: TypeError: x &lt;is&gt; undefined"), "{html}");
+    assert!(
+        html.contains(
+            "<a href=\"http://127.0.0.1:9000/organizations/local/issues/42/\">WEB-1A: TypeError: x &lt;is&gt; undefined"
+        ),
+        "{html}"
+    );
     assert!(html.contains("<th align=\"left\">Release</th><td>web@1.2.3</td>"), "{html}");
 }
 

@@ -26,9 +26,12 @@ fn err<T>(text: impl Into<String>) -> Result<T, RuleError> {
 
 /// Sentry's ids, with the short names accepted beside them.
 pub mod ids {
-    pub const FIRST_SEEN: (&str, &str) = ("sentry.rules.conditions.first_seen_event.FirstSeenEventCondition", "first_seen");
-    pub const REGRESSION: (&str, &str) = ("sentry.rules.conditions.regression_event.RegressionEventCondition", "regression");
-    pub const ESCALATING: (&str, &str) = ("sentry.rules.conditions.reappeared_event.ReappearedEventCondition", "escalating");
+    pub const FIRST_SEEN: (&str, &str) =
+        ("sentry.rules.conditions.first_seen_event.FirstSeenEventCondition", "first_seen");
+    pub const REGRESSION: (&str, &str) =
+        ("sentry.rules.conditions.regression_event.RegressionEventCondition", "regression");
+    pub const ESCALATING: (&str, &str) =
+        ("sentry.rules.conditions.reappeared_event.ReappearedEventCondition", "escalating");
     pub const EVENT_FREQUENCY: (&str, &str) =
         ("sentry.rules.conditions.event_frequency.EventFrequencyCondition", "event_frequency");
     pub const UNIQUE_USERS: (&str, &str) =
@@ -133,7 +136,9 @@ pub fn require_secrets(with: &mut RuleWithSecrets, stored: Option<&RuleWithSecre
         }
         match action {
             Action::Slack { .. } if given.url.is_none() => {
-                return err(format!("actions[{i}]: a Slack action needs webhookUrl, the channel's incoming webhook URL"));
+                return err(format!(
+                    "actions[{i}]: a Slack action needs webhookUrl, the channel's incoming webhook URL"
+                ));
             }
             Action::Webhook if given.url.is_none() => {
                 return err(format!("actions[{i}]: a webhook action needs url, where to POST the alert"));
@@ -177,7 +182,9 @@ fn frequency(value: Option<&Value>) -> Result<u32, RuleError> {
 /// A whole number given as a number or as digits in a string (Sentry's forms send both).
 fn number(value: &Value) -> Option<u64> {
     match value {
-        Value::Number(n) => n.as_u64().or_else(|| n.as_f64().filter(|f| f.fract() == 0.0 && *f >= 0.0).map(|f| f as u64)),
+        Value::Number(n) => {
+            n.as_u64().or_else(|| n.as_f64().filter(|f| f.fract() == 0.0 && *f >= 0.0).map(|f| f as u64))
+        }
         Value::String(s) => s.trim().parse().ok(),
         _ => None,
     }
@@ -288,9 +295,9 @@ fn filter(value: &Value) -> Result<Filter, RuleError> {
         _ if is(id, ids::CATEGORY_FILTER) => {
             let names: Vec<String> = Category::ALL.iter().map(|c| format!("{} ({})", *c as i64, c.name())).collect();
             let category = obj.get("value").and_then(text).as_deref().and_then(Category::parse);
-            Filter::Category(category.ok_or_else(|| {
-                RuleError(format!("value must be an issue category: {}", names.join(", ")))
-            })?)
+            Filter::Category(
+                category.ok_or_else(|| RuleError(format!("value must be an issue category: {}", names.join(", "))))?,
+            )
         }
         other => return err(format!("unknown filter {other:?}; sift knows {}", listed(&ids::FILTERS))),
     })
@@ -331,7 +338,9 @@ fn action(value: &Value) -> Result<(Action, ActionSecrets), RuleError> {
                 None | Some(Value::Null) => {}
                 Some(Value::String(s)) if s == "webhooks" => {}
                 Some(other) => {
-                    return err(format!("service must be \"webhooks\" (the only event service sift sends to), got {other}"));
+                    return err(format!(
+                        "service must be \"webhooks\" (the only event service sift sends to), got {other}"
+                    ));
                 }
             }
             secrets.url = url(obj, "url")?;

@@ -45,7 +45,10 @@ fn sentrys_documented_example_parses_with_its_settings() {
     assert_eq!(rule.filters, [Filter::Level { op: LevelMatch::AtLeast, level: Level::Error }]);
     assert_eq!(
         rule.actions,
-        [Action::Slack { channel: Some("#alerts".into()), tags: vec!["environment".into(), "level".into()] }, Action::Webhook]
+        [
+            Action::Slack { channel: Some("#alerts".into()), tags: vec!["environment".into(), "level".into()] },
+            Action::Webhook
+        ]
     );
     assert!(parsed.secrets[0].url.is_some() && parsed.secrets[1].signing_secret.is_some());
     assert!(!format!("{parsed:?}").contains("s3cret"), "secrets never show in Debug");
@@ -83,26 +86,66 @@ fn every_refusal_says_what_is_wrong() {
     let console = json!([{ "id": "console" }]);
     let first = json!([{ "id": "first_seen" }]);
     let cases = [
-        (with(json!([{ "id": "sentry.rules.conditions.nope.Nope" }]), console.clone()), "conditions[0]: unknown condition \"sentry.rules.conditions.nope.Nope\"; sift knows sentry.rules.conditions.first_seen_event.FirstSeenEventCondition (first_seen)"),
-        (with(json!([{ "id": "event_frequency", "value": 10, "interval": "2m" }]), console.clone()), "conditions[0]: interval must be one of 1m, 5m, 15m, 1h, 1d, 1w, 30d, got \"2m\""),
-        (with(json!([{ "id": "event_frequency", "interval": "1m" }]), console.clone()), "conditions[0]: value is required"),
-        (with(json!([{ "id": "event_frequency", "value": -1, "interval": "1m" }]), console.clone()), "conditions[0]: value must be a whole number"),
-        (json!({ "name": "r", "frequency": 2, "conditions": first, "actions": console }), "frequency: the action interval is in minutes, from 5 (5 minutes) to 43200 (30 days), got 2"),
+        (
+            with(json!([{ "id": "sentry.rules.conditions.nope.Nope" }]), console.clone()),
+            "conditions[0]: unknown condition \"sentry.rules.conditions.nope.Nope\"; sift knows sentry.rules.conditions.first_seen_event.FirstSeenEventCondition (first_seen)",
+        ),
+        (
+            with(json!([{ "id": "event_frequency", "value": 10, "interval": "2m" }]), console.clone()),
+            "conditions[0]: interval must be one of 1m, 5m, 15m, 1h, 1d, 1w, 30d, got \"2m\"",
+        ),
+        (
+            with(json!([{ "id": "event_frequency", "interval": "1m" }]), console.clone()),
+            "conditions[0]: value is required",
+        ),
+        (
+            with(json!([{ "id": "event_frequency", "value": -1, "interval": "1m" }]), console.clone()),
+            "conditions[0]: value must be a whole number",
+        ),
+        (
+            json!({ "name": "r", "frequency": 2, "conditions": first, "actions": console }),
+            "frequency: the action interval is in minutes, from 5 (5 minutes) to 43200 (30 days), got 2",
+        ),
         (json!({ "name": "r", "frequency": 43201, "conditions": first, "actions": console }), "got 43201"),
         (json!({ "name": "r", "frequency": "often", "conditions": first, "actions": console }), "got \"often\""),
         (with(json!([]), console.clone()), "conditions: a rule needs at least one condition"),
         (with(first.clone(), json!([])), "actions: a rule needs at least one action"),
         (json!({ "conditions": first, "actions": console }), "name: a rule needs a name"),
         (with(first.clone(), json!([{ "id": "slack" }])), "actions[0]: a Slack action needs webhookUrl"),
-        (with(first.clone(), json!([{ "id": "slack", "webhookUrl": "not a url" }])), "actions[0]: webhookUrl is not a valid URL"),
-        (with(first.clone(), json!([{ "id": "webhook", "url": "mailto:x@y.example", "secret": "0123456789" }])), "actions[0]: url must be an http(s) URL with a host, not a mailto URL"),
-        (with(first.clone(), json!([{ "id": "webhook", "url": "https://h.example/x" }])), "actions[0]: a webhook action needs secret"),
-        (with(first.clone(), json!([{ "id": "webhook", "secret": "0123456789" }])), "actions[0]: a webhook action needs url"),
+        (
+            with(first.clone(), json!([{ "id": "slack", "webhookUrl": "not a url" }])),
+            "actions[0]: webhookUrl is not a valid URL",
+        ),
+        (
+            with(first.clone(), json!([{ "id": "webhook", "url": "mailto:x@y.example", "secret": "0123456789" }])),
+            "actions[0]: url must be an http(s) URL with a host, not a mailto URL",
+        ),
+        (
+            with(first.clone(), json!([{ "id": "webhook", "url": "https://h.example/x" }])),
+            "actions[0]: a webhook action needs secret",
+        ),
+        (
+            with(first.clone(), json!([{ "id": "webhook", "secret": "0123456789" }])),
+            "actions[0]: a webhook action needs url",
+        ),
         (with(first.clone(), json!([{ "id": "webhook", "service": "pagerduty" }])), "service must be \"webhooks\""),
         (with(first.clone(), json!([{ "id": "email", "targetType": "IssueOwners" }])), "targetType must be \"Email\""),
-        (with(first.clone(), json!([{ "id": "email", "targetIdentifier": "nobody" }])), "\"nobody\" is not an email address"),
+        (
+            with(first.clone(), json!([{ "id": "email", "targetIdentifier": "nobody" }])),
+            "\"nobody\" is not an email address",
+        ),
         (with(first.clone(), json!([{ "id": "sentry.rules.actions.Nope" }])), "actions[0]: unknown action"),
-        (with(first.clone(), json!([{ "id": "console" }])).as_object().map(|o| { let mut o = o.clone(); o.insert("filters".into(), json!([{ "id": "tag", "key": "k", "match": "zz" }])); serde_json::Value::Object(o) }).unwrap(), "filters[0]: match must be one of eq, ne, co, nc, sw, ew, is, ns"),
+        (
+            with(first.clone(), json!([{ "id": "console" }]))
+                .as_object()
+                .map(|o| {
+                    let mut o = o.clone();
+                    o.insert("filters".into(), json!([{ "id": "tag", "key": "k", "match": "zz" }]));
+                    serde_json::Value::Object(o)
+                })
+                .unwrap(),
+            "filters[0]: match must be one of eq, ne, co, nc, sw, ew, is, ns",
+        ),
         (json!([1, 2]), "a rule is a JSON object"),
     ];
     for (body, expected) in cases {
@@ -113,8 +156,11 @@ fn every_refusal_says_what_is_wrong() {
 
 #[test]
 fn a_refused_url_is_never_quoted() {
-    let err = parse(with(json!([{ "id": "first_seen" }]), json!([{ "id": "slack", "webhookUrl": "gopher://hush-hush/T0/B0" }])))
-        .unwrap_err();
+    let err = parse(with(
+        json!([{ "id": "first_seen" }]),
+        json!([{ "id": "slack", "webhookUrl": "gopher://hush-hush/T0/B0" }]),
+    ))
+    .unwrap_err();
     assert!(!err.contains("hush"), "{err}");
 }
 

@@ -71,7 +71,11 @@ pub async fn post(
         Ok(Ok(text)) => text.chars().filter(|c| !c.is_control()).take(200).collect::<String>(),
         _ => String::new(),
     };
-    let error = if text.trim().is_empty() { format!("HTTP {}", status.as_u16()) } else { format!("HTTP {}: {}", status.as_u16(), text.trim()) };
+    let error = if text.trim().is_empty() {
+        format!("HTTP {}", status.as_u16())
+    } else {
+        format!("HTTP {}: {}", status.as_u16(), text.trim())
+    };
     if status.as_u16() == 408 || status.as_u16() == 429 || status.is_server_error() {
         Err(SendError::Retry { error, after })
     } else if status.is_redirection() {
@@ -114,10 +118,8 @@ pub fn smtp_transport(smtp: &SmtpConfig, timeout: Duration) -> Result<AsyncSmtpT
 /// Builds the email for `notice` (plain text and HTML, the firing's key as its Message-ID).
 pub fn email(from: &str, to: &[String], notice: &Notice) -> Result<Message, SendError> {
     let from: Mailbox = from.parse().map_err(|e| SendError::Permanent(format!("[alerts.smtp] from: {e}")))?;
-    let mut builder = Message::builder()
-        .from(from)
-        .subject(email_subject(notice))
-        .message_id(Some(format!("<{}@sift>", notice.key)));
+    let mut builder =
+        Message::builder().from(from).subject(email_subject(notice)).message_id(Some(format!("<{}@sift>", notice.key)));
     for address in to {
         let mailbox: Mailbox =
             address.parse().map_err(|e| SendError::Permanent(format!("{address:?} is not an address: {e}")))?;

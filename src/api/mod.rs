@@ -27,8 +27,9 @@ pub use client::{Client, ClientConfig};
 pub use error::{DEFAULT_RATE_LIMIT_WAIT, Error};
 pub use link::{Cursors, LinkEntry, parse_link_header};
 pub use models::{
-    Activity, AlertFiring, AlertRule, Assignee, AssigneeKind, BulkUpdateResult, Entry, Environment, Event, EventSummary, Issue, IssueStatus,
-    Level, Note, Organization, OutboxSummary, Priority, Project, ProjectKey, ShortIdLookup, Substatus, TagKey, TagValue, UpdateStatus,
+    Activity, AlertFiring, AlertRule, Assignee, AssigneeKind, BulkUpdateResult, Entry, Environment, Event,
+    EventSummary, Issue, IssueStatus, Level, Note, Organization, OutboxSummary, Priority, Project, ProjectKey,
+    ShortIdLookup, Substatus, TagKey, TagValue, UpdateStatus,
 };
 pub use page::Page;
 pub use params::{EventListParams, GroupStatsPeriod, IssueListParams, IssueSort, TagValueSort, TagValuesParams};

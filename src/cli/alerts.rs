@@ -80,7 +80,9 @@ pub async fn run(client: &Client, command: AlertsCommand, out: Out) -> Result<Op
 
 fn sift_only(err: Error) -> anyhow::Error {
     match err {
-        Error::NotFound { .. } => anyhow::anyhow!("this server keeps no firing log (a remote Sentry): `sift alerts test` and `log` need sift's own server"),
+        Error::NotFound { .. } => anyhow::anyhow!(
+            "this server keeps no firing log (a remote Sentry): `sift alerts test` and `log` need sift's own server"
+        ),
         other => other.into(),
     }
 }
@@ -142,7 +144,10 @@ pub fn log_table(firings: &[AlertFiring], summary: &OutboxSummary, out: Out) -> 
     if firings.is_empty() {
         text.push_str("no firings yet\n");
     } else {
-        text.push_str(&bold(out, format!("{:<6} {:<8} {:<28} {:<14} {:<22} DELIVERY\n", "ID", "WHEN", "RULE", "ISSUE", "WHY")));
+        text.push_str(&bold(
+            out,
+            format!("{:<6} {:<8} {:<28} {:<14} {:<22} DELIVERY\n", "ID", "WHEN", "RULE", "ISSUE", "WHY"),
+        ));
         for f in firings {
             let issue = f.issue.as_ref().and_then(|i| i.short_id.clone()).unwrap_or_else(|| "-".into());
             let why = if f.test { format!("test: {}", f.reason) } else { f.reason.clone() };

@@ -23,7 +23,8 @@ pub enum When {
 }
 
 impl When {
-    pub const ALL: [When; 6] = [When::NewIssue, When::Regression, When::Escalating, When::Events, When::Users, When::Level];
+    pub const ALL: [When; 6] =
+        [When::NewIssue, When::Regression, When::Escalating, When::Events, When::Users, When::Level];
 
     pub fn label(self) -> &'static str {
         match self {
@@ -71,7 +72,8 @@ impl Send {
 }
 
 pub const INTERVALS: [&str; 7] = ["1m", "5m", "15m", "1h", "1d", "1w", "30d"];
-pub const LEVELS: [(&str, &str); 5] = [("50", "fatal"), ("40", "error"), ("30", "warning"), ("20", "info"), ("10", "debug")];
+pub const LEVELS: [(&str, &str); 5] =
+    [("50", "fatal"), ("40", "error"), ("30", "warning"), ("20", "info"), ("10", "debug")];
 
 /// The form's fields, in screen order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -313,7 +315,8 @@ impl RuleForm {
 
     /// The rule in Sentry's JSON shape; the server checks it and says what is wrong.
     pub fn body(&self) -> Value {
-        let frequency: Value = self.frequency.text.trim().parse::<u64>().map_or_else(|_| json!(self.frequency.text.trim()), Value::from);
+        let frequency: Value =
+            self.frequency.text.trim().parse::<u64>().map_or_else(|_| json!(self.frequency.text.trim()), Value::from);
         let environment = Some(self.environment.text.trim()).filter(|e| !e.is_empty());
         if let (true, Some((_, raw))) = (self.partial, &self.editing) {
             let mut body = raw.clone();
@@ -326,7 +329,9 @@ impl RuleForm {
             When::Events | When::Users => json!({
                 "id": self.when.id(), "value": self.count.text.trim(), "interval": INTERVALS[self.interval % INTERVALS.len()]
             }),
-            When::Level => json!({ "id": self.when.id(), "match": "gte", "level": LEVELS[self.level % LEVELS.len()].0 }),
+            When::Level => {
+                json!({ "id": self.when.id(), "match": "gte", "level": LEVELS[self.level % LEVELS.len()].0 })
+            }
             _ => json!({ "id": self.when.id() }),
         };
         let tag = self.tag.text.trim();
@@ -345,7 +350,9 @@ impl RuleForm {
         let mut action = match self.send {
             Send::Slack => json!({ "id": ids::SLACK.0 }),
             Send::Webhook => json!({ "id": ids::WEBHOOK.0, "service": "webhooks" }),
-            Send::Email => json!({ "id": ids::EMAIL.0, "targetType": "Email", "targetIdentifier": target.unwrap_or("") }),
+            Send::Email => {
+                json!({ "id": ids::EMAIL.0, "targetType": "Email", "targetIdentifier": target.unwrap_or("") })
+            }
             Send::Console => json!({ "id": ids::CONSOLE.0 }),
         };
         match (self.send, target) {
@@ -391,7 +398,10 @@ mod tests {
         parse::require_secrets(&mut rule, None).unwrap();
         assert_eq!(
             rule.rule.conditions,
-            [crate::alerts::rule::Condition::EventFrequency { value: 10, interval: crate::alerts::rule::Interval::Minute }]
+            [crate::alerts::rule::Condition::EventFrequency {
+                value: 10,
+                interval: crate::alerts::rule::Interval::Minute
+            }]
         );
         assert_eq!(rule.rule.filters.len(), 1);
         assert_eq!(rule.rule.frequency_mins, 30);
@@ -400,14 +410,39 @@ mod tests {
     #[test]
     fn fields_follow_the_choices() {
         let mut form = RuleForm::new(0);
-        assert_eq!(form.fields(), [Field::Name, Field::Project, Field::When, Field::Environment, Field::Tag, Field::Send, Field::Target, Field::Frequency]);
+        assert_eq!(
+            form.fields(),
+            [
+                Field::Name,
+                Field::Project,
+                Field::When,
+                Field::Environment,
+                Field::Tag,
+                Field::Send,
+                Field::Target,
+                Field::Frequency
+            ]
+        );
         form.focus = Field::When;
         form.choose(true, 1);
         form.choose(true, 1);
         form.choose(true, 1);
         assert_eq!(form.when, When::Events);
         form.send = Send::Console;
-        assert_eq!(form.fields(), [Field::Name, Field::Project, Field::When, Field::Count, Field::Interval, Field::Environment, Field::Tag, Field::Send, Field::Frequency]);
+        assert_eq!(
+            form.fields(),
+            [
+                Field::Name,
+                Field::Project,
+                Field::When,
+                Field::Count,
+                Field::Interval,
+                Field::Environment,
+                Field::Tag,
+                Field::Send,
+                Field::Frequency
+            ]
+        );
         form.focus = Field::Frequency;
         form.step(true);
         assert_eq!(form.focus, Field::Name);

@@ -191,9 +191,21 @@ pub fn alerts_data() -> crate::tui::alerts::AlertsData {
                 "actions": [{ "id": "sift.rules.actions.NotifyConsoleAction" }] }),
     );
     crate::tui::alerts::AlertsData {
-        rules: vec![crate::tui::alerts::RuleRow { project: "backend".into(), rule: slack }, crate::tui::alerts::RuleRow { project: "web".into(), rule: kept }],
-        firings: Some(vec![alert_firing(12, "New issues to Slack", "BACKEND-3", "sent", &["slack"]), alert_firing(11, "New issues to Slack", "BACKEND-2", "retrying", &["slack"])]),
-        outbox: Some(crate::api::OutboxSummary { pending: 0, retrying: 1, sent: 4, failed: 0, dropped: 0, limit: 10_000 }),
+        rules: vec![
+            crate::tui::alerts::RuleRow { project: "backend".into(), rule: slack },
+            crate::tui::alerts::RuleRow { project: "web".into(), rule: kept },
+        ],
+        firings: Some(vec![
+            alert_firing(12, "New issues to Slack", "BACKEND-3", "sent", &["slack"]),
+            alert_firing(11, "New issues to Slack", "BACKEND-2", "retrying", &["slack"]),
+        ]),
+        outbox: Some(crate::api::OutboxSummary {
+            pending: 0,
+            retrying: 1,
+            sent: 4,
+            failed: 0,
+            dropped: 0,
+            limit: 10_000,
+        }),
     }
 }
-

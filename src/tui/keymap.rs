@@ -186,10 +186,9 @@ impl Keymap {
     fn from_raw(raw: RawKeymap) -> Result<Self, String> {
         let mut keymap = Keymap::default();
         for (context_name, actions) in raw {
-            let context = Context::ALL
-                .into_iter()
-                .find(|c| c.name() == context_name)
-                .ok_or_else(|| format!("unknown keymap section [{context_name}]; valid: [global], [list], [detail], [alerts]"))?;
+            let context = Context::ALL.into_iter().find(|c| c.name() == context_name).ok_or_else(|| {
+                format!("unknown keymap section [{context_name}]; valid: [global], [list], [detail], [alerts]")
+            })?;
             for (action_name, keys) in actions {
                 let action: Action = action_name.parse()?;
                 for key in keys {

@@ -96,7 +96,9 @@ async fn rules_round_trip_in_sentrys_shape_and_secrets_never_come_back() {
     assert_eq!(put.body["actions"][0]["secretsSet"], json!(["url", "secret"]));
     let secret: String = app
         .conn()
-        .query_row("SELECT signing_secret FROM alert_secrets WHERE rule_id = ?1", [id.parse::<i64>().unwrap()], |r| r.get(0))
+        .query_row("SELECT signing_secret FROM alert_secrets WHERE rule_id = ?1", [id.parse::<i64>().unwrap()], |r| {
+            r.get(0)
+        })
         .unwrap();
     assert_eq!(secret, "s3cret-signing-key");
 
@@ -112,19 +114,57 @@ async fn bad_rules_are_refused_with_a_clear_detail_and_the_server_keeps_serving(
     let app = TestApp::new();
     let first = json!([{ "id": "sentry.rules.conditions.first_seen_event.FirstSeenEventCondition" }]);
     let console = json!([{ "id": "sift.rules.actions.NotifyConsoleAction" }]);
-    let rule = |conditions: &Value, actions: &Value, frequency: Value| {
-        json!({ "name": "r", "frequency": frequency, "conditions": conditions, "actions": actions })
-    };
+    let rule = |conditions: &Value, actions: &Value, frequency: Value| json!({ "name": "r", "frequency": frequency, "conditions": conditions, "actions": actions });
     let cases: Vec<(Value, &str)> = vec![
-        (rule(&json!([{ "id": "sentry.rules.conditions.tagged_event.Unknown" }]), &console, json!(30)), "conditions[0]: unknown condition \"sentry.rules.conditions.tagged_event.Unknown\""),
-        (rule(&json!([{ "id": "sentry.rules.conditions.event_frequency.EventFrequencyCondition", "value": 10, "interval": "3h" }]), &console, json!(30)), "interval must be one of 1m, 5m, 15m, 1h, 1d, 1w, 30d, got \"3h\""),
-        (rule(&first, &console, json!(1)), "frequency: the action interval is in minutes, from 5 (5 minutes) to 43200 (30 days), got 1"),
+        (
+            rule(&json!([{ "id": "sentry.rules.conditions.tagged_event.Unknown" }]), &console, json!(30)),
+            "conditions[0]: unknown condition \"sentry.rules.conditions.tagged_event.Unknown\"",
+        ),
+        (
+            rule(
+                &json!([{ "id": "sentry.rules.conditions.event_frequency.EventFrequencyCondition", "value": 10, "interval": "3h" }]),
+                &console,
+                json!(30),
+            ),
+            "interval must be one of 1m, 5m, 15m, 1h, 1d, 1w, 30d, got \"3h\"",
+        ),
+        (
+            rule(&first, &console, json!(1)),
+            "frequency: the action interval is in minutes, from 5 (5 minutes) to 43200 (30 days), got 1",
+        ),
         (rule(&first, &console, json!(50_000)), "got 50000"),
-        (rule(&first, &json!([slack("hooks.slack.com/services/x")]), json!(30)), "actions[0]: webhookUrl is not a valid URL"),
-        (rule(&first, &json!([slack("file:///etc/passwd")]), json!(30)), "actions[0]: webhookUrl must be an http(s) URL with a host"),
-        (rule(&first, &json!([{ "id": "sentry.integrations.slack.notify_action.SlackNotifyServiceAction" }]), json!(30)), "actions[0]: a Slack action needs webhookUrl"),
-        (rule(&first, &json!([{ "id": "sentry.rules.actions.notify_event_service.NotifyEventServiceAction", "service": "webhooks", "url": "https://h.example/x" }]), json!(30)), "actions[0]: a webhook action needs secret"),
-        (rule(&first, &json!([{ "id": "sentry.mail.actions.NotifyEmailAction", "targetType": "Email", "targetIdentifier": "oncall@example.com" }]), json!(30)), "an email action needs an SMTP server: set [alerts.smtp]"),
+        (
+            rule(&first, &json!([slack("hooks.slack.com/services/x")]), json!(30)),
+            "actions[0]: webhookUrl is not a valid URL",
+        ),
+        (
+            rule(&first, &json!([slack("file:///etc/passwd")]), json!(30)),
+            "actions[0]: webhookUrl must be an http(s) URL with a host",
+        ),
+        (
+            rule(
+                &first,
+                &json!([{ "id": "sentry.integrations.slack.notify_action.SlackNotifyServiceAction" }]),
+                json!(30),
+            ),
+            "actions[0]: a Slack action needs webhookUrl",
+        ),
+        (
+            rule(
+                &first,
+                &json!([{ "id": "sentry.rules.actions.notify_event_service.NotifyEventServiceAction", "service": "webhooks", "url": "https://h.example/x" }]),
+                json!(30),
+            ),
+            "actions[0]: a webhook action needs secret",
+        ),
+        (
+            rule(
+                &first,
+                &json!([{ "id": "sentry.mail.actions.NotifyEmailAction", "targetType": "Email", "targetIdentifier": "oncall@example.com" }]),
+                json!(30),
+            ),
+            "an email action needs an SMTP server: set [alerts.smtp]",
+        ),
         (rule(&first, &json!([]), json!(30)), "actions: a rule needs at least one action"),
     ];
     for (body, expected) in cases {
@@ -133,7 +173,9 @@ async fn bad_rules_are_refused_with_a_clear_detail_and_the_server_keeps_serving(
         let detail = reply.body["detail"].as_str().unwrap();
         assert!(detail.contains(expected), "{body}\n  detail {detail:?}\n  expected {expected:?}");
     }
-    let reply = app.request("POST", RULES, &[("authorization", &format!("Bearer {}", app.token()))], b"{not json".to_vec()).await;
+    let reply = app
+        .request("POST", RULES, &[("authorization", &format!("Bearer {}", app.token()))], b"{not json".to_vec())
+        .await;
     assert_eq!(reply.status, StatusCode::BAD_REQUEST);
     assert!(reply.body["detail"].as_str().unwrap().starts_with("Invalid request body"), "{}", reply.body);
     let reply = app.api("PUT", &format!("{RULES}999/"), Some(rule(&first, &console, json!(30)))).await;
@@ -146,14 +188,16 @@ async fn bad_rules_are_refused_with_a_clear_detail_and_the_server_keeps_serving(
 async fn a_new_issue_a_storm_and_a_regression_each_fire_their_rule_once_per_action_interval() {
     let app = TestApp::new();
     let hook = "http://127.0.0.1:9/hook";
-    create(&app, json!({ "name": "New issues", "conditions": [{ "id": "first_seen" }], "actions": [webhook(hook)] })).await;
+    create(&app, json!({ "name": "New issues", "conditions": [{ "id": "first_seen" }], "actions": [webhook(hook)] }))
+        .await;
     create(
         &app,
         json!({ "name": "Storms", "frequency": 30,
                 "conditions": [{ "id": "event_frequency", "value": 10, "interval": "1m" }], "actions": [slack(hook)] }),
     )
     .await;
-    create(&app, json!({ "name": "Regressions", "conditions": [{ "id": "regression" }], "actions": [webhook(hook)] })).await;
+    create(&app, json!({ "name": "Regressions", "conditions": [{ "id": "regression" }], "actions": [webhook(hook)] }))
+        .await;
 
     ingest_at(&app, &error("KeyError"), T0).await;
     for i in 0..11 {
@@ -171,7 +215,10 @@ async fn a_new_issue_a_storm_and_a_regression_each_fire_their_rule_once_per_acti
     assert_eq!(storms[0]["reason"], "more than 10 events in one minute");
     assert_eq!(storms[0]["issue"]["shortId"], "DEFAULT-2");
     assert_eq!(of_rule(&log, "New or regressed issues").len(), 2, "the console rule fires too");
-    assert!(of_rule(&log, "New or regressed issues")[0]["deliveries"].as_array().unwrap().is_empty(), "nothing to send");
+    assert!(
+        of_rule(&log, "New or regressed issues")[0]["deliveries"].as_array().unwrap().is_empty(),
+        "nothing to send"
+    );
 
     // More of the storm inside the action interval: nothing; after it, the rule fires again.
     for i in 0..15 {
@@ -190,7 +237,10 @@ async fn a_new_issue_a_storm_and_a_regression_each_fire_their_rule_once_per_acti
     let log = firings(&app).await;
     let regressions = of_rule(&log, "Regressions");
     assert_eq!(regressions.len(), 1);
-    assert_eq!((regressions[0]["reason"].clone(), regressions[0]["issue"]["shortId"].clone()), (json!("a regression"), json!("DEFAULT-2")));
+    assert_eq!(
+        (regressions[0]["reason"].clone(), regressions[0]["issue"]["shortId"].clone()),
+        (json!("a regression"), json!("DEFAULT-2"))
+    );
     assert_eq!(of_rule(&log, "New or regressed issues").len(), 3);
 }
 
@@ -230,7 +280,10 @@ async fn users_environment_tags_and_level_pick_what_a_rule_sees() {
     other["environment"] = json!("production");
     other["request"] = json!({ "url": "https://shop.example/checkout/pay" });
     ingest_at(&app, &other, T0 + 101.0).await;
-    assert!(of_rule(&firings(&app).await, "Production checkout fatals").is_empty(), "wrong environment, then too quiet");
+    assert!(
+        of_rule(&firings(&app).await, "Production checkout fatals").is_empty(),
+        "wrong environment, then too quiet"
+    );
     let mut right = error("RecursionError");
     right["level"] = json!("fatal");
     right["environment"] = json!("production");
@@ -242,16 +295,15 @@ async fn users_environment_tags_and_level_pick_what_a_rule_sees() {
 #[tokio::test]
 async fn the_outbox_drops_its_oldest_delivery_at_its_bound_and_counts_it() {
     let app = TestApp::new();
-    app.conn()
-        .execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('alerts_outbox_limit', '3')", [])
-        .unwrap();
+    app.conn().execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('alerts_outbox_limit', '3')", []).unwrap();
     create(&app, json!({ "name": "New issues", "conditions": [{ "id": "first_seen" }], "actions": [webhook("http://127.0.0.1:9/x")] }))
         .await;
     for (i, kind) in ["AError", "BError", "CError", "DError", "EError"].iter().enumerate() {
         ingest_at(&app, &error(kind), T0 + i as f64).await;
     }
     let log = firings(&app).await;
-    let states: Vec<&str> = of_rule(&log, "New issues").iter().map(|f| f["deliveries"][0]["state"].as_str().unwrap()).collect();
+    let states: Vec<&str> =
+        of_rule(&log, "New issues").iter().map(|f| f["deliveries"][0]["state"].as_str().unwrap()).collect();
     assert_eq!(states, ["dropped", "dropped", "pending", "pending", "pending"], "the oldest go first");
     let reason = of_rule(&log, "New issues")[0]["deliveries"][0]["lastError"].as_str().unwrap().to_string();
     assert_eq!(reason, "dropped: the outbox was full (3 pending deliveries)");
@@ -286,12 +338,23 @@ async fn slack_and_webhooks_get_their_content_signed_and_keyed() {
     assert_eq!(slack.len(), 1);
     let body = slack[0].json();
     let head = body["blocks"][0]["text"]["text"].as_str().unwrap();
-    assert!(head.starts_with("*<http://127.0.0.1:9000/organizations/local/issues/1/|DEFAULT-1: KeyError: boom>*"), "{head}");
-    let fields: Vec<&str> = body["blocks"][1]["fields"].as_array().unwrap().iter().map(|f| f["text"].as_str().unwrap()).collect();
+    assert!(
+        head.starts_with("*<http://127.0.0.1:9000/organizations/local/issues/1/|DEFAULT-1: KeyError: boom>*"),
+        "{head}"
+    );
+    let fields: Vec<&str> =
+        body["blocks"][1]["fields"].as_array().unwrap().iter().map(|f| f["text"].as_str().unwrap()).collect();
     assert_eq!(
         fields,
-        ["*Short ID*\nDEFAULT-1", "*Project*\ndefault", "*Level*\nerror", "*Events*\n1", "*Users*\n0",
-         "*Environment*\nproduction", "*Release*\nweb@1.2.3"]
+        [
+            "*Short ID*\nDEFAULT-1",
+            "*Project*\ndefault",
+            "*Level*\nerror",
+            "*Events*\n1",
+            "*Users*\n0",
+            "*Environment*\nproduction",
+            "*Release*\nweb@1.2.3"
+        ]
     );
     assert_eq!((slack[0].method.as_str(), slack[0].header("content-type")), ("POST", Some("application/json")));
 
@@ -321,15 +384,26 @@ async fn failures_are_retried_under_one_key_and_hopeless_ones_fail_with_their_re
     let (flaky, gone) = (Receiver::start(), Receiver::start());
     flaky.set(Mode::Status { status: 503, retry_after: Some(1) });
     gone.set(Mode::Status { status: 404, retry_after: None });
-    create(&app, json!({ "name": "Flaky", "conditions": [{ "id": "first_seen" }], "actions": [webhook(&flaky.url("/h"))] })).await;
-    create(&app, json!({ "name": "Gone", "conditions": [{ "id": "first_seen" }], "actions": [slack(&gone.url("/h"))] })).await;
+    create(
+        &app,
+        json!({ "name": "Flaky", "conditions": [{ "id": "first_seen" }], "actions": [webhook(&flaky.url("/h"))] }),
+    )
+    .await;
+    create(
+        &app,
+        json!({ "name": "Gone", "conditions": [{ "id": "first_seen" }], "actions": [slack(&gone.url("/h"))] }),
+    )
+    .await;
     worker(&app, "");
     app.send_event(error("KeyError")).await;
     // While the receiver answers 503 the delivery is retried, after its Retry-After.
     assert!(flaky.wait_for("/h", 2, Duration::from_secs(20)).len() >= 2);
     let log = firings(&app).await;
     let retrying = &of_rule(&log, "Flaky")[0]["deliveries"][0];
-    assert_eq!((retrying["state"].clone(), retrying["lastError"].clone()), (json!("retrying"), json!("HTTP 503: no_service")));
+    assert_eq!(
+        (retrying["state"].clone(), retrying["lastError"].clone()),
+        (json!("retrying"), json!("HTTP 503: no_service"))
+    );
     flaky.set(Mode::Ok);
     let until = std::time::Instant::now() + Duration::from_secs(20);
     while of_rule(&firings(&app).await, "Flaky")[0]["deliveries"][0]["state"] != "sent" {
@@ -339,11 +413,17 @@ async fn failures_are_retried_under_one_key_and_hopeless_ones_fail_with_their_re
     let log = firings(&app).await;
     let firing = of_rule(&log, "Flaky")[0];
     let keys: Vec<String> = flaky.to("/h").iter().map(|r| r.header("idempotency-key").unwrap().to_string()).collect();
-    assert!(keys.iter().all(|k| k == firing["idempotencyKey"].as_str().unwrap()), "one key for every attempt: {keys:?}");
+    assert!(
+        keys.iter().all(|k| k == firing["idempotencyKey"].as_str().unwrap()),
+        "one key for every attempt: {keys:?}"
+    );
     assert_eq!(firing["deliveries"][0]["attempts"].as_u64(), Some(keys.len() as u64));
     // A 404 is not retried: one attempt, failed, with the receiver's answer as the reason.
     let failed = &of_rule(&log, "Gone")[0]["deliveries"][0];
-    assert_eq!((failed["state"].clone(), failed["lastError"].clone()), (json!("failed"), json!("HTTP 404: no_service")));
+    assert_eq!(
+        (failed["state"].clone(), failed["lastError"].clone()),
+        (json!("failed"), json!("HTTP 404: no_service"))
+    );
     assert_eq!(gone.to("/h").len(), 1);
 }
 
@@ -355,7 +435,11 @@ async fn slow_failing_and_hanging_up_receivers_never_hold_up_ingest() {
     failing.set(Mode::Status { status: 500, retry_after: None });
     closing.set(Mode::Close);
     for (name, receiver) in [("slow", &slow), ("failing", &failing), ("closing", &closing)] {
-        create(&app, json!({ "name": name, "conditions": [{ "id": "first_seen" }], "actions": [webhook(&receiver.url("/h"))] })).await;
+        create(
+            &app,
+            json!({ "name": name, "conditions": [{ "id": "first_seen" }], "actions": [webhook(&receiver.url("/h"))] }),
+        )
+        .await;
     }
     worker(&app, "concurrency = 2\n");
     // Forty new issues: 120 deliveries, each attempt stuck, refused or cut off.
@@ -365,7 +449,8 @@ async fn slow_failing_and_hanging_up_receivers_never_hold_up_ingest() {
     assert_eq!(app.issues().len(), 40, "every event was stored and acknowledged");
     let log = firings(&app).await;
     assert_eq!(log.iter().filter(|f| f["rule"]["name"] != "New or regressed issues").count(), 120);
-    let sent = log.iter().flat_map(|f| f["deliveries"].as_array().unwrap().iter()).filter(|d| d["state"] == "sent").count();
+    let sent =
+        log.iter().flat_map(|f| f["deliveries"].as_array().unwrap().iter()).filter(|d| d["state"] == "sent").count();
     assert_eq!(sent, 0, "none of them could go out");
     let failing_tries = failing.wait_for("/h", 1, Duration::from_secs(20)).len();
     assert!(failing_tries >= 1 && !closing.wait_for("/h", 1, Duration::from_secs(20)).is_empty());
@@ -375,7 +460,11 @@ async fn slow_failing_and_hanging_up_receivers_never_hold_up_ingest() {
 async fn a_test_notification_goes_through_the_outbox_with_the_latest_issue() {
     let app = TestApp::new();
     let receiver = Receiver::start();
-    let rule = create(&app, json!({ "name": "Hook", "conditions": [{ "id": "regression" }], "actions": [webhook(&receiver.url("/t"))] })).await;
+    let rule = create(
+        &app,
+        json!({ "name": "Hook", "conditions": [{ "id": "regression" }], "actions": [webhook(&receiver.url("/t"))] }),
+    )
+    .await;
     worker(&app, "");
     let id = rule["id"].as_str().unwrap();
     // No issue yet: the test is about none.

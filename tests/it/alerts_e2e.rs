@@ -33,7 +33,9 @@ fn repo() -> PathBuf {
 }
 
 fn python() -> PathBuf {
-    std::env::var_os("SIFT_SDK_DIR").map_or_else(|| repo().join("target/sdk-clients"), PathBuf::from).join("python/bin/python")
+    std::env::var_os("SIFT_SDK_DIR")
+        .map_or_else(|| repo().join("target/sdk-clients"), PathBuf::from)
+        .join("python/bin/python")
 }
 
 /// The README's alert snippets: (name, code).
@@ -62,7 +64,10 @@ fn the_readme_has_the_three_alert_snippets() {
     assert_eq!(names, ["slack", "webhook", "email"]);
     // What the tests replace must be there to replace.
     assert!(snippet("slack").contains("https://hooks.slack.com/services/T000/B000/XXXXXXXX"));
-    assert!(snippet("webhook").contains("https://ops.example.com/sentry-hook") && snippet("webhook").contains(SIGNING_SECRET));
+    assert!(
+        snippet("webhook").contains("https://ops.example.com/sentry-hook")
+            && snippet("webhook").contains(SIGNING_SECRET)
+    );
     let email = snippet("email");
     for part in ["host = \"smtp.example.com\"", "port = 587", "security = \"starttls\"", "username =", "password ="] {
         assert!(email.contains(part), "{part}");
@@ -200,7 +205,8 @@ fn api(server: &SiftProcess, method: &str, path: &str, body: Option<Value>) -> V
 
 /// The firing log, oldest first.
 fn firings(server: &SiftProcess) -> Vec<Value> {
-    let mut log = api(server, "GET", "/api/0/organizations/local/alert-firings/?limit=1000", None).as_array().unwrap().clone();
+    let mut log =
+        api(server, "GET", "/api/0/organizations/local/alert-firings/?limit=1000", None).as_array().unwrap().clone();
     log.reverse();
     log
 }
@@ -214,7 +220,8 @@ fn wait_events(server: &SiftProcess, n: u64) {
     let until = Instant::now() + WAIT;
     loop {
         let issues = api(server, "GET", "/api/0/organizations/local/issues/?query=", None);
-        let count: u64 = issues.as_array().unwrap().iter().map(|i| i["count"].as_str().unwrap().parse::<u64>().unwrap()).sum();
+        let count: u64 =
+            issues.as_array().unwrap().iter().map(|i| i["count"].as_str().unwrap().parse::<u64>().unwrap()).sum();
         if count >= n {
             return;
         }
@@ -261,7 +268,8 @@ fn the_readme_rules_deliver_slack_webhook_and_email_for_real_sdk_events() {
     let head = message["blocks"][0]["text"]["text"].as_str().unwrap();
     assert!(head.starts_with(&format!("*<{}|DEFAULT-1: KeyError: 'missing sku'>*", link("1"))), "{head}");
     assert!(head.contains("first_visit"), "the culprit: {head}");
-    let fields: Vec<&str> = message["blocks"][1]["fields"].as_array().unwrap().iter().map(|f| f["text"].as_str().unwrap()).collect();
+    let fields: Vec<&str> =
+        message["blocks"][1]["fields"].as_array().unwrap().iter().map(|f| f["text"].as_str().unwrap()).collect();
     for field in ["*Short ID*\nDEFAULT-1", "*Events*\n1", "*Environment*\nproduction", "*Release*\nshop@2.0.1"] {
         assert!(fields.contains(&field), "{field} in {fields:?}");
     }
@@ -296,24 +304,44 @@ fn the_readme_rules_deliver_slack_webhook_and_email_for_real_sdk_events() {
     let mail = &mails[0];
     let firing = of_rule(&firings(&server), "Regressions by email").pop().expect("the regression fired");
     assert_eq!(mail["subject"], "[sift] DEFAULT-2: TypeError: cart total is undefined");
-    assert_eq!((mail["from"].clone(), mail["to"].clone()), (json!("sift <alerts@example.com>"), json!("oncall@example.com")));
+    assert_eq!(
+        (mail["from"].clone(), mail["to"].clone()),
+        (json!("sift <alerts@example.com>"), json!("oncall@example.com"))
+    );
     assert_eq!(mail["message_id"], format!("<{}@sift>", firing["idempotencyKey"].as_str().unwrap()));
     assert_eq!(mail["type"], "multipart/alternative");
     let (text, html) = (&mail["parts"][0], &mail["parts"][1]);
     assert_eq!((text["type"].clone(), html["type"].clone()), (json!("text/plain"), json!("text/html")));
     let text = text["text"].as_str().unwrap();
-    for line in ["DEFAULT-2: TypeError: cart total is undefined", "Short ID: DEFAULT-2", "Environment: production",
-        "Release: shop@2.0.1", "Rule: Regressions by email (a regression)", &format!("Open the issue: {}", link("2"))] {
+    for line in [
+        "DEFAULT-2: TypeError: cart total is undefined",
+        "Short ID: DEFAULT-2",
+        "Environment: production",
+        "Release: shop@2.0.1",
+        "Rule: Regressions by email (a regression)",
+        &format!("Open the issue: {}", link("2")),
+    ] {
         assert!(text.contains(line), "{line} in\n{text}");
     }
-    assert!(html["text"].as_str().unwrap().contains(&format!("<a href=\"{}\">DEFAULT-2: TypeError: cart total is undefined</a>", link("2"))));
+    assert!(
+        html["text"]
+            .as_str()
+            .unwrap()
+            .contains(&format!("<a href=\"{}\">DEFAULT-2: TypeError: cart total is undefined</a>", link("2")))
+    );
 
     // Secrets never reach the logs or the API's answers.
     let rules = api(&server, "GET", "/api/0/projects/local/default/rules/", None).to_string();
-    let logs: String = std::fs::read_dir(data.join("logs")).unwrap().filter_map(|e| std::fs::read_to_string(e.unwrap().path()).ok()).collect();
+    let logs: String = std::fs::read_dir(data.join("logs"))
+        .unwrap()
+        .filter_map(|e| std::fs::read_to_string(e.unwrap().path()).ok())
+        .collect();
     for secret in [SIGNING_SECRET, "/slack", "/hook"] {
         assert!(!rules.contains(secret), "{secret} in the rules' JSON");
-        assert!(!logs.contains(&format!("{}{secret}", receiver.url(""))) && !logs.contains(SIGNING_SECRET), "{secret} in the log");
+        assert!(
+            !logs.contains(&format!("{}{secret}", receiver.url(""))) && !logs.contains(SIGNING_SECRET),
+            "{secret} in the log"
+        );
     }
     let list = run_cli(&data, &["alerts", "list"]);
     assert!(list.contains("More than 10 in a minute") && list.contains("sent"), "{list}");
@@ -347,7 +375,11 @@ fn pending_deliveries_survive_a_sigkill_and_reach_a_receiver_that_comes_back() {
     let receiver = Receiver::start_on(port);
     let got = receiver.wait_for("/hook", 15, WAIT);
     let log = of_rule(&firings(&server), "Outages");
-    let due: Vec<&str> = log.iter().filter(|f| f["deliveries"][0]["state"] != "dropped").map(|f| f["idempotencyKey"].as_str().unwrap()).collect();
+    let due: Vec<&str> = log
+        .iter()
+        .filter(|f| f["deliveries"][0]["state"] != "dropped")
+        .map(|f| f["idempotencyKey"].as_str().unwrap())
+        .collect();
     assert_eq!(due.len(), 15, "the bound dropped the five oldest");
     let mut keys: Vec<&str> = got.iter().map(|r| r.header("idempotency-key").unwrap()).collect();
     keys.sort_unstable();
@@ -362,7 +394,10 @@ fn pending_deliveries_survive_a_sigkill_and_reach_a_receiver_that_comes_back() {
     loop {
         let outbox = api(&server, "GET", "/api/0/organizations/local/alert-outbox/", None);
         if outbox["sent"] == 15 {
-            assert_eq!((outbox["pending"].clone(), outbox["retrying"].clone(), outbox["dropped"].clone()), (json!(0), json!(0), json!(5)));
+            assert_eq!(
+                (outbox["pending"].clone(), outbox["retrying"].clone(), outbox["dropped"].clone()),
+                (json!(0), json!(0), json!(5))
+            );
             break;
         }
         assert!(Instant::now() < until, "{outbox}");
@@ -401,7 +436,10 @@ fn the_alerts_screen_makes_a_rule_sends_a_test_and_shows_it_delivered() {
     tmux.keys(&["j", "t"]);
     tmux.wait_for("test notification queued", WAIT);
     let delivered = receiver.wait_for("/tmux", 1, WAIT);
-    assert_eq!(delivered[0].json()["text"].as_str().map(|t| t.starts_with("[test] Test notification from sift")), Some(true));
+    assert_eq!(
+        delivered[0].json()["text"].as_str().map(|t| t.starts_with("[test] Test notification from sift")),
+        Some(true)
+    );
     let screen = tmux.wait_for("test: a test notification", WAIT);
     let line = screen.lines().find(|l| l.contains("test: a test notification")).unwrap().to_string();
     let until = Instant::now() + WAIT;

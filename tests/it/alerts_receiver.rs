@@ -14,7 +14,10 @@ use std::time::{Duration, Instant};
 #[derive(Debug, Clone, PartialEq)]
 pub enum Mode {
     Ok,
-    Status { status: u16, retry_after: Option<u64> },
+    Status {
+        status: u16,
+        retry_after: Option<u64>,
+    },
     /// Waits this long, then answers 200.
     Slow(Duration),
     /// Reads the request and closes the connection without a word.
@@ -62,8 +65,11 @@ impl Receiver {
         let listener = TcpListener::bind(("127.0.0.1", port)).expect("bind the receiver");
         listener.set_nonblocking(true).expect("nonblocking");
         let addr = listener.local_addr().expect("addr");
-        let shared =
-            Arc::new(Shared { mode: Mutex::new(Mode::Ok), requests: Mutex::new(Vec::new()), stop: AtomicBool::new(false) });
+        let shared = Arc::new(Shared {
+            mode: Mutex::new(Mode::Ok),
+            requests: Mutex::new(Vec::new()),
+            stop: AtomicBool::new(false),
+        });
         let for_thread = shared.clone();
         std::thread::spawn(move || {
             while !for_thread.stop.load(Ordering::SeqCst) {

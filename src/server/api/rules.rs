@@ -169,7 +169,8 @@ fn body_rule(state: &AppState, body: &[u8], stored: Option<&RuleWithSecrets>) ->
 async fn create(State(state): State<Arc<AppState>>, path: PathArgs, body: Bytes) -> Result<Response, ApiError> {
     let rule = body_rule(&state, &body, None)?;
     let project_path = path.clone();
-    let (project_id, _) = state.store.read(move |conn| project_of(conn, &project_path).map(|(_, p)| (p.id, ()))).await?;
+    let (project_id, _) =
+        state.store.read(move |conn| project_of(conn, &project_path).map(|(_, p)| (p.id, ()))).await?;
     let now = crate::store::now();
     let id = state.store.writer().call(move |tx| store_rules::insert(tx, project_id, Origin::Api, &rule, now)).await?;
     let value = state

@@ -343,9 +343,17 @@ impl Counts for WriterCounts<'_> {
 /// Records a test firing of `rule` (from the console or `sift alerts test`): about the
 /// project's most recently seen issue, or about no issue when it has none. It goes through the
 /// outbox like any other firing. Returns the firing's id.
-pub fn record_test(tx: &Transaction<'_>, rule_id: i64, rule: &Rule, project_id: i64, now: f64) -> Result<i64, StoreError> {
+pub fn record_test(
+    tx: &Transaction<'_>,
+    rule_id: i64,
+    rule: &Rule,
+    project_id: i64,
+    now: f64,
+) -> Result<i64, StoreError> {
     let (slug, org): (String, String) = tx
-        .prepare_cached("SELECT p.slug, o.slug FROM projects p JOIN organizations o ON o.id = p.org_id WHERE p.id = ?1")?
+        .prepare_cached(
+            "SELECT p.slug, o.slug FROM projects p JOIN organizations o ON o.id = p.org_id WHERE p.id = ?1",
+        )?
         .query_row(params![project_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
     let latest = tx
         .prepare_cached(
@@ -369,7 +377,9 @@ pub fn record_test(tx: &Transaction<'_>, rule_id: i64, rule: &Rule, project_id: 
     let (group_id, event_id, context) = match latest {
         Some((id, short, title, culprit, level, times_seen, user_count, release, platform)) => {
             let (event_id, environment): (Option<String>, Option<String>) = tx
-                .prepare_cached("SELECT event_id, environment FROM events WHERE group_id = ?1 ORDER BY timestamp DESC LIMIT 1")?
+                .prepare_cached(
+                    "SELECT event_id, environment FROM events WHERE group_id = ?1 ORDER BY timestamp DESC LIMIT 1",
+                )?
                 .query_row(params![id], |r| Ok((r.get(0)?, r.get(1)?)))
                 .optional()?
                 .unwrap_or_default();

@@ -59,8 +59,7 @@ pub struct LoggedFiring {
     pub deliveries: Vec<DeliveryRow>,
 }
 
-const FIRING_COLUMNS: &str =
-    "f.id, f.key, f.rule_id, f.rule_name, f.project_id, f.group_id, f.event_id, f.reason, f.test, f.fired_at, f.context";
+const FIRING_COLUMNS: &str = "f.id, f.key, f.rule_id, f.rule_name, f.project_id, f.group_id, f.event_id, f.reason, f.test, f.fired_at, f.context";
 
 fn firing_from(row: &rusqlite::Row<'_>, at: usize) -> rusqlite::Result<FiringRow> {
     let context: String = row.get(at + 10)?;
@@ -121,9 +120,14 @@ pub fn next_due(conn: &Connection) -> Result<Option<f64>, StoreError> {
 pub enum Attempted {
     Sent,
     /// Try again at this time (unix seconds), after this error.
-    Retry { at: f64, error: String },
+    Retry {
+        at: f64,
+        error: String,
+    },
     /// Give up, for this reason.
-    Failed { error: String },
+    Failed {
+        error: String,
+    },
 }
 
 /// Records an attempt's outcome. A delivery that is no longer pending (dropped meanwhile) is
@@ -197,10 +201,7 @@ pub fn log(conn: &Connection, query: &LogQuery) -> Result<Vec<LoggedFiring>, Sto
     let mut stmt = conn.prepare(&sql)?;
     let firings: Vec<FiringRow> =
         stmt.query_map(rusqlite::params_from_iter(args), |row| firing_from(row, 0))?.collect::<Result<_, _>>()?;
-    firings
-        .into_iter()
-        .map(|firing| Ok(LoggedFiring { deliveries: deliveries(conn, firing.id)?, firing }))
-        .collect()
+    firings.into_iter().map(|firing| Ok(LoggedFiring { deliveries: deliveries(conn, firing.id)?, firing })).collect()
 }
 
 /// One firing by id.
@@ -225,9 +226,8 @@ pub struct Summary {
 }
 
 pub fn summary(conn: &Connection) -> Result<Summary, StoreError> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT state, attempts > 0, count(*) FROM alert_deliveries GROUP BY state, attempts > 0",
-    )?;
+    let mut stmt =
+        conn.prepare_cached("SELECT state, attempts > 0, count(*) FROM alert_deliveries GROUP BY state, attempts > 0")?;
     let mut summary = Summary::default();
     for row in stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, bool>(1)?, r.get::<_, i64>(2)?)))? {
         let (state, tried, n) = row?;

@@ -161,11 +161,15 @@ pub fn sync_config(tx: &Transaction<'_>, rules: &[(i64, RuleWithSecrets)], now: 
     let mut kept = Vec::new();
     for (project_id, rule) in rules {
         let existing: Option<(i64, String)> = tx
-            .prepare_cached("SELECT id, rule FROM alert_rules WHERE project_id = ?1 AND name = ?2 AND origin = 'config'")?
+            .prepare_cached(
+                "SELECT id, rule FROM alert_rules WHERE project_id = ?1 AND name = ?2 AND origin = 'config'",
+            )?
             .query_row(params![project_id, rule.rule.name], |r| Ok((r.get(0)?, r.get(1)?)))
             .optional()?;
         let id = match existing {
-            Some((id, text)) if text == render::rule(&rule.rule, &[]).to_string() => {
+            Some((id, text))
+                if serde_json::from_str::<serde_json::Value>(&text).ok() == Some(render::rule(&rule.rule, &[])) =>
+            {
                 write_secrets(tx, id, &rule.secrets)?;
                 id
             }

@@ -215,7 +215,11 @@ fn toggle_rule(state: &mut State, now: DateTime<Utc>) -> Vec<Effect> {
     if let Some(screen) = state.alert_screen.as_mut() {
         screen.pending = Some(req);
     }
-    state.toast(ToastLevel::Info, format!("{} {}", if next == "active" { "enabling" } else { "disabling" }, row.rule.name), now);
+    state.toast(
+        ToastLevel::Info,
+        format!("{} {}", if next == "active" { "enabling" } else { "disabling" }, row.rule.name),
+        now,
+    );
     vec![Effect::SaveRule { req, project: row.project, id: Some(row.rule.id), body }]
 }
 
@@ -251,7 +255,9 @@ pub fn key(state: &mut State, key: KeyEvent, now: DateTime<Utc>) -> Vec<Effect> 
         KeyCode::Char('s') if ctrl => return save(state, &projects, now),
         KeyCode::Tab | KeyCode::Down => form.step(true),
         KeyCode::BackTab | KeyCode::Up => form.step(false),
-        KeyCode::Left | KeyCode::Right if !form.focus.is_text() => form.choose(key.code == KeyCode::Right, projects.len()),
+        KeyCode::Left | KeyCode::Right if !form.focus.is_text() => {
+            form.choose(key.code == KeyCode::Right, projects.len())
+        }
         KeyCode::Char(' ') if !form.focus.is_text() => form.choose(true, projects.len()),
         _ => {
             if let Some(input) = form.input()

@@ -211,7 +211,8 @@ impl Widget for AlertsView<'_> {
                     buf.set_line(body.x, body.y, &rules_heading, body.width);
                     window(&rules, rule_cursor, Rect::new(body.x, body.y + 1, body.width, rules_height), buf);
                     let log_top = body.y + 1 + rules_height + 1;
-                    let log_heading = heading(format!(" Recent firings ({})", self.screen.firings().len()), pane == Pane::Log);
+                    let log_heading =
+                        heading(format!(" Recent firings ({})", self.screen.firings().len()), pane == Pane::Log);
                     buf.set_line(body.x, log_top, &log_heading, body.width);
                     let (log, log_cursor) = self.log_lines(width, pane == Pane::Log);
                     let log_area =
@@ -253,7 +254,12 @@ impl Widget for FormView<'_> {
         let mut y = inner.y;
         if self.form.partial {
             let note = "more conditions or actions than this form shows: edit those through the API";
-            buf.set_line(inner.x, y, &Line::styled(fit(note, inner.width as usize), theme.style(Role::Dim)), inner.width);
+            buf.set_line(
+                inner.x,
+                y,
+                &Line::styled(fit(note, inner.width as usize), theme.style(Role::Dim)),
+                inner.width,
+            );
             y += 1;
         }
         for field in fields {
@@ -262,7 +268,9 @@ impl Widget for FormView<'_> {
             }
             let focused = field == self.form.focus;
             let value = one_line(&self.form.value(field, self.projects));
-            let (shown, role) = if value.is_empty() || (field == crate::tui::alerts_form::Field::Frequency && self.form.frequency.text.is_empty()) {
+            let (shown, role) = if value.is_empty()
+                || (field == crate::tui::alerts_form::Field::Frequency && self.form.frequency.text.is_empty())
+            {
                 (self.form.placeholder(field).to_string(), Role::Dim)
             } else if field.is_text() {
                 (value, Role::Text)
@@ -294,6 +302,11 @@ impl Widget for FormView<'_> {
         } else {
             "enter save · esc cancel · tab/↑↓ field · ←→ choose"
         };
-        buf.set_line(inner.x, bottom, &Line::styled(fit(hint, inner.width as usize), theme.style(Role::KeyDesc)), inner.width);
+        buf.set_line(
+            inner.x,
+            bottom,
+            &Line::styled(fit(hint, inner.width as usize), theme.style(Role::KeyDesc)),
+            inner.width,
+        );
     }
 }

@@ -26,7 +26,10 @@ fn populated() -> AlertsScreen {
 
 #[test]
 fn loading_and_failed() {
-    snapshot("alerts_loading", &with_screen(AlertsScreen { data: Load::Loading { since: now() }, ..AlertsScreen::default() }));
+    snapshot(
+        "alerts_loading",
+        &with_screen(AlertsScreen { data: Load::Loading { since: now() }, ..AlertsScreen::default() }),
+    );
     let failed = Failure { message: "server error (502): bad gateway".into(), at: now() };
     snapshot("alerts_failed", &with_screen(AlertsScreen { data: Load::Failed(failed), ..AlertsScreen::default() }));
 }

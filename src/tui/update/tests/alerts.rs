@@ -4,7 +4,7 @@ use serde_json::json;
 
 use super::*;
 use crate::tui::alerts::{AlertsData, Pane};
-use crate::tui::fixtures::{alerts_data as data, alert_firing as firing, alert_rule as rule};
+use crate::tui::fixtures::{alert_firing as firing, alert_rule as rule, alerts_data as data};
 
 /// Opens the screen and answers its load with `data`.
 pub fn opened(data: AlertsData) -> (Keymap, State) {
@@ -85,7 +85,14 @@ fn a_test_notification_is_queued_and_the_log_shows_its_delivery() {
     let effects = keys(&mut state, &keymap, "t");
     let req = picked!(effects, Effect::TestRule { req, id, .. } => (*req, id.clone()))[0].clone();
     assert_eq!(req.1, "2");
-    let effects = update(&mut state, Msg::RuleTested { req: req.0, result: Ok(firing(13, "New issues to Slack", "BACKEND-3", "pending", &["slack"])) }, &ctx(&keymap));
+    let effects = update(
+        &mut state,
+        Msg::RuleTested {
+            req: req.0,
+            result: Ok(firing(13, "New issues to Slack", "BACKEND-3", "pending", &["slack"])),
+        },
+        &ctx(&keymap),
+    );
     assert_eq!(state.alert_screen.as_ref().unwrap().pane, Pane::Log);
     assert!(!picked!(effects, Effect::FetchAlerts { .. } => ()).is_empty());
 }
@@ -126,13 +133,20 @@ fn the_console_rings_for_new_firings_of_rules_with_the_console_action() {
     let effects = update(&mut state, Msg::Tick, &later);
     assert_eq!(picked!(effects, Effect::PollFirings { after } => *after), [None]);
     // The first answer only says where to start.
-    let effects = update(&mut state, Msg::FiringsPolled { result: Ok(vec![firing(4, "r", "BACKEND-1", "sent", &["console"])]) }, &later);
+    let effects = update(
+        &mut state,
+        Msg::FiringsPolled { result: Ok(vec![firing(4, "r", "BACKEND-1", "sent", &["console"])]) },
+        &later,
+    );
     assert!(effects.is_empty());
     assert_eq!(state.alert_watch.seen, Some(4));
     let effects = update(
         &mut state,
         Msg::FiringsPolled {
-            result: Ok(vec![firing(6, "r", "BACKEND-2", "sent", &["console"]), firing(5, "slack only", "BACKEND-9", "sent", &["slack"])]),
+            result: Ok(vec![
+                firing(6, "r", "BACKEND-2", "sent", &["console"]),
+                firing(5, "slack only", "BACKEND-9", "sent", &["slack"]),
+            ]),
         },
         &later,
     );

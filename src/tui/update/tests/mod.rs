@@ -694,5 +694,5 @@ fn the_plain_text_trace_reads_like_python_and_copies_clean() {
     assert!(!state.detail.as_ref().unwrap().raw_trace);
 }
 
-mod screens;
 mod alerts;
+mod screens;

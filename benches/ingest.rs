@@ -7,6 +7,12 @@
 //! CPU time per stored event (user and kernel), and writes the table to
 //! `target/bench-results/ingest.md`. `SIFT_BENCH_BIN=path/to/sift` runs another
 //! build of the server, for before-and-after runs on the same day.
+//!
+//! `cargo bench --bench ingest -- --rules 10` runs the server with that many alert rules active
+//! (up to 10: new issue, regression, escalating, three frequency and a unique-users condition,
+//! level, environment, tag and level filters; webhook, Slack and console actions, delivered to
+//! the no-op server's `/hook`), besides the console rule every project has, and writes
+//! `ingest-rules-N.md`. Run it in pairs with and without, alternating, to see what rules cost.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, reason = "benchmark harness: a failure aborts the run loudly")]
 
@@ -21,6 +27,64 @@ use axum::Router;
 use axum::routing::post;
 
 const DURATION_SECS: u64 = 15;
+
+/// The rules `--rules N` takes the first N of, as `[[alerts.rules]]` tables (`HOOK` is the
+/// no-op server's receiver).
+const RULES: [&str; 10] = [
+    r#"name = "new issues"
+conditions = [{ id = "first_seen" }]
+actions = [{ id = "webhook", url = "HOOK", secret = "bench-signing-secret" }]"#,
+    r#"name = "regressions"
+conditions = [{ id = "regression" }]
+actions = [{ id = "slack", webhookUrl = "HOOK" }]"#,
+    r#"name = "escalating"
+conditions = [{ id = "escalating" }]
+actions = [{ id = "webhook", url = "HOOK", secret = "bench-signing-secret" }]"#,
+    r#"name = "storms"
+conditions = [{ id = "event_frequency", value = 100, interval = "1m" }]
+actions = [{ id = "webhook", url = "HOOK", secret = "bench-signing-secret" }]"#,
+    r#"name = "busy hour"
+conditions = [{ id = "event_frequency", value = 1000, interval = "1h" }]
+actions = [{ id = "slack", webhookUrl = "HOOK" }]"#,
+    r#"name = "many users"
+conditions = [{ id = "unique_users", value = 50, interval = "1h" }]
+actions = [{ id = "webhook", url = "HOOK", secret = "bench-signing-secret" }]"#,
+    r#"name = "fatals"
+conditions = [{ id = "level", match = "gte", level = "50" }]
+actions = [{ id = "slack", webhookUrl = "HOOK" }]"#,
+    r#"name = "production checkout"
+environment = "production"
+conditions = [{ id = "first_seen" }]
+filters = [{ id = "tag", key = "url", match = "co", value = "checkout" }]
+actions = [{ id = "webhook", url = "HOOK", secret = "bench-signing-secret" }]"#,
+    r#"name = "new errors"
+conditions = [{ id = "first_seen" }]
+filters = [{ id = "level", match = "gte", level = "40" }]
+actions = [{ id = "console" }]"#,
+    r#"name = "checkout storms"
+conditions = [{ id = "event_frequency", value = 10, interval = "1m" }]
+filters = [{ id = "tag", key = "url", match = "co", value = "checkout" }]
+actions = [{ id = "webhook", url = "HOOK", secret = "bench-signing-secret" }]"#,
+];
+
+/// config.toml with the first `n` of [`RULES`], delivering to `hook`.
+fn rules_config(n: usize, hook: &str) -> String {
+    RULES
+        .iter()
+        .take(n)
+        .map(|rule| format!("[[alerts.rules]]\nproject = \"default\"\n{}\n\n", rule.replace("HOOK", hook)))
+        .collect()
+}
+
+/// `--rules N`, 0 without it.
+fn rules_wanted() -> usize {
+    let args: Vec<String> = std::env::args().collect();
+    args.iter()
+        .position(|a| a == "--rules")
+        .and_then(|i| args.get(i + 1))
+        .map(|n| n.parse::<usize>().expect("--rules takes a number").min(RULES.len()))
+        .unwrap_or(0)
+}
 const CONNECTIONS: usize = 64;
 
 struct WrkResult {
@@ -84,12 +148,14 @@ fn start_noop() -> SocketAddr {
         runtime.block_on(async move {
             let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
             tx.send(listener.local_addr().expect("addr")).expect("send addr");
-            let app = Router::new().route(
-                "/api/{project}/envelope/",
-                post(|body: axum::body::Bytes| async move {
-                    axum::Json(serde_json::json!({ "id": body.len().to_string() }))
-                }),
-            );
+            let app = Router::new()
+                .route(
+                    "/api/{project}/envelope/",
+                    post(|body: axum::body::Bytes| async move {
+                        axum::Json(serde_json::json!({ "id": body.len().to_string() }))
+                    }),
+                )
+                .route("/hook", post(|| async { "ok" }));
             axum::serve(listener, app).await.expect("serve");
         });
     });
@@ -111,8 +177,13 @@ fn main() {
     );
 
     println!("Measured: `{}`", common::binary().to_string_lossy());
-    let noop = wrk(start_noop(), &template_dir, templates.len(), "k", "/api/1/envelope/");
+    let noop_addr = start_noop();
+    let noop = wrk(noop_addr, &template_dir, templates.len(), "k", "/api/1/envelope/");
 
+    let rules = rules_wanted();
+    std::fs::create_dir_all(work.path().join("config")).expect("config dir");
+    std::fs::write(work.path().join("config/config.toml"), rules_config(rules, &format!("http://{noop_addr}/hook")))
+        .expect("config.toml");
     let data = work.path().join("data");
     let mut child = Command::new(common::binary())
         .args(["serve", "--listen", "127.0.0.1:0", "--data-dir"])
@@ -135,6 +206,9 @@ fn main() {
     let per_event = |before: f64, after: f64| (after - before) * 1e6 / (stored - stored_before).max(1) as f64;
     let (user_us, kernel_us) = (per_event(cpu_before.0, cpu_after.0), per_event(cpu_before.1, cpu_after.1));
     let issues = sift::store::issues::list_issues(&conn, None).expect("issues").len();
+    let firings: i64 = conn.query_row("SELECT count(*) FROM alert_firings", [], |r| r.get(0)).expect("firings");
+    let sent: i64 =
+        conn.query_row("SELECT count(*) FROM alert_deliveries WHERE state = 'sent'", [], |r| r.get(0)).expect("sent");
     let _ = child.kill();
     let _ = child.wait();
 
@@ -144,7 +218,8 @@ fn main() {
          | no-op handler (ceiling) | {:.0} | - | {:.2} ms | {:.2} ms | {} |\n\
          | sift serve (durable, grouped) | {:.0} | {:.0} | {:.2} ms | {:.2} ms | {} |\n\n\
          {} events stored in {} issues; envelopes {}-{} bytes (avg {avg}); wrk -t1 -c{CONNECTIONS} -d{DURATION_SECS}s on {} cores; measured over {:.1}s.\n\n\
-         sift serve's CPU per stored event: {:.0} µs ({:.0} µs user, {:.0} µs kernel).\n",
+         sift serve's CPU per stored event: {:.0} µs ({:.0} µs user, {:.0} µs kernel).\n\n\
+         Alert rules active: {rules} besides the console rule every project has; {firings} firings, {sent} deliveries sent.\n",
         noop.requests_per_sec,
         noop.p50_ms,
         noop.p99_ms,
@@ -167,5 +242,6 @@ fn main() {
     println!("\n{table}");
     let out = common::repo().join("target/bench-results");
     std::fs::create_dir_all(&out).expect("results dir");
-    std::fs::write(out.join("ingest.md"), &table).expect("write results");
+    let name = if rules == 0 { "ingest.md".to_string() } else { format!("ingest-rules-{rules}.md") };
+    std::fs::write(out.join(name), &table).expect("write results");
 }

@@ -223,6 +223,27 @@ mod tests {
         assert_eq!(error, "gave up after 8 attempts: HTTP 503");
     }
 
+    /// With the default policy, a receiver down for an hour is still being tried when it comes
+    /// back, at most 15 minutes apart: nothing is given up within the day.
+    #[test]
+    fn a_receiver_down_for_an_hour_is_still_retried_when_it_returns() {
+        let p = DeliveryConfig::default();
+        let (mut now, mut attempts, mut waits) = (0.0, 0, Vec::new());
+        while now < 3_600.0 {
+            match after_failure(&p, attempts, 0.0, now, retry(None)) {
+                Attempted::Retry { at, .. } => {
+                    waits.push(at - now);
+                    now = at;
+                    attempts += 1;
+                }
+                other => panic!("gave up after {attempts} attempts at {now}s: {other:?}"),
+            }
+        }
+        assert_eq!(&waits[..7], [10.0, 20.0, 40.0, 80.0, 160.0, 320.0, 640.0]);
+        assert!(waits[7..].iter().all(|w| *w == 900.0), "{waits:?}");
+        assert!(matches!(after_failure(&p, attempts, 0.0, 86_000.0, retry(None)), Attempted::Failed { .. }));
+    }
+
     #[test]
     fn retry_after_replaces_the_backoff_and_permanent_errors_fail_at_once() {
         let p = policy();

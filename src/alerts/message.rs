@@ -114,7 +114,13 @@ pub fn slack(notice: &Notice) -> Value {
         .collect();
     let culprit = notice.culprit.as_deref().map(mrkdwn).unwrap_or_else(|| "no culprit".into());
     json!({
-        "text": format!("{headline} ({}, {} events) {}", notice.project, notice.times_seen, notice.link),
+        "text": format!(
+            "{headline} ({}, {} event{}) {}",
+            notice.project,
+            notice.times_seen,
+            if notice.times_seen == 1 { "" } else { "s" },
+            notice.link
+        ),
         "blocks": [
             { "type": "section", "text": { "type": "mrkdwn", "text": format!("*<{}|{headline}>*\n{culprit}", notice.link) } },
             { "type": "section", "fields": fields },

@@ -119,7 +119,10 @@ pub fn rule_table(rules: &[(String, AlertRule)], out: Out) -> String {
     for (project, rule) in rules {
         let status = if rule.enabled() { "active" } else { "disabled" };
         let last = match &rule.last_firing {
-            Some(f) => format!("{} ago, {}", ago(f.date_fired, now), firing_state(f)),
+            Some(f) => match ago(f.date_fired, now).as_str() {
+                "now" => format!("just now, {}", firing_state(f)),
+                since => format!("{since} ago, {}", firing_state(f)),
+            },
             None => "never".into(),
         };
         text.push_str(&format!(

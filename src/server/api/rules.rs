@@ -94,9 +94,12 @@ fn firing_json(logged: &LoggedFiring, base: &str) -> Value {
 }
 
 fn rule_json(stored: &StoredRule, last: Option<&LoggedFiring>, base: &str) -> Value {
-    let mut value = render::rule(&stored.rule.rule, &stored.rule.secrets);
-    if let Some(obj) = value.as_object_mut() {
-        obj.insert("id".into(), stored.id.to_string().into());
+    // The id first, as Sentry answers.
+    let mut value = json!({ "id": stored.id.to_string() });
+    if let (Some(obj), Value::Object(rule)) =
+        (value.as_object_mut(), render::rule(&stored.rule.rule, &stored.rule.secrets))
+    {
+        obj.extend(rule);
         obj.insert("dateCreated".into(), iso(stored.date_created).into());
         obj.insert("dateModified".into(), iso(stored.date_modified).into());
         obj.insert("projects".into(), json!([stored.project_slug]));

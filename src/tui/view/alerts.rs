@@ -56,6 +56,14 @@ fn state_role(state: &str) -> Role {
     }
 }
 
+/// "12s ago", "just now".
+fn when(firing: &AlertFiring, now: DateTime<Utc>) -> String {
+    match ago(firing.date_fired, now).as_str() {
+        "now" => "just now".into(),
+        other => format!("{other} ago"),
+    }
+}
+
 /// `text` in a column `width` wide, then the space that separates it from the next.
 fn cell(text: &str, width: usize) -> String {
     format!("{} ", fit(text, width))
@@ -92,7 +100,7 @@ impl AlertsView<'_> {
                 name.push_str(" (config)");
             }
             let (last, last_role) = match &row.rule.last_firing {
-                Some(f) => (format!("{} ago · {}", ago(f.date_fired, self.now), delivery(f)), state_role(f.state())),
+                Some(f) => (format!("{} · {}", when(f, self.now), delivery(f)), state_role(f.state())),
                 None if row.rule.enabled() => ("never fired".into(), Role::Dim),
                 None => ("disabled".into(), Role::Dim),
             };
@@ -238,7 +246,7 @@ impl Widget for FormView<'_> {
         let theme = self.theme;
         let fields = self.form.fields();
         let width = area.width.saturating_sub(4).min(76);
-        let extra = u16::from(self.form.partial) + u16::from(self.form.error.is_some());
+        let extra = u16::from(self.form.partial) + if self.form.error.is_some() { 2 } else { 0 };
         let height = (fields.len() as u16 + 4 + extra).min(area.height);
         let rect = Rect::new(area.x + (area.width - width) / 2, area.y + (area.height - height) / 2, width, height);
         Clear.render(rect, buf);
@@ -253,7 +261,7 @@ impl Widget for FormView<'_> {
         let value_width = (inner.width as usize).saturating_sub(label_width + 1);
         let mut y = inner.y;
         if self.form.partial {
-            let note = "more conditions or actions than this form shows: edit those through the API";
+            let note = "more than this form shows: only these change";
             buf.set_line(
                 inner.x,
                 y,
@@ -294,8 +302,14 @@ impl Widget for FormView<'_> {
         }
         let bottom = inner.y + inner.height.saturating_sub(1);
         if let Some(error) = &self.form.error {
-            let line = Line::styled(fit(&one_line(error), inner.width as usize), theme.style(Role::StatusError));
-            buf.set_line(inner.x, bottom.saturating_sub(1), &line, inner.width);
+            // Two lines: the server's detail names the field and what it takes.
+            let width = inner.width as usize;
+            let text = one_line(error);
+            let first: String = text.chars().take(width).collect();
+            let rest: String = text.chars().skip(width).collect();
+            let style = theme.style(Role::StatusError);
+            buf.set_line(inner.x, bottom.saturating_sub(2), &Line::styled(first, style), inner.width);
+            buf.set_line(inner.x, bottom.saturating_sub(1), &Line::styled(fit(&rest, width), style), inner.width);
         }
         let hint = if self.form.saving.is_some() {
             "saving…"

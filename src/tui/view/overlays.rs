@@ -114,7 +114,8 @@ fn palette_box(frame: &mut Frame<'_>, area: Rect, state: &State, palette: &Palet
     let first = palette.selected.saturating_sub(room.saturating_sub(1));
     for (i, action) in matches.iter().enumerate().skip(first).take(room) {
         let role = if i == palette.selected { Role::Selection } else { Role::Text };
-        let key = keymap.hint(Context::List, *action).unwrap_or_default();
+        let key =
+            keymap.hint(Context::List, *action).or_else(|| keymap.hint(Context::Alerts, *action)).unwrap_or_default();
         let width = rect.width.saturating_sub(2) as usize;
         let text = format!("{:<22}{:<10}{}", action.name(), key, action.description());
         lines.push(Line::from(Span::styled(fit(&text, width), theme.style(role))));

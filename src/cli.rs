@@ -291,6 +291,9 @@ fn serve(paths: &Paths, config: &Config, listen: SocketAddr) -> Result<()> {
         // Before the banner: whoever reads the banner may start a console that looks for it.
         let _marker = local_server::write_marker(paths, &format!("http://{addr}"))?;
         let conn = admin(paths)?;
+        if let Some(warning) = crate::alerts::start::readable_secrets(&paths.config_file(), &config.alerts) {
+            eprintln!("warning: {warning}");
+        }
         if !addr.ip().is_loopback() {
             eprintln!("warning: serving plain HTTP on {addr}, beyond loopback: DSN keys and the API token travel unencrypted; put TLS in front");
         }

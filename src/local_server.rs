@@ -33,6 +33,9 @@ pub async fn prepare(paths: &Paths, config: &Config, listen: SocketAddr, any_por
         crate::alerts::start::apply_config(&mut conn, &config.alerts)?;
         created
     };
+    if let Some(warning) = crate::alerts::start::readable_secrets(&paths.config_file(), &config.alerts) {
+        tracing::warn!(%warning, "alert secrets");
+    }
     let store = Store::open(&paths.database(), config.server.durability)?;
     let alerts = std::sync::Arc::new(config.alerts.clone());
     crate::alerts::start::worker(&store, &alerts)?;

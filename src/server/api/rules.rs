@@ -155,6 +155,17 @@ async fn one(State(state): State<Arc<AppState>>, path: PathArgs) -> Result<Respo
     Ok(json_response(rule, vec![]))
 }
 
+/// Rule `id` as the API shows it, read after a write.
+async fn rule_answer(state: &AppState, id: i64) -> Result<Value, ApiError> {
+    Ok(state
+        .store
+        .read(move |conn| {
+            let stored = store_rules::get(conn, id)?.ok_or_else(|| StoreError::NotFound(format!("rule {id}")))?;
+            Ok(with_last(conn, vec![stored])?.pop().unwrap_or_default())
+        })
+        .await?)
+}
+
 /// The body as a rule, with its secrets completed from `stored` and checked.
 fn body_rule(state: &AppState, body: &[u8], stored: Option<&RuleWithSecrets>) -> Result<RuleWithSecrets, ApiError> {
     let value: Value =
@@ -176,13 +187,7 @@ async fn create(State(state): State<Arc<AppState>>, path: PathArgs, body: Bytes)
         state.store.read(move |conn| project_of(conn, &project_path).map(|(_, p)| (p.id, ()))).await?;
     let now = crate::store::now();
     let id = state.store.writer().call(move |tx| store_rules::insert(tx, project_id, Origin::Api, &rule, now)).await?;
-    let value = state
-        .store
-        .read(move |conn| {
-            let stored = store_rules::get(conn, id)?.ok_or_else(|| StoreError::NotFound(format!("rule {id}")))?;
-            Ok(with_last(conn, vec![stored])?.pop().unwrap_or_default())
-        })
-        .await?;
+    let value = rule_answer(&state, id).await?;
     let mut response = json_response(value, vec![]);
     *response.status_mut() = StatusCode::CREATED;
     Ok(response)
@@ -204,13 +209,7 @@ async fn update(State(state): State<Arc<AppState>>, path: PathArgs, body: Bytes)
     let rule = body_rule(&state, &body, Some(&stored.rule))?;
     let (id, now) = (stored.id, crate::store::now());
     state.store.writer().call(move |tx| store_rules::update(tx, id, &rule, now)).await?;
-    let value = state
-        .store
-        .read(move |conn| {
-            let stored = store_rules::get(conn, id)?.ok_or_else(|| StoreError::NotFound(format!("rule {id}")))?;
-            Ok(with_last(conn, vec![stored])?.pop().unwrap_or_default())
-        })
-        .await?;
+    let value = rule_answer(&state, id).await?;
     Ok(json_response(value, vec![]))
 }
 

@@ -12,9 +12,8 @@ use super::super::action::Action;
 use super::super::alerts::{AlertsData, AlertsScreen, Pane};
 use super::super::alerts_form::RuleForm;
 use super::super::msg::Effect;
-use super::super::standup::ListView;
-use super::super::state::{Failure, Load, ReqId, State, Tab, ToastLevel, describe};
-use super::{detail, list};
+use super::super::state::{Failure, Load, ReqId, State, ToastLevel, describe};
+use super::focus;
 use crate::api::{AlertFiring, AlertRule, Error};
 
 /// Seconds between reloads while the screen shows.
@@ -356,24 +355,13 @@ fn open_issue(state: &mut State, now: DateTime<Utc>) -> Vec<Effect> {
         state.toast(ToastLevel::Info, "this firing is about no issue (a test with an empty project)", now);
         return Vec::new();
     };
-    let query = match &issue.short_id {
-        Some(short) => format!("issue:{short}"),
-        None => format!("issue:{}", issue.id),
-    };
-    let list = &mut state.list;
-    let away = ListView {
-        tab: list.tab,
-        query: std::mem::replace(&mut list.query, query),
-        environment: list.environment.take(),
-        project: list.project.take(),
-        cursor: list.cursor,
-    };
-    list.tab = Tab::All;
+    let query = format!("issue:{}", issue.short_id.as_deref().unwrap_or(&issue.id));
+    let (away, effects) = focus::leave(state, query, now);
     if let Some(screen) = state.alert_screen.as_mut() {
         screen.away = Some(away);
         screen.opening = Some(issue.id);
     }
-    list::reload(state, now)
+    effects
 }
 
 /// After a list load: opens the issue waited for, or says it is gone and comes back.
@@ -381,16 +369,7 @@ pub fn arrived(state: &mut State, now: DateTime<Utc>) -> Vec<Effect> {
     let Some(id) = state.alert_screen.as_mut().and_then(|s| s.opening.take()) else {
         return Vec::new();
     };
-    match state.list.rows().iter().position(|r| r.issue.id == id) {
-        Some(index) => {
-            state.list.cursor = index;
-            detail::open(state, now)
-        }
-        None => {
-            state.toast(ToastLevel::Error, "that issue is no longer there", now);
-            back(state, now)
-        }
-    }
+    focus::open(state, &id, now).unwrap_or_else(|| back(state, now))
 }
 
 /// Whether Esc from the opened issue should come back here.
@@ -403,14 +382,7 @@ pub fn back(state: &mut State, now: DateTime<Utc>) -> Vec<Effect> {
     let Some(away) = state.alert_screen.as_mut().and_then(|s| s.away.take()) else {
         return Vec::new();
     };
-    state.detail = None;
-    let list = &mut state.list;
-    list.tab = away.tab;
-    list.query = away.query;
-    list.environment = away.environment;
-    list.project = away.project;
-    let mut effects = list::reload(state, now);
-    state.list.cursor = away.cursor;
+    let mut effects = focus::restore(state, away, now);
     effects.extend(fetch(state, now));
     effects
 }

@@ -47,6 +47,7 @@ macro_rules! moves {
 
 mod alerts;
 pub(crate) mod detail;
+mod focus;
 mod list;
 mod overlays;
 mod standup;

@@ -5,9 +5,9 @@ use chrono::{DateTime, Utc};
 
 use super::super::action::Action;
 use super::super::msg::Effect;
-use super::super::standup::{ListView, Standup, WINDOWS, entries};
-use super::super::state::{Failure, Load, State, Tab, ToastLevel, describe};
-use super::{detail, list};
+use super::super::standup::{Standup, WINDOWS, entries};
+use super::super::state::{Failure, Load, State, ToastLevel, describe};
+use super::focus;
 use crate::api::Error;
 use crate::report::Digest;
 
@@ -99,20 +99,12 @@ fn open(state: &mut State, now: DateTime<Utc>) -> Vec<Effect> {
         return Vec::new();
     };
     let (id, short_id) = (entry.issue_id.clone(), entry.short_id.clone());
-    let list = &mut state.list;
-    let away = ListView {
-        tab: list.tab,
-        query: std::mem::replace(&mut list.query, format!("issue:{short_id}")),
-        environment: list.environment.take(),
-        project: list.project.take(),
-        cursor: list.cursor,
-    };
-    list.tab = Tab::All;
+    let (away, effects) = focus::leave(state, format!("issue:{short_id}"), now);
     if let Some(standup) = state.standup.as_mut() {
         standup.away = Some(away);
         standup.opening = Some(id);
     }
-    list::reload(state, now)
+    effects
 }
 
 /// After a list load: opens the issue waited for, or says it is gone and comes back.
@@ -120,16 +112,7 @@ pub fn arrived(state: &mut State, now: DateTime<Utc>) -> Vec<Effect> {
     let Some(id) = state.standup.as_mut().and_then(|s| s.opening.take()) else {
         return Vec::new();
     };
-    match state.list.rows().iter().position(|r| r.issue.id == id) {
-        Some(index) => {
-            state.list.cursor = index;
-            detail::open(state, now)
-        }
-        None => {
-            state.toast(ToastLevel::Error, "that issue is no longer there", now);
-            back(state, now)
-        }
-    }
+    focus::open(state, &id, now).unwrap_or_else(|| back(state, now))
 }
 
 /// From an issue opened here: the list as it was, and the screen again.
@@ -137,14 +120,7 @@ pub fn back(state: &mut State, now: DateTime<Utc>) -> Vec<Effect> {
     let Some(away) = state.standup.as_mut().and_then(|s| s.away.take()) else {
         return Vec::new();
     };
-    state.detail = None;
-    let list = &mut state.list;
-    list.tab = away.tab;
-    list.query = away.query;
-    list.environment = away.environment;
-    list.project = away.project;
-    let mut effects = list::reload(state, now);
-    state.list.cursor = away.cursor;
+    let mut effects = focus::restore(state, away, now);
     effects.extend(fetch(state, now));
     effects
 }

@@ -13,6 +13,7 @@ use crate::local_server;
 use crate::paths::Paths;
 use crate::store::{self, projects};
 
+pub mod alerts;
 pub mod docs;
 pub mod issues;
 mod monitors;
@@ -99,6 +100,9 @@ pub enum Command {
     /// Print one trace as a tree: its transactions and spans, with errors on their spans
     #[command(after_help = docs::TRACE_EXAMPLES)]
     Trace(perf::TraceArgs),
+    /// Alert rules, test notifications and the firing log (the console's Alerts screen)
+    #[command(subcommand, long_about = docs::ALERTS_LONG_ABOUT, after_help = docs::ALERTS_EXAMPLES)]
+    Alerts(alerts::AlertsCommand),
     /// A digest for the daily standup: new, regressed, escalating, top and resolved issues
     #[command(long_about = docs::REPORT_LONG_ABOUT, after_help = docs::REPORT_EXAMPLES)]
     Report {
@@ -234,6 +238,11 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 releases::run(client, command, output::Out::stdout()).await
             });
         }
+        Command::Alerts(command) => {
+            return remote(&paths, &config, profile, async |client| {
+                alerts::run(client, command, output::Out::stdout()).await
+            });
+        }
         Command::Events(EventsCommand::Tail(args)) => {
             return remote(&paths, &config, profile, async |client| {
                 tail::run(client, args, output::Out::stdout()).await.map(|()| None)
@@ -278,6 +287,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         | Command::Releases(_)
         | Command::Perf(_)
         | Command::Trace(_)
+        | Command::Alerts(_)
         | Command::Report { .. } => {
             unreachable!("answered above")
         }
@@ -334,6 +344,9 @@ fn serve(paths: &Paths, config: &Config, listen: Option<SocketAddr>) -> Result<(
         // Before the banner: whoever reads the banner may start a console that looks for it.
         let _marker = local_server::write_marker(paths, &format!("http://{addr}"))?;
         let conn = admin(paths)?;
+        if let Some(warning) = crate::alerts::start::readable_secrets(&paths.config_file(), &config.alerts) {
+            eprintln!("warning: {warning}");
+        }
         if !addr.ip().is_loopback() {
             eprintln!("warning: serving plain HTTP on {addr}, beyond loopback: DSN keys and the API token travel unencrypted; put TLS in front");
         }

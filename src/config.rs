@@ -20,6 +20,8 @@ pub struct Config {
     pub default_profile: Option<String>,
     /// `[profiles.NAME]`: remote Sentry-compatible servers the console can open.
     pub profiles: crate::profiles::Profiles,
+    /// `[alerts]`: delivery policy, the SMTP server and rules kept in this file.
+    pub alerts: crate::alerts::AlertsConfig,
 }
 
 /// `[server]`: the embedded Sentry-compatible server.
@@ -179,6 +181,7 @@ impl Config {
             .profiles
             .check_default(config.default_profile.as_deref())
             .map_err(|err| anyhow::anyhow!("invalid configuration: {err}"))?;
+        config.alerts.check().map_err(|err| anyhow::anyhow!("invalid configuration: {err}"))?;
         Ok(config)
     }
 

@@ -5,6 +5,7 @@
 //! `server -> ingest -> store`, with `cli` as thin glue on top. Nothing below `cli` prints to the
 //! terminal; logs go to a file through `tracing`.
 
+pub mod alerts;
 pub mod api;
 pub mod cli;
 pub mod clock;

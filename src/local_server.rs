@@ -61,12 +61,18 @@ pub async fn prepare(paths: &Paths, config: &Config, listen: Listen) -> Result<P
         let mut conn =
             store::open_admin(&paths.database()).with_context(|| format!("opening {}", paths.database().display()))?;
         let created = projects::bootstrap(&mut conn)?;
+        crate::alerts::start::apply_config(&mut conn, &config.alerts)?;
         let saved = projects::meta(&conn, META_LISTEN)?.and_then(|a| a.parse::<SocketAddr>().ok());
         let asked = projects::meta(&conn, META_LISTEN_ASKED)?;
         (created, saved.map(|s| (s, asked)))
     };
+    if let Some(warning) = crate::alerts::start::readable_secrets(&paths.config_file(), &config.alerts) {
+        tracing::warn!(%warning, "alert secrets");
+    }
     let store = Store::open(&paths.database(), config.server.durability)?;
-    let state = AppState::new(store, &config.server);
+    let alerts = std::sync::Arc::new(config.alerts.clone());
+    crate::alerts::start::worker(&store, &alerts)?;
+    let state = AppState::with_alerts(store, &config.server, alerts);
     let want = wanted(config, listen.flag, saved.as_ref());
     let (server, moved) = match Server::bind(want, state.clone()).await {
         Ok(server) => (server, None),
@@ -113,12 +119,17 @@ pub async fn prepare_for_command(paths: &Paths, config: &Config) -> Result<Prepa
     let created = {
         let mut conn =
             store::open_admin(&paths.database()).with_context(|| format!("opening {}", paths.database().display()))?;
-        projects::bootstrap(&mut conn)?
+        let created = projects::bootstrap(&mut conn)?;
+        crate::alerts::start::apply_config(&mut conn, &config.alerts)?;
+        created
     };
     let store = Store::open(&paths.database(), config.server.durability)?;
-    let server = Server::bind(SocketAddr::from(([127, 0, 0, 1], 0)), AppState::new(store, &config.server))
-        .await
-        .context("cannot listen on a loopback port")?;
+    let alerts = std::sync::Arc::new(config.alerts.clone());
+    crate::alerts::start::worker(&store, &alerts)?;
+    let server =
+        Server::bind(SocketAddr::from(([127, 0, 0, 1], 0)), AppState::with_alerts(store, &config.server, alerts))
+            .await
+            .context("cannot listen on a loopback port")?;
     let addr = server.local_addr()?;
     let conn = store::open_admin(&paths.database())?;
     let public_url = match projects::meta(&conn, projects::META_PUBLIC_URL)? {

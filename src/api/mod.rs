@@ -19,7 +19,7 @@ pub mod models;
 mod page;
 mod params;
 mod retry;
-mod tls;
+pub(crate) mod tls;
 mod transport;
 mod update;
 
@@ -30,9 +30,9 @@ pub use endpoints::{PerformanceParams, SERIES_NAMES};
 pub use error::{DEFAULT_RATE_LIMIT_WAIT, Error};
 pub use link::{Cursors, LinkEntry, parse_link_header};
 pub use models::{
-    Activity, Assignee, AssigneeKind, BulkUpdateResult, Entry, Environment, Event, EventSummary, Issue, IssueStatus,
-    Level, Note, Organization, Priority, Project, ProjectKey, ReleaseInfo, ShortIdLookup, Substatus, TagKey, TagValue,
-    UpdateStatus,
+    Activity, AlertFiring, AlertRule, Assignee, AssigneeKind, BulkUpdateResult, Entry, Environment, Event,
+    EventSummary, Issue, IssueStatus, Level, Note, Organization, OutboxSummary, Priority, Project, ProjectKey,
+    ReleaseInfo, ShortIdLookup, Substatus, TagKey, TagValue, UpdateStatus,
 };
 pub use page::Page;
 pub use params::{EventListParams, GroupStatsPeriod, IssueListParams, IssueSort, TagValueSort, TagValuesParams};

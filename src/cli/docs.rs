@@ -201,6 +201,19 @@ Examples:
   sift report --since 7d --format markdown > weekly.md
   sift report --format slack | curl -X POST -H 'Content-Type: application/json' -d @- \"$SLACK_WEBHOOK\"";
 
+pub const ALERTS_LONG_ABOUT: &str = "\
+Alert rules and what they did, as the console's Alerts screen shows them: every project's rules \
+with their last firing and its delivery state, a rule's test notification sent through the \
+outbox, and the log of recent firings with each delivery's state and the outbox's counts. Rules \
+are made through the Web API, the console or config.toml (see the README's Alerts section). \
+`list` works against any tracker; `test` and `log` need sift's own server.";
+
+pub const ALERTS_EXAMPLES: &str = "\
+Examples:
+  sift alerts list
+  sift alerts test 3
+  sift alerts log --project default --limit 50";
+
 pub const COMPLETIONS_LONG_ABOUT: &str = "\
 Print the completion script for SHELL to stdout. Installed once, it completes sift's commands, \
 flags and their values; install it again after upgrading sift.";

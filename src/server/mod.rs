@@ -40,6 +40,8 @@ pub struct AppState {
     /// Uploaded source maps, for symbolication at ingest and when events are read.
     pub sourcemaps: Arc<crate::sourcemaps::SourceMapService>,
     sourcemaps_limits: crate::sourcemaps::bundle::BundleLimits,
+    /// `[alerts]` from config.toml: what rules may use (an SMTP server) and how they deliver.
+    pub alerts: Arc<crate::alerts::AlertsConfig>,
 }
 
 /// Concurrent decodes of compressed or large bodies: the work is CPU-bound, and each may hold
@@ -48,6 +50,11 @@ pub const DECODE_SLOTS: usize = 4;
 
 impl AppState {
     pub fn new(store: Store, config: &ServerConfig) -> Arc<Self> {
+        Self::with_alerts(store, config, Arc::default())
+    }
+
+    /// [`Self::new`] with config.toml's `[alerts]`.
+    pub fn with_alerts(store: Store, config: &ServerConfig, alerts: Arc<crate::alerts::AlertsConfig>) -> Arc<Self> {
         Arc::new(Self {
             store: store.clone(),
             limits: config.limits.clone(),
@@ -58,6 +65,7 @@ impl AppState {
             decode_slots: tokio::sync::Semaphore::new(DECODE_SLOTS),
             sourcemaps: Arc::new(crate::sourcemaps::SourceMapService::new(store.clone())),
             sourcemaps_limits: crate::sourcemaps::bundle::BundleLimits::from(&config.limits),
+            alerts,
         })
     }
 

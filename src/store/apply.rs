@@ -22,6 +22,7 @@ pub struct WriterCache {
     hashes: HashMap<(i64, String), i64>,
     releases: HashSet<(i64, String)>,
     environments: HashSet<(i64, String)>,
+    pub alerts: super::alerts::fire::AlertCache,
 }
 
 /// Entries kept before the cache starts over (bounded memory on huge stores).
@@ -32,6 +33,7 @@ impl WriterCache {
         self.hashes.clear();
         self.releases.clear();
         self.environments.clear();
+        self.alerts.clear();
     }
 }
 
@@ -183,21 +185,29 @@ impl<'t, 'c> Batch<'t, 'c> {
             None => GroupRow::load(self.tx, group_id)?,
         };
         let arrivals_this_hour = group.count_arrival(event.received);
+        let mut transition = None;
         if !new_group {
             if let Some(window_start) = group.state.counting_window_start(event.received) {
                 self.record_snoozed_arrival(group_id, event_row, event.received, window_start)?;
             }
             let mut state = group.state.clone();
             let history = WriterHistory { tx: self.tx, group_id, project_id: event.project_id, arrivals_this_hour };
-            let transition =
+            transition =
                 lifecycle::on_event(&mut state, &event.level, event.release.as_deref(), event.received, &history);
-            if let Some(transition) = transition {
-                record_transition(self.tx, group_id, &transition, event.received)?;
+            if let Some(transition) = &transition {
+                record_transition(self.tx, group_id, transition, event.received)?;
                 group.status_changed_at = Some(event.received);
             }
             group.state = state;
         }
         group.absorb(event, new_user, new_group);
+        let outcome = super::alerts::fire::Outcome {
+            group_id,
+            group: &group,
+            new_issue: new_group,
+            transition: transition.as_ref(),
+        };
+        super::alerts::fire::on_event(self.tx, &mut self.cache.alerts, event, &outcome)?;
         self.groups.insert(group_id, group);
         Ok(EventOutcome { event_id: event.event_id.clone(), group_id, new_group, duplicate: false })
     }

@@ -3,6 +3,7 @@
 //! which WAL lets run beside the writer. Every query uses bound parameters and lives under this
 //! module; nothing here knows about HTTP.
 
+pub mod alerts;
 mod apply;
 pub mod attachments;
 pub mod bundles;

@@ -123,6 +123,7 @@ fn insert_project(
         "INSERT INTO project_keys (project_id, label, public_key, secret_key, date_created) VALUES (?1, 'Default', ?2, ?3, ?4)",
         params![project_id, new_key(), new_key(), t],
     )?;
+    super::alerts::rules::insert_default(tx, project_id, t)?;
     Ok(project_id)
 }
 

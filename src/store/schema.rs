@@ -547,9 +547,91 @@ ALTER TABLE events ADD COLUMN trace_id TEXT;
 CREATE INDEX events_trace ON events (trace_id) WHERE trace_id IS NOT NULL;
 "#;
 
+/// Alerts: rules per project (Sentry's JSON shape, secrets kept beside them per action), each
+/// rule's last firing per issue (the action interval), the log of firings, and the outbox of
+/// deliveries, which the writer fills in the transaction of the event that fired and the
+/// delivery worker drains. Every project gets the rule that rings the console for new and
+/// regressed issues, as the console did by itself before rules.
+const V11: &str = r#"
+CREATE TABLE alert_rules (
+    id            INTEGER PRIMARY KEY,
+    project_id    INTEGER NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+    name          TEXT NOT NULL,
+    origin        TEXT NOT NULL DEFAULT 'api',
+    rule          TEXT NOT NULL,
+    date_created  REAL NOT NULL,
+    date_modified REAL NOT NULL
+);
+CREATE INDEX alert_rules_project ON alert_rules (project_id);
+
+CREATE TABLE alert_secrets (
+    rule_id        INTEGER NOT NULL REFERENCES alert_rules(id) ON DELETE CASCADE,
+    action         INTEGER NOT NULL,
+    url            TEXT,
+    signing_secret TEXT,
+    PRIMARY KEY (rule_id, action)
+) WITHOUT ROWID;
+
+CREATE TABLE alert_last_fired (
+    rule_id  INTEGER NOT NULL REFERENCES alert_rules(id) ON DELETE CASCADE,
+    group_id INTEGER NOT NULL REFERENCES groups(id) ON DELETE CASCADE,
+    fired_at REAL NOT NULL,
+    PRIMARY KEY (rule_id, group_id)
+) WITHOUT ROWID;
+CREATE INDEX alert_last_fired_group ON alert_last_fired (group_id);
+
+CREATE TABLE alert_firings (
+    id         INTEGER PRIMARY KEY,
+    key        TEXT NOT NULL UNIQUE,
+    rule_id    INTEGER REFERENCES alert_rules(id) ON DELETE SET NULL,
+    rule_name  TEXT NOT NULL,
+    project_id INTEGER NOT NULL,
+    group_id   INTEGER REFERENCES groups(id) ON DELETE SET NULL,
+    event_id   TEXT,
+    reason     TEXT NOT NULL,
+    test       INTEGER NOT NULL DEFAULT 0,
+    fired_at   REAL NOT NULL,
+    context    TEXT NOT NULL
+);
+CREATE INDEX alert_firings_group ON alert_firings (group_id);
+CREATE INDEX alert_firings_rule ON alert_firings (rule_id, id);
+
+CREATE TABLE alert_deliveries (
+    id           INTEGER PRIMARY KEY,
+    firing_id    INTEGER NOT NULL REFERENCES alert_firings(id) ON DELETE CASCADE,
+    action       INTEGER NOT NULL,
+    kind         TEXT NOT NULL,
+    state        TEXT NOT NULL DEFAULT 'pending',
+    attempts     INTEGER NOT NULL DEFAULT 0,
+    next_attempt REAL NOT NULL,
+    last_error   TEXT,
+    updated_at   REAL NOT NULL
+);
+CREATE INDEX alert_deliveries_firing ON alert_deliveries (firing_id);
+CREATE INDEX alert_deliveries_due ON alert_deliveries (next_attempt) WHERE state = 'pending';
+CREATE INDEX alert_deliveries_pending ON alert_deliveries (id) WHERE state = 'pending';
+
+INSERT INTO alert_rules (project_id, name, origin, rule, date_created, date_modified)
+    SELECT id, 'New or regressed issues', 'default',
+        '{"name":"New or regressed issues","actionMatch":"any","filterMatch":"all","frequency":5,"conditions":[{"id":"first_seen"},{"id":"regression"}],"actions":[{"id":"console"}]}',
+        CAST(strftime('%s', 'now') AS REAL), CAST(strftime('%s', 'now') AS REAL)
+    FROM projects;
+"#;
+
 /// Every schema version, oldest first.
-const MIGRATIONS: &[M<'static>] =
-    &[M::up(V1), M::up(V2), M::up(V3), M::up(V4), M::up(V5), M::up(V6), M::up(V7), M::up(V8), M::up(V9), M::up(V10)];
+const MIGRATIONS: &[M<'static>] = &[
+    M::up(V1),
+    M::up(V2),
+    M::up(V3),
+    M::up(V4),
+    M::up(V5),
+    M::up(V6),
+    M::up(V7),
+    M::up(V8),
+    M::up(V9),
+    M::up(V10),
+    M::up(V11),
+];
 
 /// All migrations, oldest first.
 pub fn migrations() -> Migrations<'static> {

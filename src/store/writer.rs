@@ -218,5 +218,8 @@ fn apply_jobs(conn: &mut Connection, cache: &mut WriterCache, jobs: &[WriteJob])
         batch.flush()?;
     }
     tx.commit()?;
+    if cache.alerts.take_fired() {
+        crate::alerts::wake();
+    }
     Ok(results)
 }

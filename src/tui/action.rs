@@ -45,6 +45,14 @@ actions! {
     ReleaseAllIssues => "release_all_issues",
     /// Performance: throughput, p50, p95, failure rate and users per transaction
     Performance => "performance",
+    /// Alert rules, their deliveries and the firing log
+    Alerts => "alerts",
+    /// Alerts: create a rule
+    NewRule => "new_rule",
+    /// Alerts: enable or disable the rule under the cursor
+    ToggleRule => "toggle_rule",
+    /// Alerts: send the rule's test notification
+    TestRule => "test_rule",
     /// Suspend sift to the shell (fg to return)
     Suspend => "suspend",
     /// Reload now
@@ -204,6 +212,9 @@ impl Action {
                 | Action::MarkReviewed
                 | Action::Undo
                 | Action::Comment
+                | Action::NewRule
+                | Action::ToggleRule
+                | Action::TestRule
         )
     }
 }

@@ -235,3 +235,57 @@ pub fn releases() -> Vec<crate::api::ReleaseInfo> {
     ]);
     serde_json::from_value(releases).unwrap_or_default()
 }
+
+/// A rule as a server sends it: `body` with this id and name.
+pub fn alert_rule(id: &str, name: &str, body: serde_json::Value) -> crate::api::AlertRule {
+    let mut raw = body;
+    raw["id"] = serde_json::json!(id);
+    raw["name"] = serde_json::json!(name);
+    crate::api::AlertRule::from_value(raw).unwrap()
+}
+
+pub fn alert_firing(id: u32, rule: &str, short: &str, state: &str, actions: &[&str]) -> crate::api::AlertFiring {
+    serde_json::from_value(serde_json::json!({
+        "id": id.to_string(), "idempotencyKey": format!("key{id}"), "rule": { "id": "2", "name": rule },
+        "project": "backend", "issue": { "id": id.to_string(), "shortId": short, "title": "boom" },
+        "reason": "a new issue", "test": false, "dateFired": "2026-11-20T11:58:00Z", "actions": actions,
+        "deliveries": [{ "kind": "slack", "state": state, "attempts": 1,
+                         "lastError": if state == "sent" { None } else { Some("HTTP 503: down") } }]
+    }))
+    .unwrap()
+}
+
+pub fn alerts_data() -> crate::tui::alerts::AlertsData {
+    let slack = alert_rule(
+        "2",
+        "New issues to Slack",
+        serde_json::json!({ "status": "active", "origin": "api", "frequency": 30,
+                "conditions": [{ "id": "sentry.rules.conditions.first_seen_event.FirstSeenEventCondition" }],
+                "actions": [{ "id": "sentry.integrations.slack.notify_action.SlackNotifyServiceAction", "channel": "#bugs" }] }),
+    );
+    let kept = alert_rule(
+        "3",
+        "Storms",
+        serde_json::json!({ "status": "active", "origin": "config", "frequency": 5,
+                "conditions": [{ "id": "sentry.rules.conditions.event_frequency.EventFrequencyCondition", "value": 10, "interval": "1m" }],
+                "actions": [{ "id": "sift.rules.actions.NotifyConsoleAction" }] }),
+    );
+    crate::tui::alerts::AlertsData {
+        rules: vec![
+            crate::tui::alerts::RuleRow { project: "backend".into(), rule: slack },
+            crate::tui::alerts::RuleRow { project: "web".into(), rule: kept },
+        ],
+        firings: Some(vec![
+            alert_firing(12, "New issues to Slack", "BACKEND-3", "sent", &["slack"]),
+            alert_firing(11, "New issues to Slack", "BACKEND-2", "retrying", &["slack"]),
+        ]),
+        outbox: Some(crate::api::OutboxSummary {
+            pending: 0,
+            retrying: 1,
+            sent: 4,
+            failed: 0,
+            dropped: 0,
+            limit: 10_000,
+        }),
+    }
+}

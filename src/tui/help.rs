@@ -33,6 +33,7 @@ enum Screen {
     Issue,
     Standup,
     Releases,
+    Alerts,
     /// Performance, a transaction's samples, or a trace's waterfall.
     Performance(Stacked),
 }
@@ -53,6 +54,8 @@ fn screen(state: &State) -> Screen {
             Top::Samples(_) => Stacked::Samples,
             Top::Waterfall(_) => Stacked::Waterfall,
         })
+    } else if state.alert_screen.as_ref().is_some_and(|s| s.showing()) {
+        Screen::Alerts
     } else if state.standup().is_some_and(|s| s.showing()) {
         Screen::Standup
     } else if state.releases().is_some_and(|r| r.away.is_none()) {
@@ -69,6 +72,7 @@ pub fn context(state: &State) -> Context {
     match screen(state) {
         Screen::Issue => Context::Detail,
         Screen::Releases => Context::Releases,
+        Screen::Alerts => Context::Alerts,
         Screen::List | Screen::Standup | Screen::Performance(_) => Context::List,
     }
 }
@@ -113,6 +117,13 @@ fn described(screen: Screen, action: Action, owns: bool) -> &'static str {
         (Screen::Releases, Action::Back) => "Close the releases screen",
         (Screen::Releases, Action::Refresh) => "Load the releases again",
         (Screen::Releases, Action::ToggleStatsPeriod) => "Events sparkline: 24 hours or 14 days",
+        (Screen::Alerts, Action::Open) => "Edit the rule, or open the firing's issue (Esc comes back here)",
+        (Screen::Alerts, Action::NextTab) => "Switch between the rules and the firing log",
+        (Screen::Alerts, Action::PrevTab) => "Switch between the rules and the firing log",
+        (Screen::Alerts, Action::Back) => "Close the Alerts screen",
+        (Screen::Alerts, Action::Refresh) => "Load the rules and the log again",
+        (Screen::Alerts, Action::Top) => "First row",
+        (Screen::Alerts, Action::Bottom) => "Last row",
         (Screen::Performance(Stacked::Table), Action::Open) => "The slowest samples of the transaction",
         (Screen::Performance(Stacked::Table), Action::CycleSort) => {
             "Cycle the order: throughput, p50, p95, failure rate, users"
@@ -138,7 +149,13 @@ fn described(screen: Screen, action: Action, owns: bool) -> &'static str {
 fn opens_a_screen(action: Action) -> bool {
     matches!(
         action,
-        Action::Standup | Action::Releases | Action::Feedback | Action::Monitors | Action::Performance | Action::Quit
+        Action::Standup
+            | Action::Releases
+            | Action::Feedback
+            | Action::Monitors
+            | Action::Performance
+            | Action::Alerts
+            | Action::Quit
     )
 }
 
@@ -147,6 +164,10 @@ fn own(screen: Screen, state: &State, keymap: &Keymap, action: Action) -> bool {
     match screen {
         Screen::Issue => keymap.binds(Context::Detail, action) || crate::tui::update::detail::handles(state, action),
         Screen::Standup | Screen::Releases => crate::tui::update::screen_own(state, action),
+        Screen::Alerts => {
+            crate::tui::update::alerts_takes(state, action)
+                || matches!(action, Action::Back | Action::NextTab | Action::PrevTab)
+        }
         Screen::Performance(top) => {
             let tabs = matches!(action, Action::NextTab | Action::PrevTab);
             (crate::tui::update::stack_takes(state, action) && !tabs)
@@ -183,7 +204,7 @@ pub fn sections(state: &State, keymap: &Keymap) -> Vec<Section> {
         } else if matches!(screen, Screen::List | Screen::Issue) {
             then.extend(entry(keymap, context, screen, action, false));
         } else if opens_a_screen(action)
-            || (!matches!(screen, Screen::Performance(_)) && crate::tui::update::screen_takes(state, action))
+            || (matches!(screen, Screen::Standup | Screen::Releases) && crate::tui::update::screen_takes(state, action))
         {
             // Over a screen, the keys to the other screens still work.
             everywhere.extend(entry(keymap, context, screen, action, false));
@@ -197,6 +218,7 @@ pub fn sections(state: &State, keymap: &Keymap) -> Vec<Section> {
         Screen::Issue => ("The opened issue", "Triage and the list (act on the opened issue)"),
         Screen::Standup => ("The standup screen", ""),
         Screen::Releases => ("The releases screen", ""),
+        Screen::Alerts => ("The Alerts screen", ""),
         Screen::Performance(Stacked::Table) => ("Performance", ""),
         Screen::Performance(Stacked::Samples) => ("A transaction's samples", ""),
         Screen::Performance(Stacked::Waterfall) => ("The span waterfall", ""),

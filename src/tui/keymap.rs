@@ -26,10 +26,12 @@ pub enum Context {
     Detail,
     /// The releases screen (falls back to the list's keys for moving and refreshing).
     Releases,
+    /// The Alerts screen (falls back to the list's keys for moving and opening).
+    Alerts,
 }
 
 impl Context {
-    pub const ALL: [Context; 4] = [Context::Global, Context::List, Context::Detail, Context::Releases];
+    pub const ALL: [Context; 5] = [Context::Global, Context::List, Context::Detail, Context::Releases, Context::Alerts];
 
     pub fn name(self) -> &'static str {
         match self {
@@ -37,6 +39,7 @@ impl Context {
             Context::List => "list",
             Context::Detail => "detail",
             Context::Releases => "releases",
+            Context::Alerts => "alerts",
         }
     }
 
@@ -47,6 +50,7 @@ impl Context {
             Context::List => &[Context::List, Context::Global],
             Context::Detail => &[Context::Detail, Context::List, Context::Global],
             Context::Releases => &[Context::Releases, Context::List, Context::Global],
+            Context::Alerts => &[Context::Alerts, Context::List, Context::Global],
         }
     }
 }
@@ -187,7 +191,9 @@ impl Keymap {
         let mut keymap = Keymap::default();
         for (context_name, actions) in raw {
             let context = Context::ALL.into_iter().find(|c| c.name() == context_name).ok_or_else(|| {
-                format!("unknown keymap section [{context_name}]; valid: [global], [list], [detail], [releases]")
+                format!(
+                    "unknown keymap section [{context_name}]; valid: [global], [list], [detail], [releases], [alerts]"
+                )
             })?;
             for (action_name, keys) in actions {
                 let action: Action = action_name.parse()?;
@@ -205,7 +211,7 @@ impl Keymap {
         // Global keys work everywhere: a screen may not take one of them for something else.
         // (The detail screen may give a list key a meaning of its own, like `[` for events.)
         if let Some(global) = keymap.bindings.get(&Context::Global) {
-            for context in [Context::List, Context::Detail, Context::Releases] {
+            for context in [Context::List, Context::Detail, Context::Releases, Context::Alerts] {
                 for (chord, action) in keymap.bindings.get(&context).into_iter().flatten() {
                     if let Some(other) = global.get(chord)
                         && other != action

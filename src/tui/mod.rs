@@ -7,6 +7,8 @@
 //! only code that touches the terminal. Nothing here calls SQLite.
 
 pub mod action;
+pub mod alerts;
+pub mod alerts_form;
 mod app;
 pub mod boards;
 pub mod complete;

@@ -117,6 +117,25 @@ pub enum Msg {
         key: String,
         lines: std::sync::Arc<crate::highlight::Highlighted>,
     },
+    /// The Alerts screen's rules, firing log and outbox counts.
+    AlertsLoaded {
+        req: ReqId,
+        result: Result<super::alerts::AlertsData, Error>,
+    },
+    /// A rule was created, changed, enabled or disabled (or refused).
+    RuleSaved {
+        req: ReqId,
+        result: Result<crate::api::AlertRule, Error>,
+    },
+    /// A rule's test notification was queued (or refused).
+    RuleTested {
+        req: ReqId,
+        result: Result<crate::api::AlertFiring, Error>,
+    },
+    /// Firings after the last one the console saw (for its own notification).
+    FiringsPolled {
+        result: Result<Vec<crate::api::AlertFiring>, Error>,
+    },
     /// Feedback, attachments and monitors (see [`super::fetches`]).
     Beside(BesideMsg),
 }
@@ -278,6 +297,30 @@ pub enum Effect {
     FetchTrace {
         req: ReqId,
         trace_id: String,
+    },
+    /// Load the Alerts screen: each project's rules (all projects when `projects` is empty)
+    /// and, with `firings`, the firing log and the outbox's counts.
+    FetchAlerts {
+        req: ReqId,
+        projects: Vec<String>,
+        firings: bool,
+    },
+    /// Create (`id: None`) or replace a rule of `project`.
+    SaveRule {
+        req: ReqId,
+        project: String,
+        id: Option<String>,
+        body: serde_json::Value,
+    },
+    /// Send a rule's test notification.
+    TestRule {
+        req: ReqId,
+        project: String,
+        id: String,
+    },
+    /// Ask for the firings after `after` (the console's own notification).
+    PollFirings {
+        after: Option<i64>,
     },
     /// Put text on the clipboard (OSC 52, so it works over SSH and in tmux).
     Copy(String),

@@ -4,6 +4,7 @@
 
 use tokio::sync::mpsc::UnboundedSender;
 
+use super::alerts::{AlertsData, RuleRow};
 use super::msg::{Catalog, Effect, Msg};
 use crate::api::{Client, Error};
 
@@ -154,6 +155,38 @@ pub fn spawn(client: &Client, effect: Effect, tx: &UnboundedSender<Msg>) -> Opti
             });
             None
         }
+        Effect::FetchAlerts { req, projects, firings } => {
+            tokio::spawn(async move {
+                let result = alerts(&client, projects, firings).await;
+                let _ = tx.send(Msg::AlertsLoaded { req, result });
+            });
+            None
+        }
+        Effect::SaveRule { req, project, id, body } => {
+            tokio::spawn(async move {
+                let result = match id {
+                    Some(id) => client.update_rule(&project, &id, &body).await,
+                    None => client.create_rule(&project, &body).await,
+                };
+                let _ = tx.send(Msg::RuleSaved { req, result });
+            });
+            None
+        }
+        Effect::TestRule { req, project, id } => {
+            tokio::spawn(async move {
+                let result = client.test_rule(&project, &id).await;
+                let _ = tx.send(Msg::RuleTested { req, result });
+            });
+            None
+        }
+        Effect::PollFirings { after } => {
+            tokio::spawn(async move {
+                let after = after.map(|a| a.to_string());
+                let result = client.alert_firings(None, after.as_deref(), 50).await;
+                let _ = tx.send(Msg::FiringsPolled { result });
+            });
+            None
+        }
         Effect::FetchCatalog => {
             tokio::spawn(async move {
                 let _ = tx.send(Msg::CatalogLoaded { result: catalog(&client).await });
@@ -186,4 +219,26 @@ async fn catalog(client: &Client) -> Result<Catalog, Error> {
         Vec::new()
     });
     Ok(Catalog { environments, projects, me, members })
+}
+
+/// Every project's rules, and on sift's server the firing log and the outbox's counts.
+async fn alerts(client: &Client, projects: Vec<String>, firings: bool) -> Result<AlertsData, Error> {
+    let projects = if projects.is_empty() {
+        client.list_projects(None).await?.items.into_iter().map(|p| p.slug).collect()
+    } else {
+        projects
+    };
+    let mut rules = Vec::new();
+    for project in projects {
+        for rule in client.list_rules(&project).await? {
+            rules.push(RuleRow { project: project.clone(), rule });
+        }
+    }
+    let (firings, outbox) = if firings {
+        let log = client.alert_firings(None, None, super::update::ALERT_LOG_LIMIT).await?;
+        (Some(log), Some(client.alert_outbox().await?))
+    } else {
+        (None, None)
+    };
+    Ok(AlertsData { rules, firings, outbox })
 }

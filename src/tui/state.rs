@@ -312,6 +312,10 @@ pub struct State {
     /// Screens over the list (Performance and what opens from it), top last; never with
     /// `screen` or `board`.
     pub screens: super::stack::Screens,
+    /// The Alerts screen (`N`), over the list while it shows.
+    pub alert_screen: Option<super::alerts::AlertsScreen>,
+    /// Which rule firings the console has seen (it rings for new ones).
+    pub alert_watch: super::alerts::Watch,
     pub toasts: Vec<Toast>,
     pub poll: PollState,
     pub caps: Capabilities,
@@ -401,8 +405,11 @@ impl State {
     /// Whether `action` is offered here: in hints, help and the palette, and when pressed.
     pub fn offers(&self, action: crate::tui::action::Action) -> bool {
         use crate::tui::action::Action;
+        let remote_rules = self.alert_screen.as_ref().is_some_and(|s| s.remote)
+            && matches!(action, Action::NewRule | Action::ToggleRule | Action::TestRule);
         !(self.readonly && action.changes_issues())
             && (action != Action::PriorityMenu || self.has_priority())
+            && !remote_rules
             && (action != Action::ReleaseAllIssues || self.releases().is_some_and(|r| r.away.is_none()))
     }
 
@@ -411,6 +418,7 @@ impl State {
         use super::keymap::Context;
         match &self.screen {
             Some(screen) if screen.showing() => screen.context(),
+            _ if self.alert_screen.as_ref().is_some_and(|s| s.showing()) => Context::Alerts,
             _ if self.detail.is_some() => Context::Detail,
             _ => Context::List,
         }

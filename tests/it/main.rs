@@ -2,6 +2,9 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, reason = "test code: a failed unwrap is a failed test")]
 
+mod alerts;
+mod alerts_e2e;
+mod alerts_receiver;
 mod api_client;
 mod artifacts;
 mod attachments_api;

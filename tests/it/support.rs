@@ -200,12 +200,18 @@ impl SiftProcess {
 
     /// Starts the server with `config` as its config.toml.
     pub fn start_with_config(data_dir: &Path, config: &str) -> Self {
+        Self::start_with_env(data_dir, config, &[])
+    }
+
+    /// Starts the server with `config` as its config.toml and `env` added to its environment.
+    pub fn start_with_env(data_dir: &Path, config: &str, env: &[(&str, &str)]) -> Self {
         std::fs::create_dir_all(data_dir.join("config")).expect("config dir");
         std::fs::write(data_dir.join("config/config.toml"), config).expect("config.toml");
         let mut child = Command::new(sift_bin())
             .args(["serve", "--listen", "127.0.0.1:0", "--data-dir"])
             .arg(data_dir)
             .env("SIFT_CONFIG_DIR", data_dir.join("config"))
+            .envs(env.iter().copied())
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
             .spawn()

@@ -12,6 +12,7 @@ mod members;
 mod orgs;
 mod performance;
 mod releases;
+mod rules;
 mod tags;
 pub use members::Member;
 

@@ -8,6 +8,7 @@
 pub(crate) mod de;
 
 mod activity;
+mod alert;
 mod attachment;
 mod bulk;
 mod entries;
@@ -25,6 +26,7 @@ mod stats;
 mod tag;
 
 pub use activity::{Activity, ActivityUser, Note};
+pub use alert::{AlertFiring, AlertRule, Delivery, FiringIssue, FiringRule, OutboxSummary, RulePart};
 pub use attachment::Attachment;
 pub use bulk::BulkUpdateResult;
 pub use entries::{

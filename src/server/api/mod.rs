@@ -28,6 +28,7 @@ mod release_body;
 mod release_health;
 mod release_json;
 mod releases;
+mod rules;
 mod search_filter;
 mod sessions;
 mod update_body;
@@ -107,6 +108,7 @@ pub fn routes(state: Arc<AppState>) -> Router<Arc<AppState>> {
     api = releases::routes(api);
     // Performance: the Discover table, its time series and the trace view, for transactions.
     api = discover::routes(api);
+    api = rules::routes(api);
     let api = api.layer(axum::middleware::from_fn_with_state(state, auth::require_token));
     both(Router::new(), "/api/0/", get(catalog::root))
         .merge(disabled::public_routes())

@@ -192,7 +192,8 @@ pub fn loaded(state: &mut State, req: ReqId, result: Result<Page<Issue>, Error>,
                     rows.insert(at.min(rows.len()), row.clone());
                 }
             }
-            if !alerts.is_empty() {
+            // On sift's server the console rings for firings of its rules instead (update::alerts).
+            if !alerts.is_empty() && !super::alerts::sift_server(state) {
                 let text = format!("new or regressed: {}", alerts.join(", "));
                 if state.alerts.bell {
                     effects.push(Effect::Bell);
@@ -216,6 +217,7 @@ pub fn loaded(state: &mut State, req: ReqId, result: Result<Page<Issue>, Error>,
     effects.extend(super::standup::arrived(state, now));
     effects.extend(super::boards::arrived(state, now));
     effects.extend(super::screens::arrived(state, now));
+    effects.extend(super::alerts::arrived(state, now));
     effects
 }
 

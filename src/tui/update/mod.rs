@@ -50,10 +50,12 @@ macro_rules! moves {
     };
 }
 
+mod alerts;
 mod assign;
 mod boards;
 mod complete;
 pub(crate) mod detail;
+mod focus;
 mod list;
 mod overlays;
 mod releases;
@@ -71,6 +73,8 @@ use super::keymap::Keymap;
 use super::msg::{Effect, Msg};
 use super::state::State;
 
+pub use alerts::LOG_LIMIT as ALERT_LOG_LIMIT;
+pub(crate) use alerts::handles as alerts_takes;
 pub use assign::picker as assign_picker;
 pub use list::{first_load, list_params};
 pub use overlays::palette_actions;
@@ -89,6 +93,9 @@ pub fn update(state: &mut State, msg: Msg, ctx: &Ctx<'_>) -> Vec<Effect> {
         Msg::Key(key) => {
             if state.overlay.is_some() {
                 return overlays::key(state, key, ctx);
+            }
+            if alerts::takes_keys(state) {
+                return alerts::key(state, key, ctx.now);
             }
             match ctx.keymap.lookup(state.key_context(), &key) {
                 Some(action) => act(state, action, ctx),
@@ -167,6 +174,13 @@ pub fn update(state: &mut State, msg: Msg, ctx: &Ctx<'_>) -> Vec<Effect> {
             }
             Vec::new()
         }
+        Msg::AlertsLoaded { req, result } => {
+            alerts::loaded(state, req, result, ctx.now);
+            Vec::new()
+        }
+        Msg::RuleSaved { req, result } => alerts::saved(state, req, result, ctx.now),
+        Msg::RuleTested { req, result } => alerts::tested(state, req, result, ctx.now),
+        Msg::FiringsPolled { result } => alerts::firings_polled(state, result),
         Msg::CatalogLoaded { result } => {
             match result {
                 Ok(catalog) => {
@@ -214,24 +228,34 @@ pub fn act(state: &mut State, action: Action, ctx: &Ctx<'_>) -> Vec<Effect> {
         }
         Action::Standup => {
             state.board = None;
+            state.alert_screen = None;
             close_stack(state);
             standup::toggle(state, now)
         }
         Action::Releases => {
             state.board = None;
+            state.alert_screen = None;
             close_stack(state);
             releases::toggle(state, now)
         }
         _ if standup::handles(state, action) => standup::act(state, action, now),
         _ if releases::handles(state, action) => releases::act(state, action, now),
         Action::Feedback | Action::Monitors => {
+            state.alert_screen = None;
             close_stack(state);
             boards::toggle(state, action, now)
         }
         _ if boards::handles(state, action) => boards::act(state, action, now),
+        Action::Alerts => {
+            state.board = None;
+            close_stack(state);
+            alerts::toggle(state, now)
+        }
+        _ if alerts::handles(state, action) => alerts::act(state, action, now),
         Action::Performance => {
             state.screen = None;
             state.board = None;
+            state.alert_screen = None;
             screens::open_performance(state, now)
         }
         _ if screens::handles(state, action) => screens::act(state, action, now),
@@ -251,7 +275,7 @@ pub fn act(state: &mut State, action: Action, ctx: &Ctx<'_>) -> Vec<Effect> {
             if state.poll.paused { Vec::new() } else { list::refresh(state, now) }
         }
         // Nothing else acts on the list hidden under a screen.
-        _ if state.screen_showing() => {
+        _ if state.screen_showing() || state.alert_screen.as_ref().is_some_and(|s| s.showing()) => {
             state.toast(super::state::ToastLevel::Info, "open the issue (enter) to act on it", now);
             Vec::new()
         }
@@ -260,6 +284,7 @@ pub fn act(state: &mut State, action: Action, ctx: &Ctx<'_>) -> Vec<Effect> {
             Vec::new()
         }
         Action::Back if state.detail.is_some() && boards::away(state) => boards::back(state, now),
+        Action::Back if alerts::away(state) => alerts::back(state, now),
         // The attachment keys, and the attachment pager's moves.
         _ if sidecar::handles(state, action) => sidecar::act(state, action, now),
         // Esc from what a screen opened goes back to it.
@@ -299,6 +324,10 @@ pub fn act(state: &mut State, action: Action, ctx: &Ctx<'_>) -> Vec<Effect> {
         | Action::CopyShortId
         | Action::OpenInBrowser => triage::act(state, action, now),
         Action::NextAttachment | Action::SaveAttachment | Action::PageAttachment => sidecar::act(state, action, now),
+        Action::NewRule | Action::ToggleRule | Action::TestRule => {
+            state.toast(super::state::ToastLevel::Info, "open the Alerts screen (N) first", now);
+            Vec::new()
+        }
     }
 }
 
@@ -327,10 +356,13 @@ fn quit(state: &mut State) -> Vec<Effect> {
 /// Time passed: expire toasts, poll when due.
 fn tick(state: &mut State, now: DateTime<Utc>) -> Vec<Effect> {
     state.toasts.retain(|t| t.until > now);
+    let mut effects = alerts::tick(state, now);
     if state.poll.paused || state.list.fetch.is_some() || now < state.poll.next_due {
-        return Vec::new();
+        return effects;
     }
-    list::refresh(state, now)
+    effects.extend(list::refresh(state, now));
+    effects.extend(alerts::poll_firings(state));
+    effects
 }
 
 #[cfg(test)]

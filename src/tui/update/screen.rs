@@ -26,6 +26,7 @@ pub fn takes(state: &State, action: Action) -> bool {
                 | Action::Feedback
                 | Action::Monitors
                 | Action::Performance
+                | Action::Alerts
                 | Action::Refresh
                 | Action::TogglePoll
         )

@@ -65,6 +65,16 @@ pub fn filters(state: &State, theme: &Theme, width: u16) -> Line<'static> {
 
 /// The actions hinted in the footer, most used first; hints that do not fit are left out.
 /// The standup screen's keys.
+const ALERTS_HINTS: [(Action, &str); 7] = [
+    (Action::NewRule, "new"),
+    (Action::Open, "edit/open"),
+    (Action::ToggleRule, "on/off"),
+    (Action::TestRule, "test"),
+    (Action::NextTab, "rules/log"),
+    (Action::Back, "close"),
+    (Action::Help, "help"),
+];
+
 const STANDUP_HINTS: [(Action, &str); 7] = [
     (Action::MoveDown, "move"),
     (Action::Open, "open"),
@@ -155,6 +165,7 @@ pub fn footer(state: &State, keymap: &Keymap, theme: &Theme, width: u16) -> Line
         _ if state.standup().is_some_and(|s| s.showing()) => (Context::List, STANDUP_HINTS.to_vec()),
         _ if state.releases().is_some_and(|r| r.away.is_none()) => (Context::Releases, RELEASES_HINTS.to_vec()),
         _ if state.board.as_ref().is_some_and(|b| b.showing()) => (Context::List, BOARD_HINTS.to_vec()),
+        _ if state.alert_screen.as_ref().is_some_and(|s| s.showing()) => (Context::Alerts, ALERTS_HINTS.to_vec()),
         Some(detail) if detail.sidecar.pager.is_some() => {
             (Context::Detail, vec![(Action::MoveDown, "scroll"), (Action::Bottom, "end"), (Action::Back, "close")])
         }

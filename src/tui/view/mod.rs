@@ -2,6 +2,7 @@
 //! from top to bottom: status tabs, filters, the list (or the list and the opened issue side by
 //! side at 120 columns and more), key hints, the status line; overlays and toasts on top.
 
+mod alerts;
 mod beside;
 mod boards;
 pub mod chrome;
@@ -79,6 +80,16 @@ fn body_area(frame: &mut Frame<'_>, state: &State, theme: &Theme, area: Rect, no
     }
     if let Some(board) = state.board.as_ref().filter(|b| b.showing()) {
         frame.render_widget(boards::BoardView { board, theme, now }, area);
+        return;
+    }
+    if let Some(screen) = state.alert_screen.as_ref().filter(|s| s.showing()) {
+        let mut projects: Vec<String> = state.projects.iter().map(|(_, slug)| slug.clone()).collect();
+        for row in screen.rules() {
+            if !projects.contains(&row.project) {
+                projects.push(row.project.clone());
+            }
+        }
+        frame.render_widget(alerts::AlertsView { screen, projects: &projects, theme, now }, area);
         return;
     }
     let opened = state.detail.as_ref().and_then(|d| state.list.current().map(|row| (d, row)));

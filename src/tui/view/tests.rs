@@ -396,6 +396,8 @@ proptest::proptest! {
     }
 }
 
+#[path = "alerts_tests.rs"]
+mod alerts;
 mod complete;
 mod performance;
 mod trust;
